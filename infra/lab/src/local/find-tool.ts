@@ -1,0 +1,26 @@
+import { access, constants } from 'node:fs/promises';
+import { delimiter } from 'node:path';
+import { LabError } from '../errors.js';
+
+const searchPath = (): string[] => [
+  ...(process.env.PATH ?? '').split(delimiter).filter(Boolean),
+  '/usr/sbin',
+  '/usr/local/sbin',
+  '/sbin',
+];
+
+/** The first of `names` found on PATH (plus the sbin folders daemons live in). */
+export async function findTool(names: string[], hint: string): Promise<string> {
+  for (const name of names) {
+    for (const dir of searchPath()) {
+      const candidate = `${dir}/${name}`;
+      try {
+        await access(candidate, constants.X_OK);
+        return candidate;
+      } catch {
+        // keep looking
+      }
+    }
+  }
+  throw new LabError('LAB_TOOL_MISSING', `${names.join(' or ')} not found: ${hint}`);
+}

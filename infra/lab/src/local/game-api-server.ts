@@ -1,0 +1,57 @@
+import { access } from 'node:fs/promises';
+import { LabError } from '../errors.js';
+import { repoPath } from '../repo-paths.js';
+import { type StartedProcess, startDetached, waitUntil } from './managed-process.js';
+
+export interface GameApiOptions {
+  port: number;
+  mysqlUrl: string;
+  redisUrl: string;
+  /** Empty: no admin endpoint (GET/PUT /admin/fault answer 404). */
+  adminToken: string;
+  jwtSecret: string;
+  /** Settings passed through from the caller's environment (BCRYPT_COST, BOTTLENECK_*, ...). */
+  passthrough: Record<string, string>;
+  logFile: string;
+}
+
+export const gameApiEntry = repoPath('services', 'game-api', 'dist', 'main.js');
+
+/** game-api from its build, ready when GET /readyz answers 200 (MySQL and Redis reachable). */
+export async function startGameApi(o: GameApiOptions): Promise<StartedProcess> {
+  await access(gameApiEntry).catch(() => {
+    throw new LabError('LAB_TOOL_MISSING', `${gameApiEntry} is missing: run npm run build first`);
+  });
+  const started = startDetached({
+    name: 'game-api',
+    command: process.execPath,
+    args: [gameApiEntry],
+    env: {
+      PATH: process.env.PATH,
+      ...o.passthrough,
+      PORT: String(o.port),
+      MYSQL_URL: o.mysqlUrl,
+      REDIS_URL: o.redisUrl,
+      ...(o.adminToken ? { ADMIN_TOKEN: o.adminToken } : {}),
+      JWT_SECRET: o.jwtSecret,
+    },
+    logFile: o.logFile,
+  });
+  await waitUntil(started, 'ready (GET /readyz)', async () => {
+    return (await fetch(`http://127.0.0.1:${o.port}/readyz`)).status === 200;
+  });
+  return started;
+}
+
+/** game-api settings a user may set for the local lab, as for compose (DESIGN.md). */
+export const gameApiPassthroughVars = [
+  'DB_POOL_SIZE',
+  'JWT_TTL',
+  'BCRYPT_COST',
+  'HASH_WORKERS',
+  'LOGIN_RATE_LIMIT',
+  'LOG_LEVEL',
+  'BOTTLENECK_DELAY_MS',
+  'BOTTLENECK_ROUTE',
+  'BOTTLENECK_MODE',
+] as const;

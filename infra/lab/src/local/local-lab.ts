@@ -1,0 +1,148 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
+import { LabError } from '../errors.js';
+import { freePort } from './free-port.js';
+import { gameApiPassthroughVars, startGameApi } from './game-api-server.js';
+import { type LabState, readLabState, removeLabState, writeLabState } from './lab-state.js';
+import { isAlive, runs, type StartedProcess, stopProcess } from './managed-process.js';
+import { startMariaDb } from './mariadb-server.js';
+import { localPrometheusConfig } from './prometheus-config.js';
+import { startPrometheus } from './prometheus-server.js';
+import { startRedis } from './redis-server.js';
+
+export interface LocalLabOptions {
+  /** State, data and logs; default `.lab` at the repository root (gitignored). */
+  dir: string;
+  /** Scrape and rule evaluation interval of the local Prometheus (default 5s, as in compose). */
+  scrapeInterval: string;
+  /** Ports tried first; a taken one is replaced by a free one. 0 = any free port. */
+  ports: { api: number; prometheus: number; loadgenMetrics: number };
+  /** The token for PUT /admin/fault; the same default as compose so `npm run bottleneck` needs none. */
+  adminToken: string;
+  /** The caller's environment: game-api settings (BCRYPT_COST, BOTTLENECK_*, ...) pass through. */
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}
+
+export const defaultAdminToken = 'lab-admin-token-change-me';
+
+/**
+ * Starts MariaDB, Redis, game-api and Prometheus as local processes (no Docker), records them in
+ * `<dir>/state.json` and returns what to point the npm scripts at. On failure it stops what it
+ * started; data directories stay.
+ */
+export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
+  const existing = await readLabState(o.dir);
+  if (existing?.processes.some((p) => isAlive(p.pid))) {
+    throw new LabError(
+      'LAB_BAD_INPUT',
+      `a local lab already runs from ${o.dir} (API ${existing.urls.api}); stop it with npm run lab:local:down`,
+    );
+  }
+  await mkdir(`${o.dir}/logs`, { recursive: true });
+  const started: (StartedProcess & { port: number })[] = [];
+  const track = (p: StartedProcess, port: number) => {
+    started.push({ ...p, port });
+    o.log(`  ${p.name.padEnd(10)} pid ${p.pid}, 127.0.0.1:${port} (log ${p.logFile})`);
+  };
+  try {
+    const mysqlPort = await freePort();
+    o.log('starting MariaDB (first start initialises its data directory)');
+    track(await startMariaDb(`${o.dir}/mysql`, mysqlPort, `${o.dir}/logs/mariadb.log`), mysqlPort);
+
+    const redisPort = await freePort();
+    o.log('starting Redis');
+    track(await startRedis(`${o.dir}/redis`, redisPort, `${o.dir}/logs/redis.log`), redisPort);
+
+    const apiPort = await freePort(o.ports.api);
+    const mysqlUrl = `mysql://root@127.0.0.1:${mysqlPort}/game`;
+    const redisUrl = `redis://127.0.0.1:${redisPort}`;
+    const passthrough: Record<string, string> = {};
+    for (const name of gameApiPassthroughVars) {
+      const value = o.env[name];
+      if (value !== undefined && value !== '') passthrough[name] = value;
+    }
+    o.log('starting game-api (creates and migrates the game database)');
+    const api = await startGameApi({
+      port: apiPort,
+      mysqlUrl,
+      redisUrl,
+      adminToken: o.adminToken,
+      jwtSecret: randomBytes(32).toString('hex'),
+      passthrough,
+      logFile: `${o.dir}/logs/game-api.log`,
+    });
+    track(api, apiPort);
+
+    const prometheusPort = await freePort(o.ports.prometheus);
+    const loadgenMetricsPort = await freePort(o.ports.loadgenMetrics);
+    const config = await localPrometheusConfig({
+      targets: {
+        'game-api': `127.0.0.1:${apiPort}`,
+        loadgen: `127.0.0.1:${loadgenMetricsPort}`,
+        prometheus: `127.0.0.1:${prometheusPort}`,
+      },
+      scrapeInterval: o.scrapeInterval,
+    });
+    o.log(`starting Prometheus (scrape every ${o.scrapeInterval}, rules from prometheus/rules)`);
+    track(
+      await startPrometheus(`${o.dir}/prometheus`, prometheusPort, config, `${o.dir}/logs/prometheus.log`),
+      prometheusPort,
+    );
+
+    const state: LabState = {
+      dir: o.dir,
+      startedAt: new Date().toISOString(),
+      processes: started,
+      urls: {
+        api: `http://127.0.0.1:${apiPort}`,
+        prometheus: `http://127.0.0.1:${prometheusPort}`,
+        loadgenMetrics: `http://127.0.0.1:${loadgenMetricsPort}/metrics`,
+      },
+      env: {
+        TARGET_URL: `http://127.0.0.1:${apiPort}`,
+        ADMIN_TOKEN: o.adminToken,
+        LOADGEN_METRICS_PORT: String(loadgenMetricsPort),
+        PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`,
+        MYSQL_URL: mysqlUrl,
+        REDIS_URL: redisUrl,
+      },
+    };
+    await writeLabState(state);
+    return state;
+  } catch (err) {
+    for (const p of started.reverse()) await stopProcess(p);
+    throw err;
+  }
+}
+
+export interface StopResult {
+  name: string;
+  pid: number;
+  outcome: 'stopped' | 'not running';
+}
+
+/** Stops the processes recorded in `<dir>/state.json`, newest first; `purge` also deletes their data. */
+export async function stopLocalLab(dir: string, purge = false): Promise<StopResult[]> {
+  const state = await readLabState(dir);
+  const results: StopResult[] = [];
+  for (const p of [...(state?.processes ?? [])].reverse()) {
+    results.push({ name: p.name, pid: p.pid, outcome: await stopProcess(p) });
+  }
+  await removeLabState(dir);
+  if (purge) {
+    for (const sub of ['mysql', 'redis', 'prometheus', 'logs'])
+      await rm(`${dir}/${sub}`, { recursive: true, force: true });
+  }
+  return results;
+}
+
+export async function localLabStatus(
+  dir: string,
+): Promise<{ state: LabState; running: Record<string, boolean> } | undefined> {
+  const state = await readLabState(dir);
+  if (!state) return undefined;
+  const running: Record<string, boolean> = {};
+  for (const p of state.processes) running[p.name] = isAlive(p.pid) && (await runs(p.pid, p.command));
+  return { state, running };
+}

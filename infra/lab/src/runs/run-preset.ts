@@ -1,0 +1,108 @@
+import { access } from 'node:fs/promises';
+import type { RunEnv } from '../config/run-env.js';
+import { FaultClient } from './fault-client.js';
+import { withFault } from './fault-toggle.js';
+import { runLoadgen } from './loadgen-process.js';
+import { makeTestId } from './testid.js';
+
+export interface PresetRunOptions {
+  preset: string;
+  /** Extra loadgen flags (`--duration 10s`, `--users 30`, ...); they override the preset's. */
+  extraArgs: string[];
+  env: RunEnv;
+  now: () => Date;
+  log: (line: string) => void;
+  /** True once the user pressed Ctrl-C (the CLI holds SIGINT for the whole command). */
+  interrupted: () => boolean;
+}
+
+export interface PresetRunResult {
+  testid: string;
+  outDir: string;
+  exitCode: number;
+  interrupted: boolean;
+  startedAt: Date;
+  endedAt: Date;
+}
+
+export function dashboardUrl(
+  grafanaUrl: string,
+  testid: string,
+  from: Date | 'now-15m',
+  to: Date | 'now',
+): string {
+  const t = (d: Date | string) => (typeof d === 'string' ? d : String(d.getTime()));
+  const params = new URLSearchParams({ 'var-testid': testid, from: t(from), to: t(to) });
+  return `${grafanaUrl.replace(/\/$/, '')}/d/runs-side-by-side/runs-side-by-side?${params}`;
+}
+
+/**
+ * `npm run baseline|stress|bottleneck`: one loadgen preset against TARGET_URL with a testid
+ * naming the scenario and time; `bottleneck` also switches the fault on for the run.
+ */
+export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
+  const startedAt = o.now();
+  const testid = makeTestId(o.preset, startedAt);
+  const outDir = `${o.env.RESULTS_DIR}/${testid}`;
+  const args = [
+    'run',
+    o.preset,
+    '--target',
+    o.env.TARGET_URL,
+    '--testid',
+    testid,
+    '--out',
+    outDir,
+    '--metrics-port',
+    String(o.env.LOADGEN_METRICS_PORT),
+    ...o.extraArgs,
+  ];
+  o.log(`run ${testid}: ${o.preset} against ${o.env.TARGET_URL}`);
+  o.log(`  live:    ${dashboardUrl(o.env.GRAFANA_URL, testid, 'now-15m', 'now')}`);
+  o.log(`  metrics: http://127.0.0.1:${o.env.LOADGEN_METRICS_PORT}/metrics (scraped by Prometheus)`);
+  const go = async () => {
+    if (o.interrupted()) return { code: 130, interrupted: true };
+    return runLoadgen({
+      bin: o.env.LOADGEN_BIN,
+      args,
+      onInterrupt: (s) => o.log(`${s}: stopping loadgen (it writes its summary first)`),
+    });
+  };
+  const exit =
+    o.preset === 'bottleneck'
+      ? await withFault(
+          new FaultClient(o.env.TARGET_URL, o.env.ADMIN_TOKEN),
+          { delayMs: o.env.BOTTLENECK_DELAY_MS, route: o.env.BOTTLENECK_ROUTE, mode: o.env.BOTTLENECK_MODE },
+          o.log,
+          go,
+        )
+      : await go();
+  const endedAt = o.now();
+  const from = new Date(startedAt.getTime() - 60_000);
+  const to = new Date(endedAt.getTime() + 60_000);
+  // loadgen: 0 passed, 99 a threshold failed (the run itself completed), 130 interrupted.
+  const outcome = exit.interrupted
+    ? 'interrupted'
+    : exit.code === 0 || exit.code === 99
+      ? 'finished'
+      : 'failed';
+  o.log(
+    `run ${testid} ${outcome} (loadgen exit ${exit.code}${exit.code === 99 ? ': a threshold failed' : ''})`,
+  );
+  const summary = `${outDir}/summary.json`;
+  const written = await access(summary).then(
+    () => true,
+    () => false,
+  );
+  const result = { testid, outDir, exitCode: exit.code, interrupted: exit.interrupted, startedAt, endedAt };
+  if (!written) {
+    o.log("  no summary written (see loadgen's message above)");
+    return result;
+  }
+  o.log(`  summary:   ${summary}`);
+  o.log(`  dashboard: ${dashboardUrl(o.env.GRAFANA_URL, testid, from, to)}`);
+  o.log(
+    `  prometheus: ${o.env.PROMETHEUS_URL}/graph?g0.expr=${encodeURIComponent(`testid:loadgen_request_duration_seconds:p95_1m{testid="${testid}"}`)}`,
+  );
+  return result;
+}

@@ -1,0 +1,94 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { validateComposeFile, validateComposeText } from '../src/checks/compose-file.js';
+import { repoPath } from '../src/repo-paths.js';
+
+interface Service {
+  image?: string;
+  build?: unknown;
+  profiles?: string[];
+  environment?: Record<string, string>;
+  depends_on?: Record<string, { condition: string }>;
+  healthcheck?: unknown;
+  deploy?: { resources?: { limits?: { memory?: string } } };
+  logging?: { driver: string; options: Record<string, string> };
+  volumes?: string[];
+}
+
+const designEnv = [
+  'PORT',
+  'MYSQL_URL',
+  'DB_POOL_SIZE',
+  'REDIS_URL',
+  'JWT_SECRET',
+  'JWT_TTL',
+  'BCRYPT_COST',
+  'HASH_WORKERS',
+  'LOGIN_RATE_LIMIT',
+  'ADMIN_TOKEN',
+  'LOG_LEVEL',
+  'BOTTLENECK_DELAY_MS',
+  'BOTTLENECK_ROUTE',
+  'BOTTLENECK_MODE',
+];
+
+describe('docker-compose.yml', () => {
+  it('validates against the Compose Specification schema', async () => {
+    const result = await validateComposeFile();
+    expect(result.errors).toEqual([]);
+    expect(result.valid).toBe(true);
+  });
+
+  it('is rejected by the same check when a service has a misspelt key', async () => {
+    const text = await readFile(repoPath('docker-compose.yml'), 'utf8');
+    const broken = text.replace('    depends_on:\n      mysql:', '    depends_onn:\n      mysql:');
+    expect(broken).not.toBe(text);
+    const result = await validateComposeText(broken);
+    expect(result.valid).toBe(false);
+    expect(result.errors.join('\n')).toContain('depends_onn');
+  });
+
+  it('wires the lab as the issue describes it', async () => {
+    const { document } = await validateComposeFile();
+    const services = (document as { services: Record<string, Service> }).services;
+    expect(Object.keys(services).sort()).toEqual([
+      'game-api',
+      'grafana',
+      'loadgen',
+      'mysql',
+      'prometheus',
+      'redis',
+    ]);
+    for (const [name, service] of Object.entries(services)) {
+      expect(service.deploy?.resources?.limits?.memory, `${name} memory limit`).toMatch(/^\d+[mg]$/);
+      expect(service.logging?.options['max-size'], `${name} log rotation`).toBeDefined();
+    }
+    const api = services['game-api']!;
+    expect(api.depends_on).toEqual({
+      mysql: { condition: 'service_healthy' },
+      redis: { condition: 'service_healthy' },
+    });
+    expect(Object.keys(api.environment ?? {}).sort()).toEqual([...designEnv].sort());
+    expect(api.environment?.BOTTLENECK_DELAY_MS).toBe(['$', '{BOTTLENECK_DELAY_MS:-0}'].join(''));
+    expect(api.environment?.ADMIN_TOKEN).toBeTruthy();
+    expect(services.mysql?.healthcheck).toBeDefined();
+    expect(services.redis?.healthcheck).toBeDefined();
+    expect(services.loadgen?.profiles).toEqual(['loadgen']);
+    expect(services.prometheus?.volumes).toContain('./prometheus:/etc/prometheus:ro');
+    expect(services.grafana?.volumes).toContain('./grafana/provisioning:/etc/grafana/provisioning:ro');
+  });
+
+  it('runs the loadgen CLI as the image entrypoint, so `compose run loadgen run stress` is a loadgen command', async () => {
+    const dockerfile = await readFile(repoPath('loadgen', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^ENTRYPOINT \["node", "\/app\/loadgen\/dist\/cli\.js"\]$/m);
+    const { document } = await validateComposeFile();
+    const loadgen = (document as { services: Record<string, Service> }).services.loadgen!;
+    expect(loadgen.build).toEqual({ context: '.', dockerfile: 'loadgen/Dockerfile' });
+    // loadgen reads these when the flags are not given
+    expect(Object.keys(loadgen.environment ?? {}).sort()).toEqual([
+      'LOADGEN_METRICS_PORT',
+      'LOADGEN_OUT',
+      'LOADGEN_TARGET',
+    ]);
+  });
+});

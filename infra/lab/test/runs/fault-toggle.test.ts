@@ -1,0 +1,124 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../src/local/free-port.js';
+import { startGameApi } from '../../src/local/game-api-server.js';
+import { type StartedProcess, stopProcess } from '../../src/local/managed-process.js';
+import { FaultClient } from '../../src/runs/fault-client.js';
+import { withFault } from '../../src/runs/fault-toggle.js';
+import { startTestLab, type TestLab } from '../helpers/lab.js';
+
+let lab: TestLab;
+let client: FaultClient;
+const extra: StartedProcess[] = [];
+const wanted = { delayMs: 1000, route: 'GET /api/users', mode: 'app' } as const;
+const off = { delayMs: 0, route: 'GET /api/users', mode: 'app' } as const;
+
+beforeAll(async () => {
+  lab = await startTestLab();
+  client = new FaultClient(lab.state.urls.api, lab.state.env.ADMIN_TOKEN ?? '');
+});
+afterAll(async () => {
+  for (const p of extra) await stopProcess(p);
+  await lab?.stop();
+});
+
+/** A second game-api on the lab's MariaDB and Redis, started as a user would with env vars. */
+async function apiWithEnv(env: Record<string, string>): Promise<string> {
+  const port = await freePort();
+  extra.push(
+    await startGameApi({
+      port,
+      mysqlUrl: lab.state.env.MYSQL_URL ?? '',
+      redisUrl: lab.state.env.REDIS_URL ?? '',
+      adminToken: '',
+      jwtSecret: 'x'.repeat(40),
+      passthrough: { BCRYPT_COST: '4', ...env },
+      logFile: `${lab.dir}/logs/game-api-${port}.log`,
+    }),
+  );
+  return `http://127.0.0.1:${port}`;
+}
+
+describe('withFault (npm run bottleneck)', () => {
+  it('turns the fault on for the run, visibly in /metrics, and restores it afterwards', async () => {
+    const seen = await withFault(
+      client,
+      wanted,
+      () => undefined,
+      async (plan) => {
+        expect(plan.kind).toBe('toggled');
+        return { api: await client.get(), gauge: await client.reportedDelayMs() };
+      },
+    );
+    expect(seen.api).toEqual(wanted);
+    expect(seen.gauge).toBe(1000);
+    expect(await client.get()).toEqual(off);
+    expect(await client.reportedDelayMs()).toBe(0);
+  });
+
+  it('restores the previous setting when the run fails', async () => {
+    await expect(
+      withFault(
+        client,
+        wanted,
+        () => undefined,
+        async () => {
+          throw new Error('loadgen crashed');
+        },
+      ),
+    ).rejects.toThrow('loadgen crashed');
+    expect(await client.get()).toEqual(off);
+  });
+
+  it('leaves a fault that is already on as it is', async () => {
+    const earlier = { delayMs: 250, route: 'GET /api/me', mode: 'app' } as const;
+    await client.set(earlier);
+    try {
+      const plan = await withFault(
+        client,
+        wanted,
+        () => undefined,
+        async (p) => p,
+      );
+      expect(plan).toEqual({ kind: 'already-on', current: earlier });
+      expect(await client.get()).toEqual(earlier);
+    } finally {
+      await client.set(off);
+    }
+  });
+
+  it('runs with the fault game-api was started with when it has no admin endpoint', async () => {
+    const url = await apiWithEnv({ BOTTLENECK_DELAY_MS: '300' });
+    const noAdmin = new FaultClient(url, 'whatever-token-1234');
+    expect(await noAdmin.get()).toBe('disabled');
+    const plan = await withFault(
+      noAdmin,
+      wanted,
+      () => undefined,
+      async (p) => p,
+    );
+    expect(plan).toEqual({ kind: 'from-env', delayMs: 300 });
+  });
+
+  it('refuses to run a "bottleneck" with no fault and no way to turn one on', async () => {
+    const url = await apiWithEnv({});
+    const noAdmin = new FaultClient(url, 'whatever-token-1234');
+    let ran = false;
+    await expect(
+      withFault(
+        noAdmin,
+        wanted,
+        () => undefined,
+        async () => {
+          ran = true;
+        },
+      ),
+    ).rejects.toThrow(/BOTTLENECK_DELAY_MS=1000/);
+    expect(ran).toBe(false);
+  });
+
+  it('says when the admin token is wrong', async () => {
+    await expect(new FaultClient(lab.state.urls.api, 'wrong-token-0123456789').get()).rejects.toThrow(
+      /ADMIN_TOKEN/,
+    );
+  });
+});

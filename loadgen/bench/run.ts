@@ -1,0 +1,183 @@
+// npm run bench -w loadgen: loadgen url vs autocannon vs wrk on one bare node:http target, then
+// loadgen's peak RSS with 5,000 closed-model users. Client pinned to core 0, target to core 1.
+// Rounds alternate the tools so background load on a shared machine hits them alike.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { hasCommand, pinPrefix, runToEnd, startWithPort } from './child-process.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const cli = join(here, '..', 'dist', 'cli.js');
+const autocannonBin = join(
+  dirname(createRequire(import.meta.url).resolve('autocannon/package.json')),
+  'autocannon.js',
+);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const USERS = Number(process.env.BENCH_USERS ?? 5000);
+const client = pinPrefix(0);
+const work = mkdtempSync(join(tmpdir(), 'loadgen-bench-'));
+
+/** Requests per second, and client CPU microseconds per request (robust to a busy machine). */
+type Measured = { rps: number; cpuUsPerReq: number | undefined };
+type Tool = { name: string; run: (url: string) => Promise<Measured> };
+const measured = (requests: number, seconds: number, cpuSec: number | undefined): Measured => ({
+  rps: requests / seconds,
+  cpuUsPerReq: cpuSec === undefined ? undefined : (cpuSec * 1e6) / requests,
+});
+
+const tools: Tool[] = [
+  {
+    name: 'loadgen url',
+    run: async (url) => {
+      const out = join(work, 'url');
+      const r = await runToEnd([
+        ...client,
+        process.execPath,
+        cli,
+        'url',
+        url,
+        '-c',
+        String(CONNECTIONS),
+        '-d',
+        `${SECONDS}s`,
+        '-o',
+        out,
+      ]);
+      if (r.code !== 0) throw new Error(`loadgen url failed: ${r.stderr}`);
+      const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+        totals: { requests: number };
+        run: { elapsedSec: number };
+      };
+      return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
+    },
+  },
+  {
+    name: 'autocannon',
+    run: async (url) => {
+      const r = await runToEnd([
+        ...client,
+        process.execPath,
+        autocannonBin,
+        '-j',
+        '-c',
+        String(CONNECTIONS),
+        '-d',
+        String(SECONDS),
+        url,
+      ]);
+      const j = JSON.parse(r.stdout) as { requests: { total: number }; duration: number };
+      return measured(j.requests.total, j.duration, r.cpuSec);
+    },
+  },
+];
+if (hasCommand('wrk')) {
+  tools.push({
+    name: 'wrk',
+    run: async (url) => {
+      const r = await runToEnd([...client, 'wrk', '-t1', `-c${CONNECTIONS}`, `-d${SECONDS}s`, url]);
+      const m = /(\d+) requests in ([\d.]+)(m?s)/.exec(r.stdout);
+      if (m === null) throw new Error(`wrk output not understood: ${r.stdout}`);
+      return measured(Number(m[1]), Number(m[2]) / (m[3] === 'ms' ? 1000 : 1), r.cpuSec);
+    },
+  });
+} else {
+  console.log('wrk not installed (apt-get install -y wrk): skipped');
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+
+async function throughput(): Promise<void> {
+  const { child, port } = await startWithPort([
+    ...pinPrefix(1),
+    process.execPath,
+    join(here, 'bare-target.mjs'),
+  ]);
+  const url = `http://127.0.0.1:${port}/`;
+  console.log(
+    `throughput: ${CONNECTIONS} connections, ${SECONDS} s each, ${ROUNDS} rounds, client ${client.length ? 'on core 0' : 'unpinned'}, target ${url}`,
+  );
+  const results = new Map<string, Measured[]>(tools.map((t) => [t.name, []]));
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const tool of tools) {
+        const m = await tool.run(url);
+        results.get(tool.name)?.push(m);
+        console.log(
+          `  round ${round} ${tool.name.padEnd(12)} ${Math.round(m.rps)} req/s  ${m.cpuUsPerReq?.toFixed(1) ?? 'n/a'} CPU µs/req`,
+        );
+      }
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const med = new Map(
+    [...results].map(([k, v]) => [
+      k,
+      { rps: median(v.map((m) => m.rps)), cpu: median(v.map((m) => m.cpuUsPerReq ?? Number.NaN)) },
+    ]),
+  );
+  console.log('\nmedian over rounds:');
+  for (const [k, v] of med)
+    console.log(`  ${k.padEnd(12)} ${Math.round(v.rps)} req/s  ${v.cpu.toFixed(1)} CPU µs/req`);
+  const lg = med.get('loadgen url') as { rps: number; cpu: number };
+  for (const [other, goal] of [
+    ['autocannon', 1.0],
+    ['wrk', 0.8],
+  ] as const) {
+    const o = med.get(other);
+    if (o === undefined) continue;
+    console.log(
+      `  loadgen / ${other.padEnd(10)} = ${(lg.rps / o.rps).toFixed(2)}x req/s (target >= ${goal}), ` +
+        `${(o.cpu / lg.cpu).toFixed(2)}x requests per CPU-second`,
+    );
+  }
+}
+
+async function memory(): Promise<void> {
+  const { child, port } = await startWithPort([
+    ...pinPrefix(1),
+    process.execPath,
+    join(here, 'bare-target.mjs'),
+  ]);
+  const scenario = join(work, 'rss-scenario.json');
+  writeFileSync(
+    scenario,
+    JSON.stringify({
+      name: 'rss',
+      steps: [{ request: 'GET /' }],
+      think: { min: 0.5, max: 1.5 },
+      model: { type: 'closed', users: USERS, spawnRate: 1000 },
+      duration: '20s',
+    }),
+  );
+  try {
+    const r = await runToEnd([
+      ...client,
+      process.execPath,
+      cli,
+      'run',
+      scenario,
+      '-t',
+      `http://127.0.0.1:${port}`,
+      '-o',
+      join(work, 'rss'),
+    ]);
+    if (r.code !== 0) throw new Error(`loadgen run failed: ${r.stderr}`);
+    const s = JSON.parse(readFileSync(join(work, 'rss', 'summary.json'), 'utf8')) as {
+      totals: { requests: number; errors: number; peakUsers: number; rps: number };
+    };
+    console.log(
+      `\nmemory: ${USERS} closed-model users (think 0.5-1.5 s, 20 s): peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target <= 200), ` +
+        `peak users ${s.totals.peakUsers}, ${s.totals.requests} requests (${Math.round(s.totals.rps)}/s), ${s.totals.errors} errors`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+await throughput();
+await memory();

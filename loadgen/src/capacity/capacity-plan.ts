@@ -1,0 +1,139 @@
+import { fmt } from '../report/text-table.js';
+import type { Summary } from '../summary/summary-schema.js';
+import { GAME_API_SETUP_ENDPOINTS, resourcesOf } from './resource-profile.js';
+import { analyseSteps, type StepRow } from './step-analysis.js';
+
+export interface CapacityOptions {
+  /** The p95 SLA in ms; the knee is the last step before p95 crosses it. Default 500. */
+  slaP95Ms: number;
+  /** The failure rate (0..1) past which a step is over the knee. Default 0.01. */
+  maxFailureRate: number;
+  /** Target population of players. Default 1,000,000. */
+  users: number;
+  /** Share of the population playing at the same moment (0..1]. Default 1: all of them. */
+  concurrentShare: number;
+  /** Spare capacity kept on every resource (0..1): 0.3 = run at most at 70% of the knee. Default 0.3. */
+  headroom: number;
+  /** Endpoints left out of the steps' figures. Default: game-api's setup calls (register, log in). */
+  exclude: readonly string[];
+}
+
+export const DEFAULT_CAPACITY_OPTIONS: CapacityOptions = {
+  slaP95Ms: 500,
+  maxFailureRate: 0.01,
+  users: 1_000_000,
+  concurrentShare: 1,
+  headroom: 0.3,
+  exclude: GAME_API_SETUP_ENDPOINTS,
+};
+
+export interface CapacityPlan {
+  /** Players playing at the same moment: users × concurrentShare. */
+  activePlayers: number;
+  /** Requests per second one player makes (measured at the lightest step: the pattern's own pace). */
+  perUserRps: number;
+  neededRps: number;
+  /** Requests per second one API instance sustains within the SLA (the knee step's rate). */
+  perInstanceRps: number;
+  apiInstances: number;
+  /** Little's law: requests in flight across the fleet = neededRps × mean latency at the knee. */
+  inFlightRequests: number;
+  /** Little's law on the MySQL-using endpoints, with headroom; an upper bound (a request holds a connection for part of its time). */
+  dbConnections: number;
+  dbConnectionsPerInstance: number;
+  redisOpsPerSec: number;
+}
+
+export interface CapacityReport {
+  testid: string;
+  options: CapacityOptions;
+  steps: StepRow[];
+  /** Index into steps of the knee, or null when even the first step breaks the SLA. */
+  knee: number | null;
+  /** Index of the first step over the SLA or the failure limit, null when none is. */
+  breach: number | null;
+  breachReason: string | null;
+  /** The highest req/s any step reached, and where. */
+  saturationRps: number;
+  saturationStep: number;
+  plan: CapacityPlan | null;
+  assumptions: string[];
+}
+
+function breachOf(row: StepRow, o: CapacityOptions): string | null {
+  if (row.p95Ms > o.slaP95Ms) return `p95 ${fmt(row.p95Ms)} ms > SLA ${o.slaP95Ms} ms`;
+  if (row.failureRate > o.maxFailureRate) {
+    return `failures ${(row.failureRate * 100).toFixed(2)}% > ${(o.maxFailureRate * 100).toFixed(2)}%`;
+  }
+  return null;
+}
+
+function plan(steps: StepRow[], knee: StepRow, o: CapacityOptions): CapacityPlan {
+  const first = steps[0] as StepRow;
+  const utilisation = 1 - o.headroom;
+  const activePlayers = Math.round(o.users * o.concurrentShare);
+  const perUserRps = first.rps / first.users;
+  const neededRps = perUserRps * activePlayers;
+  const perInstanceRps = knee.rps;
+  const apiInstances = Math.max(1, Math.ceil(neededRps / (perInstanceRps * utilisation)));
+  let dbBusy = 0;
+  let redisOpsPerSec = 0;
+  for (const e of knee.endpoints) {
+    const rate = knee.requests === 0 ? 0 : (neededRps * e.requests) / knee.requests;
+    const r = resourcesOf(e.endpoint);
+    if (r.mysql) dbBusy += rate * (e.meanMs / 1000);
+    redisOpsPerSec += rate * r.redisOps;
+  }
+  const dbConnections = Math.ceil(dbBusy / utilisation);
+  return {
+    activePlayers,
+    perUserRps,
+    neededRps,
+    perInstanceRps,
+    apiInstances,
+    inFlightRequests: neededRps * (knee.meanMs / 1000),
+    dbConnections,
+    dbConnectionsPerInstance: Math.ceil(dbConnections / apiInstances),
+    redisOpsPerSec: redisOpsPerSec / utilisation,
+  };
+}
+
+/** The step table, the knee, the saturation rate and a plan for `options.users` players. */
+export function planCapacity(summary: Summary, options: Partial<CapacityOptions> = {}): CapacityReport {
+  const o = { ...DEFAULT_CAPACITY_OPTIONS, ...options };
+  const steps = analyseSteps(summary, o.exclude);
+  const breach = steps.findIndex((s) => breachOf(s, o) !== null);
+  const knee = breach === -1 ? steps.length - 1 : breach - 1;
+  const saturationStep = steps.reduce((best, s, i) => (s.rps > (steps[best] as StepRow).rps ? i : best), 0);
+  const kneeRow = knee >= 0 ? (steps[knee] as StepRow) : undefined;
+  const assumptions = [
+    `one API instance performs like the instance measured in ${summary.run.testid}, and instances add up linearly (a load balancer in front, no shared bottleneck besides MySQL and Redis)`,
+    "every player follows the scenario's call pattern and think time; its request rate is the lightest step's req/s per user",
+    `${Math.round(o.concurrentShare * 100)}% of the ${o.users.toLocaleString('en-US')} players play at the same moment`,
+    `headroom ${Math.round(o.headroom * 100)}%: every resource is sized to run at ${Math.round((1 - o.headroom) * 100)}% of what was measured`,
+    "MySQL connections by Little's law on the MySQL-using endpoints with their client-side mean at the knee (an upper bound: a request holds a connection for only part of it)",
+    "Redis commands per request from game-api's handlers (see docs/reports.md); leaderboard rebuilds from MySQL (after Redis lost the set) are not counted",
+  ];
+  if (o.exclude.length > 0) {
+    assumptions.push(
+      `the steady game loop only: ${o.exclude.join(', ')} (once per player, arriving as a burst when each step spawns its players) are left out of the step figures`,
+    );
+  }
+  if (breach === -1) {
+    assumptions.push(
+      `no step crossed the SLA: the knee is the last step, so one instance sustains at least ${kneeRow?.rps} req/s and the plan over-provisions`,
+    );
+  }
+  return {
+    testid: summary.run.testid,
+    options: o,
+    steps,
+    knee: knee >= 0 ? knee : null,
+    breach: breach === -1 ? null : breach,
+    breachReason: breach === -1 ? null : breachOf(steps[breach] as StepRow, o),
+    saturationRps: (steps[saturationStep] as StepRow).rps,
+    saturationStep,
+    plan: kneeRow === undefined ? null : plan(steps, kneeRow, o),
+    assumptions,
+  };
+}

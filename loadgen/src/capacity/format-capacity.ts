@@ -1,0 +1,67 @@
+import { fmt, textTable } from '../report/text-table.js';
+import type { CapacityReport } from './capacity-plan.js';
+
+const int = (v: number): string => Math.ceil(v).toLocaleString('en-US');
+
+export function formatCapacity(r: CapacityReport): string {
+  const o = r.options;
+  const out: string[] = [
+    `Step analysis of ${r.testid} (SLA: p95 ≤ ${o.slaP95Ms} ms, failures ≤ ${fmt(o.maxFailureRate * 100, 2)}%)`,
+  ];
+  if (o.exclude.length > 0)
+    out.push(`Steady loop only: leaves out ${o.exclude.join(', ')} (see assumptions).`);
+  out.push('');
+  out.push(
+    textTable(
+      ['users', 'requests', 'failures', 'failures %', 'avg ms', 'p95 ms', 'req/s', ''],
+      r.steps.map((s, i) => [
+        String(s.users),
+        String(s.requests),
+        String(s.failures),
+        `${fmt(s.failureRate * 100, 2)}%`,
+        fmt(s.meanMs),
+        fmt(s.p95Ms),
+        fmt(s.rps),
+        i === r.knee ? '← knee' : i === r.breach ? `✗ ${r.breachReason}` : '',
+      ]),
+      [0, 7],
+    ),
+  );
+  out.push('');
+  const knee = r.knee === null ? undefined : r.steps[r.knee];
+  if (knee === undefined) {
+    out.push(
+      `No knee: the first step already breaks the SLA (${r.breachReason}). Run the step preset at lower levels.`,
+    );
+    return out.join('\n');
+  }
+  out.push(`Knee: ${knee.users} users at ${fmt(knee.rps)} req/s, p95 ${fmt(knee.p95Ms)} ms.`);
+  out.push(
+    `Saturation: ${fmt(r.saturationRps)} req/s (the most any step reached, at ${r.steps[r.saturationStep]?.users} users).`,
+  );
+  const p = r.plan;
+  if (p !== null) {
+    out.push('');
+    out.push(
+      `Capacity plan for ${o.users.toLocaleString('en-US')} players (${int(p.activePlayers)} playing at once):`,
+    );
+    out.push(
+      `  per-player rate   ${fmt(p.perUserRps, 4)} req/s  × ${int(p.activePlayers)} players = ${int(p.neededRps)} req/s needed`,
+    );
+    out.push(
+      `  API instances     ${int(p.apiInstances)}  (${int(p.neededRps)} req/s ÷ (${fmt(p.perInstanceRps)} req/s per instance at the knee × ${fmt(1 - o.headroom, 2)}))`,
+    );
+    out.push(
+      `  in flight         ${int(p.inFlightRequests)} requests (Little's law: ${int(p.neededRps)} req/s × ${fmt(knee.meanMs)} ms mean at the knee)`,
+    );
+    out.push(
+      `  MySQL connections ${int(p.dbConnections)} in all, ${int(p.dbConnectionsPerInstance)} per instance's pool`,
+    );
+    out.push(`  Redis             ${int(p.redisOpsPerSec)} commands/s`);
+    out.push(`  headroom          ${fmt(o.headroom * 100)}% on every figure above`);
+  }
+  out.push('');
+  out.push('Assumptions:');
+  for (const a of r.assumptions) out.push(`  - ${a}`);
+  return out.join('\n');
+}

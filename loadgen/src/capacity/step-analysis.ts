@@ -1,0 +1,104 @@
+import { LoadgenError } from '../errors.js';
+import { mergeEncoded } from '../metrics/hdr-histograms.js';
+import type { Summary } from '../summary/summary-schema.js';
+
+/** One row of the step table, as the seeds' step reports have it (plus p95). */
+export interface StepRow {
+  /** The step's user level (the profile's target). */
+  users: number;
+  /** Most users seen active in one of its windows. */
+  activeUsers: number;
+  startSec: number;
+  endSec: number;
+  requests: number;
+  failures: number;
+  /** failures / requests, 0..1. */
+  failureRate: number;
+  meanMs: number;
+  p95Ms: number;
+  rps: number;
+  /** Requests per endpoint and their client-side mean, for the capacity plan. */
+  endpoints: { endpoint: string; requests: number; meanMs: number }[];
+}
+
+interface Level {
+  users: number;
+  start: number;
+  end: number;
+}
+
+/** Flat stretches of the profile (a step profile is jumps then holds), in order. */
+function levels(summary: Summary): Level[] {
+  const out: Level[] = [];
+  let t = 0;
+  let v = summary.run.profile.start;
+  for (const s of summary.run.profile.stages) {
+    if (s.duration > 0 && s.target === v) out.push({ users: v, start: t, end: t + s.duration });
+    t += s.duration;
+    v = s.target;
+  }
+  return out;
+}
+
+const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
+
+/**
+ * Cut a step run's time series at the profile's steps and add up each step's windows, leaving
+ * out the `exclude`d endpoints; latency figures come from the merged per-window HdrHistograms,
+ * so they are exact for the step.
+ */
+export function analyseSteps(summary: Summary, exclude: readonly string[] = []): StepRow[] {
+  if (summary.run.profile.type !== 'step') {
+    throw new LoadgenError(
+      'LG_USAGE',
+      `${summary.run.testid} is a ${summary.run.profile.type} run: capacity needs a step run (loadgen run step)`,
+    );
+  }
+  const rows: StepRow[] = [];
+  for (const level of levels(summary)) {
+    const end = Math.min(level.end, summary.run.elapsedSec);
+    const windows = summary.timeSeries.filter((w) => w.t >= level.start && w.t < end);
+    if (windows.length === 0 || end <= level.start) continue;
+    let requests = 0;
+    let failures = 0;
+    const perEndpoint = new Map<string, string[]>();
+    for (const w of windows) {
+      for (const [name, e] of Object.entries(w.endpoints)) {
+        if (exclude.includes(name)) continue;
+        requests += e.count;
+        failures += e.errors;
+        const list = perEndpoint.get(name) ?? [];
+        list.push(e.histogram);
+        perEndpoint.set(name, list);
+      }
+    }
+    const all = mergeEncoded([...perEndpoint.values()].flat());
+    const endpoints = [...perEndpoint].map(([endpoint, encoded]) => {
+      const h = mergeEncoded(encoded);
+      const row = { endpoint, requests: h.totalCount, meanMs: round(h.mean / 1000) };
+      h.destroy();
+      return row;
+    });
+    rows.push({
+      users: level.users,
+      activeUsers: Math.max(...windows.map((w) => w.activeUsers)),
+      startSec: level.start,
+      endSec: end,
+      requests,
+      failures,
+      failureRate: requests === 0 ? 0 : failures / requests,
+      meanMs: all.totalCount === 0 ? 0 : round(all.mean / 1000),
+      p95Ms: all.totalCount === 0 ? 0 : round(all.getValueAtPercentile(95) / 1000),
+      rps: round(requests / (end - level.start), 2),
+      endpoints,
+    });
+    all.destroy();
+  }
+  if (rows.length === 0) {
+    throw new LoadgenError(
+      'LG_SUMMARY_INVALID',
+      `${summary.run.testid}: no time windows fall inside its steps`,
+    );
+  }
+  return rows;
+}

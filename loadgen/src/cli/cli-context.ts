@@ -1,0 +1,49 @@
+import { InvalidArgumentError } from 'commander';
+import { parseDurationSec } from '../scenario/duration.js';
+
+/** What the composition root (cli.ts) hands every command: environment and streams. */
+export interface CliContext {
+  env: {
+    target?: string;
+    metricsPort?: string;
+    outDir?: string;
+  };
+  stdout: NodeJS.WriteStream;
+  stderr: NodeJS.WriteStream;
+  /** Set by a command to the process exit code. */
+  setExitCode: (code: number) => void;
+  /** Interrupt signal for long commands (SIGINT/SIGTERM). */
+  interrupt: AbortSignal;
+}
+
+export const intArg =
+  (flag: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} must be a whole number, got "${value}"`);
+    return n;
+  };
+
+export const positiveArg =
+  (flag: string) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isFinite(n) || n <= 0)
+      throw new InvalidArgumentError(`${flag} must be a positive number, got "${value}"`);
+    return n;
+  };
+
+export const durationArg =
+  (flag: string) =>
+  (value: string): number => {
+    const sec = parseDurationSec(value);
+    if (sec === undefined || sec <= 0)
+      throw new InvalidArgumentError(`${flag} "${value}" is not a duration (try 30s, 2m, 1m30s)`);
+    return sec;
+  };
+
+export const collect = (value: string, previous: string[] | undefined): string[] => [
+  ...(previous ?? []),
+  value,
+];

@@ -1,0 +1,108 @@
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_CAPACITY_OPTIONS, planCapacity } from '../../capacity/capacity-plan.js';
+import { formatCapacity } from '../../capacity/format-capacity.js';
+import { readSummaryFile } from '../../summary/summary-files.js';
+import { type CliContext, collect, positiveArg } from '../cli-context.js';
+
+interface CapacityFlags {
+  users: number;
+  slaP95: number;
+  maxErrors: number;
+  concurrent: number;
+  headroom: number;
+  includeSetup?: boolean;
+  exclude?: string[];
+  json?: boolean;
+}
+
+const fractionArg =
+  (flag: string, allowZero: boolean) =>
+  (value: string): number => {
+    const pct = /^(\d+(?:\.\d+)?)%$/.exec(value);
+    const n = pct?.[1] !== undefined ? Number(pct[1]) / 100 : Number(value);
+    if (!Number.isFinite(n) || n > 1 || n < 0 || (!allowZero && n === 0)) {
+      throw new InvalidArgumentError(`${flag} must be a fraction 0..1 or a percentage, got "${value}"`);
+    }
+    return n;
+  };
+
+const share = (
+  flags: string,
+  description: string,
+  allowZero: boolean,
+  fallback: number,
+  shown: string,
+): Option =>
+  new Option(flags, description)
+    .argParser(fractionArg(flags.split(' ')[0] as string, allowZero))
+    .default(fallback, shown);
+
+/** `loadgen capacity`: the step run's table, knee, saturation and a plan for a population. */
+export function registerCapacityCommand(program: Command, ctx: CliContext): void {
+  const d = DEFAULT_CAPACITY_OPTIONS;
+  program
+    .command('capacity')
+    .description(
+      'analyse a step run per step, find the knee and plan API instances, DB connections and Redis ops for a population',
+    )
+    .argument('<summary>', 'summary.json of a step run (loadgen run step)')
+    .option('--users <n>', 'target population of players', positiveArg('--users'), d.users)
+    .option(
+      '--sla-p95 <ms>',
+      'p95 SLA in ms: the knee is the last step under it',
+      positiveArg('--sla-p95'),
+      d.slaP95Ms,
+    )
+    .addOption(
+      share(
+        '--max-errors <pct>',
+        'failure rate over which a step is past the knee',
+        true,
+        d.maxFailureRate,
+        '1%',
+      ),
+    )
+    .addOption(
+      share(
+        '--concurrent <share>',
+        'share of the population playing at once (e.g. 10%)',
+        false,
+        d.concurrentShare,
+        '100%',
+      ),
+    )
+    .addOption(
+      share(
+        '--headroom <share>',
+        'spare capacity kept on every resource (e.g. 30%)',
+        true,
+        d.headroom,
+        '30%',
+      ),
+    )
+    .option('--include-setup', `count the per-player setup calls too (${d.exclude.join(', ')})`)
+    .option('--exclude <endpoint>', 'also leave this endpoint out of the step figures (repeatable)', collect)
+    .option('--json', 'print the analysis as JSON')
+    .addHelpText(
+      'after',
+      `
+Method (docs/reports.md): per-player req/s (lightest step) × players = needed req/s; instances =
+needed ÷ (knee req/s × (1 − headroom)); Little's law gives requests in flight and MySQL connections;
+Redis commands/s from game-api's commands per request.
+
+Examples:
+  loadgen capacity results/step-20261122T101500/summary.json
+  loadgen capacity step.json --users 1000000 --concurrent 5% --sla-p95 300`,
+    )
+    .action((path: string, flags: CapacityFlags) => {
+      const report = planCapacity(readSummaryFile(path), {
+        users: flags.users,
+        slaP95Ms: flags.slaP95,
+        maxFailureRate: flags.maxErrors,
+        concurrentShare: flags.concurrent,
+        headroom: flags.headroom,
+        exclude: [...(flags.includeSetup ? [] : d.exclude), ...(flags.exclude ?? [])],
+      });
+      ctx.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCapacity(report)}\n`);
+    });
+}

@@ -1,0 +1,18 @@
+import type { Command } from 'commander';
+import type { CliContext } from '../cli-context.js';
+import { registerCapacityCommand } from './capacity.js';
+import { registerCompareCommand } from './compare.js';
+import { registerMergeCommand } from './merge.js';
+import { registerReportCommand } from './report.js';
+import { registerRunCommand } from './run.js';
+import { registerUrlCommand } from './url.js';
+
+/** Every command registers itself; add report/compare/capacity here. */
+export const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
+  registerRunCommand,
+  registerUrlCommand,
+  registerMergeCommand,
+  registerReportCommand,
+  registerCompareCommand,
+  registerCapacityCommand,
+];

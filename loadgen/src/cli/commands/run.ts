@@ -1,0 +1,113 @@
+import type { Command } from 'commander';
+import { parseSegment } from '../../engine/segment.js';
+import { runScenario } from '../../run/run-scenario.js';
+import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';
+import { parseThreshold } from '../../thresholds/threshold-parser.js';
+import { type CliContext, collect, durationArg, intArg, positiveArg } from '../cli-context.js';
+import { defaultOutDir, reportOutcome } from '../run-outcome.js';
+
+interface RunFlags {
+  target?: string;
+  testid?: string;
+  label?: string;
+  duration?: number;
+  users?: number;
+  spawnRate?: number;
+  rate?: number;
+  threads?: number;
+  segment?: string;
+  out?: string;
+  threshold?: string[];
+  metricsPort?: number;
+  metricsLinger: number;
+}
+
+export function registerRunCommand(program: Command, ctx: CliContext): void {
+  program
+    .command('run')
+    .description('run a scenario (a preset name or a scenario JSON file) against a target')
+    .argument('<scenario>', `preset (${presetNames().join(', ')}) or path to a scenario .json`)
+    .option('-t, --target <url>', 'base URL of the API under test (env LOADGEN_TARGET)')
+    .option('--testid <id>', 'name of this run in metrics and summaries (default <label>-<UTC timestamp>)')
+    .option('--label <name>', "scenario label on metrics (default: the scenario's label)")
+    .option(
+      '-d, --duration <time>',
+      'run time, e.g. 60s, 5m (overrides the scenario)',
+      durationArg('--duration'),
+    )
+    .option('-u, --users <n>', 'closed model: peak virtual users', positiveArg('--users'))
+    .option('-r, --spawn-rate <n>', 'closed model: users started per second', positiveArg('--spawn-rate'))
+    .option('--rate <n>', 'open model: iterations started per second (peak)', positiveArg('--rate'))
+    .option('--threads <n>', 'worker threads sharing the load on this machine', positiveArg('--threads'))
+    .option('--segment <i/n>', 'run share i of n (0-based) for distributed runs; merge the summaries after')
+    .option('-o, --out <dir>', 'results directory (default $LOADGEN_OUT/<testid> or results/<testid>)')
+    .option(
+      '--threshold <expr>',
+      "pass/fail rule, repeatable: p95<500, errors<1%, 'GET /api/users:p95<200'",
+      collect,
+    )
+    .option(
+      '--metrics-port <port>',
+      'serve Prometheus metrics on this port (env LOADGEN_METRICS_PORT)',
+      intArg('--metrics-port'),
+    )
+    .option(
+      '--metrics-linger <sec>',
+      'keep serving metrics after the run so the last samples are scraped',
+      intArg('--metrics-linger'),
+      10,
+    )
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ loadgen run baseline --target http://localhost:8000
+  $ loadgen run stress -t http://localhost:8000 --duration 2m --threshold 'p95<500' --threshold 'errors<1%'
+  $ loadgen run ./my-scenario.json --rate 200 --threads 2 --metrics-port 9464
+  $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4   # then: loadgen merge results/big-1*/summary.json
+
+Flags override the scenario file. --users / --rate on a ramp/step/spike/burst profile scale it to that peak.
+Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 threshold failed, 130 interrupted.`,
+    )
+    .action(async (scenarioRef: string, flags: RunFlags) => {
+      const thresholds = flags.threshold;
+      thresholds?.forEach(parseThreshold);
+      const scenario = loadScenario(scenarioRef);
+      const config = resolveRun(scenario, {
+        target: flags.target ?? ctx.env.target,
+        testid: flags.testid,
+        label: flags.label,
+        durationSec: flags.duration,
+        users: flags.users,
+        spawnRate: flags.spawnRate,
+        rate: flags.rate,
+        threads: flags.threads,
+        segment: flags.segment === undefined ? undefined : parseSegment(flags.segment),
+        thresholds,
+      });
+      config.thresholds.forEach(parseThreshold);
+      const segTag = config.segment.count > 1 ? `-seg${config.segment.index}of${config.segment.count}` : '';
+      const outDir = flags.out ?? defaultOutDir(ctx, config.testid + segTag);
+      const metricsPort =
+        flags.metricsPort ??
+        (ctx.env.metricsPort === undefined ? undefined : intArg('LOADGEN_METRICS_PORT')(ctx.env.metricsPort));
+      const m = config.model;
+      ctx.stderr.write(
+        `loadgen ${config.testid}: ${config.name} (${config.label}) -> ${config.target}, ${
+          m.type === 'closed'
+            ? `${m.users} users at ${m.spawnRate}/s`
+            : `${m.rate} it/s (max ${m.maxVUs} VUs)`
+        }, ${config.profile.type} for ${config.durationSec}s${config.threads > 1 ? `, ${config.threads} threads` : ''}${
+          config.segment.count > 1 ? `, segment ${config.segment.index}/${config.segment.count}` : ''
+        }\n`,
+      );
+      await runScenario(config, {
+        output: ctx.stdout,
+        log: (line) => ctx.stderr.write(`${line}\n`),
+        signal: ctx.interrupt,
+        metricsPort,
+        metricsLingerSec: flags.metricsLinger,
+        onSummary: (summary) => reportOutcome(ctx, summary, outDir),
+      });
+    });
+}

@@ -1,0 +1,158 @@
+import type { EndpointStats, Summary } from '../summary/summary-schema.js';
+import {
+  type CompareRule,
+  DEFAULT_COMPARE_RULE,
+  type Flag,
+  judgeErrorRate,
+  judgeLatency,
+} from './compare-rule.js';
+import { percentileRange } from './percentile-range.js';
+import { attributeToServer, type ServerAttribution } from './server-attribution.js';
+
+export type Verdict = Flag | 'too few samples' | 'only in baseline' | 'only in candidate';
+
+export type MetricName = 'p50' | 'p95' | 'p99' | 'rps' | 'errorRate';
+
+export interface MetricChange {
+  metric: MetricName;
+  base: number;
+  candidate: number;
+  delta: number;
+  /** delta / base, null when base is 0. */
+  relative: number | null;
+  /** `unchanged` for the figures the rule does not judge (req/s). */
+  flag: Flag;
+}
+
+export interface EndpointComparison {
+  endpoint: string;
+  verdict: Verdict;
+  baseCount: number;
+  candidateCount: number;
+  metrics: MetricChange[];
+  server?: ServerAttribution;
+}
+
+export interface RunRef {
+  testid: string;
+  label: string;
+  fault: Summary['run']['fault'];
+}
+
+export interface Comparison {
+  baseline: RunRef;
+  candidate: RunRef;
+  rule: CompareRule;
+  endpoints: EndpointComparison[];
+  /** The whole run (all endpoints together), judged by the same rule. */
+  total: EndpointComparison;
+  regressed: string[];
+  improved: string[];
+}
+
+function change(metric: MetricName, base: number, candidate: number, flag: Flag): MetricChange {
+  const delta = candidate - base;
+  return { metric, base, candidate, delta, relative: base === 0 ? null : delta / base, flag };
+}
+
+type Figures = Pick<EndpointStats, 'count' | 'errors' | 'rps' | 'latencyMs' | 'histogram'>;
+
+const errorRate = (f: Figures): number => (f.count === 0 ? 0 : f.errors / f.count);
+
+/** Judge one pair of figures (an endpoint, or the totals). */
+export function compareFigures(
+  endpoint: string,
+  base: Figures,
+  candidate: Figures,
+  rule: CompareRule,
+): EndpointComparison {
+  const b = base.latencyMs;
+  const c = candidate.latencyMs;
+  const enough = base.count >= rule.minSamples && candidate.count >= rule.minSamples;
+  const judge = (flag: Flag): Flag => (enough ? flag : 'unchanged');
+  const latency = (q: 50 | 95 | 99): Flag =>
+    enough
+      ? judgeLatency(
+          percentileRange(base.histogram, q, rule.confidenceZ),
+          percentileRange(candidate.histogram, q, rule.confidenceZ),
+          rule[`p${q}`],
+        )
+      : 'unchanged';
+  const metrics = [
+    change('p50', b.p50, c.p50, latency(50)),
+    change('p95', b.p95, c.p95, latency(95)),
+    change('p99', b.p99, c.p99, latency(99)),
+    change('rps', base.rps, candidate.rps, 'unchanged'),
+    change(
+      'errorRate',
+      errorRate(base),
+      errorRate(candidate),
+      judge(judgeErrorRate(errorRate(base), errorRate(candidate), rule)),
+    ),
+  ];
+  // p99 is marked but does not decide alone (see CompareRule.p99).
+  const deciding = metrics.filter((m) => m.metric !== 'p99' && m.metric !== 'rps').map((m) => m.flag);
+  const verdict: Verdict = !enough
+    ? 'too few samples'
+    : deciding.includes('regressed')
+      ? 'regressed'
+      : deciding.includes('improved')
+        ? 'improved'
+        : 'unchanged';
+  return { endpoint, verdict, baseCount: base.count, candidateCount: candidate.count, metrics };
+}
+
+function onlyOne(endpoint: string, stats: EndpointStats, side: 'baseline' | 'candidate'): EndpointComparison {
+  return {
+    endpoint,
+    verdict: side === 'baseline' ? 'only in baseline' : 'only in candidate',
+    baseCount: side === 'baseline' ? stats.count : 0,
+    candidateCount: side === 'candidate' ? stats.count : 0,
+    metrics: [],
+  };
+}
+
+const ref = (s: Summary): RunRef => ({
+  testid: s.run.testid,
+  label: s.run.scenario.label,
+  fault: s.run.fault,
+});
+
+/** Compare a candidate run with a baseline, endpoint by endpoint, in the baseline's order. */
+export function compareSummaries(
+  baseline: Summary,
+  candidate: Summary,
+  rule: CompareRule = DEFAULT_COMPARE_RULE,
+): Comparison {
+  const names = [
+    ...baseline.endpoints.map((e) => e.endpoint),
+    ...candidate.endpoints
+      .map((e) => e.endpoint)
+      .filter((n) => !baseline.endpoints.some((e) => e.endpoint === n)),
+  ];
+  const endpoints = names.map((name): EndpointComparison => {
+    const b = baseline.endpoints.find((e) => e.endpoint === name);
+    const c = candidate.endpoints.find((e) => e.endpoint === name);
+    if (b === undefined) return onlyOne(name, c as EndpointStats, 'candidate');
+    if (c === undefined) return onlyOne(name, b, 'baseline');
+    const result = compareFigures(name, b, c, rule);
+    const server = attributeToServer(baseline, candidate, name, c.latencyMs.mean - b.latencyMs.mean);
+    return server === undefined ? result : { ...result, server };
+  });
+  const totalOf = (s: Summary): Figures => ({
+    count: s.totals.requests,
+    errors: s.totals.errors,
+    rps: s.totals.rps,
+    latencyMs: s.totals.latencyMs,
+    histogram: s.totals.histogram,
+  });
+  return {
+    baseline: ref(baseline),
+    candidate: ref(candidate),
+    rule,
+    endpoints,
+    total: compareFigures('all endpoints', totalOf(baseline), totalOf(candidate), rule),
+    regressed: endpoints.filter((e) => e.verdict === 'regressed').map((e) => e.endpoint),
+    improved: endpoints.filter((e) => e.verdict === 'improved').map((e) => e.endpoint),
+  };
+}

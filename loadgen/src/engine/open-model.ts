@@ -1,0 +1,114 @@
+import type { WindowRecorder } from '../metrics/window-recorder.js';
+import type { ProfileCurve } from './profile.js';
+import type { PartShare } from './segment.js';
+import type { VirtualUser } from './virtual-user.js';
+
+export interface OpenModelOptions {
+  curve: ProfileCurve;
+  share: PartShare;
+  preAllocatedVUs: number;
+  maxVUs: number;
+  durationSec: number;
+  recorder: WindowRecorder;
+  createUser: (localIndex: number) => VirtualUser;
+}
+
+/**
+ * Open model (k6 ramping-arrival-rate, wrk2 -R): iteration k of the whole run starts at the
+ * time the rate curve's integral reaches k, whatever the responses do. An iteration finding no
+ * free user while maxVUs are busy is dropped and counted.
+ */
+export class OpenModel {
+  private readonly free: VirtualUser[] = [];
+  private readonly all: VirtualUser[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private busy = 0;
+  private next = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+  private startPerf = 0;
+
+  constructor(private readonly o: OpenModelOptions) {}
+
+  get activeUsers(): number {
+    return this.busy;
+  }
+
+  /** Create the pre-allocated users and run their setup before the clock starts. */
+  async prepare(): Promise<void> {
+    const users = Array.from({ length: this.o.preAllocatedVUs }, () => this.newUser());
+    for (let i = 0; i < users.length; i += 50) {
+      await Promise.all(users.slice(i, i + 50).map((vu) => vu.setup()));
+    }
+    this.free.push(...users);
+  }
+
+  private newUser(): VirtualUser {
+    const vu = this.o.createUser(this.all.length);
+    this.all.push(vu);
+    return vu;
+  }
+
+  start(startPerf: number): void {
+    this.startPerf = startPerf;
+    this.pump();
+  }
+
+  /** The local j-th arrival is the global arrival offset + j * stride. */
+  private dueAt(j: number): number | undefined {
+    const t = this.o.curve.timeOfArea(this.o.share.offset + j * this.o.share.stride);
+    return t === undefined || t >= this.o.durationSec ? undefined : this.startPerf + t * 1000;
+  }
+
+  private pump(): void {
+    if (this.stopped) return;
+    const now = performance.now();
+    let due = this.dueAt(this.next);
+    while (due !== undefined && due <= now) {
+      this.dispatch(due);
+      this.next++;
+      due = this.dueAt(this.next);
+    }
+    if (due !== undefined) this.timer = setTimeout(() => this.pump(), Math.max(0, due - performance.now()));
+  }
+
+  private dispatch(intendedStart: number): void {
+    let vu = this.free.pop();
+    let needsSetup = false;
+    if (vu === undefined) {
+      if (this.all.length >= this.o.maxVUs) {
+        this.o.recorder.recordDropped();
+        return;
+      }
+      vu = this.newUser();
+      needsSetup = true;
+    }
+    const user = vu;
+    this.busy++;
+    const run = (async () => {
+      if (needsSetup) await user.setup();
+      await user.iteration(intendedStart);
+    })();
+    this.inFlight.add(run);
+    void run.finally(() => {
+      this.inFlight.delete(run);
+      this.busy--;
+      if (user.active) this.free.push(user);
+    });
+  }
+
+  /** No more arrivals; users finish the iteration they are in. */
+  stopArrivals(): void {
+    this.stopped = true;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+  }
+
+  stopAll(): void {
+    this.stopArrivals();
+    for (const vu of this.all) vu.stop();
+  }
+
+  async settled(): Promise<void> {
+    await Promise.all([...this.inFlight]);
+  }
+}

@@ -1,0 +1,57 @@
+import { Worker } from 'node:worker_threads';
+import type { WindowReport } from '../metrics/window-recorder.js';
+import { EnginePart, type PartSpec } from './engine-part.js';
+import type { FromWorker, ToWorker } from './worker-protocol.js';
+
+/** One share of the load, run in this thread or in a worker thread. */
+export interface PartRunner {
+  prepare(): Promise<void>;
+  run(startEpochMs: number): Promise<void>;
+  stop(): void;
+  close(): Promise<void>;
+}
+
+export function localPart(spec: PartSpec, emit: (r: WindowReport) => void): PartRunner {
+  const part = new EnginePart(spec, emit);
+  return {
+    prepare: () => part.prepare(),
+    run: (start) => part.run(start),
+    stop: () => part.stop(),
+    close: async () => undefined,
+  };
+}
+
+/** Worker-thread part: the same EnginePart behind postMessage; windows arrive encoded. */
+export function threadPart(spec: PartSpec, emit: (r: WindowReport) => void): PartRunner {
+  const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: spec });
+  const waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
+  const settle = (type: string, error?: Error) => {
+    const w = waiters.get(type);
+    waiters.delete(type);
+    if (error !== undefined) w?.reject(error);
+    else w?.resolve();
+  };
+  const failAll = (error: Error) => {
+    for (const type of [...waiters.keys()]) settle(type, error);
+  };
+  worker.on('message', (m: FromWorker) => {
+    if (m.type === 'window') emit(m.report);
+    else if (m.type === 'failed') failAll(new Error(`worker ${spec.thread}: ${m.message}`));
+    else settle(m.type);
+  });
+  worker.on('error', failAll);
+  worker.on('exit', (code) => failAll(new Error(`worker ${spec.thread} exited with code ${code}`)));
+  const call = (message: ToWorker, reply: string) =>
+    new Promise<void>((resolve, reject) => {
+      waiters.set(reply, { resolve, reject });
+      worker.postMessage(message);
+    });
+  return {
+    prepare: () => call({ type: 'prepare' }, 'prepared'),
+    run: (startEpochMs) => call({ type: 'run', startEpochMs }, 'done'),
+    stop: () => worker.postMessage({ type: 'stop' } satisfies ToWorker),
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,32 @@
+export { EXIT, exitCodeFor } from './cli/exit-codes.js';
+export { HttpClient } from './engine/http-client.js';
+export { expandProfile, type Profile, ProfileCurve, UserCountSchedule } from './engine/profile.js';
+export { localCount, parseSegment, partShare, type SegmentSpec } from './engine/segment.js';
+export { LoadgenError, type LoadgenErrorCode } from './errors.js';
+export {
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  latencyStats,
+  mergeEncoded,
+} from './metrics/hdr-histograms.js';
+export { createLoadgenRegistry, serveMetrics } from './metrics/prometheus-exporter.js';
+export { parsePrometheusText } from './metrics/server-metrics.js';
+export { type RunDeps, runScenario } from './run/run-scenario.js';
+export type { RunConfig } from './scenario/run-config.js';
+export {
+  loadScenario,
+  PRESETS_DIR,
+  parseScenario,
+  presetNames,
+  type RunOverrides,
+  resolveRun,
+} from './scenario/scenario-loader.js';
+export type { Scenario, ScenarioInput } from './scenario/scenario-schema.js';
+export { mergeSummaries } from './summary/merge-summaries.js';
+export { statsCsv } from './summary/stats-csv.js';
+export { readSummaryFile, writeSummaryFiles } from './summary/summary-files.js';
+export * from './summary/summary-schema.js';
+export { evaluateThresholds } from './thresholds/threshold-evaluator.js';
+export { parseThreshold, type Threshold } from './thresholds/threshold-parser.js';
+export { LOADGEN_VERSION } from './version.js';

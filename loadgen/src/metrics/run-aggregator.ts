@@ -1,0 +1,167 @@
+import type { Failure, TimeWindow, WindowEndpoint } from '../summary/summary-schema.js';
+import {
+  createHistogram,
+  decodeHistogram,
+  encodeHistogram,
+  type Histogram,
+  percentileMs,
+} from './hdr-histograms.js';
+import type { WindowReport } from './window-recorder.js';
+
+/** Everything measured for one endpoint since the start. */
+export interface EndpointTotals {
+  histogram: Histogram;
+  count: number;
+  errors: number;
+  bytes: number;
+  statusCounts: Map<string, number>;
+  /** error kind -> count */
+  errorKinds: Map<string, number>;
+}
+
+/** Percentiles of one window over every endpoint together (ms). */
+export interface WindowLatency {
+  p50: number;
+  p95: number;
+  p99: number;
+}
+
+interface PendingWindow {
+  reports: number;
+  activeUsers: number;
+  iterations: number;
+  dropped: number;
+  endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
+}
+
+/**
+ * The main thread's view of the run: adds every part's window reports into cumulative
+ * per-endpoint histograms (exact, via HdrHistogram add) and into one merged window per index.
+ */
+export class RunAggregator {
+  readonly endpoints = new Map<string, EndpointTotals>();
+  readonly windows: TimeWindow[] = [];
+  private readonly pending = new Map<number, PendingWindow>();
+  private readonly failures = new Map<string, Failure>();
+  iterations = 0;
+  dropped = 0;
+  peakUsers = 0;
+  /** Users of the latest completed window, summed over parts. */
+  activeUsers = 0;
+  private onWindow: ((w: TimeWindow, all: WindowLatency) => void) | undefined;
+
+  constructor(
+    private readonly parts: number,
+    private readonly windowSec: number,
+  ) {}
+
+  /** Called with each window once every part has reported it. */
+  subscribe(listener: (w: TimeWindow, all: WindowLatency) => void): void {
+    this.onWindow = listener;
+  }
+
+  totals(endpoint: string): EndpointTotals {
+    let t = this.endpoints.get(endpoint);
+    if (t === undefined) {
+      t = {
+        histogram: createHistogram(),
+        count: 0,
+        errors: 0,
+        bytes: 0,
+        statusCounts: new Map(),
+        errorKinds: new Map(),
+      };
+      this.endpoints.set(endpoint, t);
+    }
+    return t;
+  }
+
+  add(report: WindowReport): void {
+    this.iterations += report.iterations;
+    this.dropped += report.droppedIterations;
+    let p = this.pending.get(report.index);
+    if (p === undefined) {
+      p = { reports: 0, activeUsers: 0, iterations: 0, dropped: 0, endpoints: new Map() };
+      this.pending.set(report.index, p);
+    }
+    p.reports++;
+    p.activeUsers += report.activeUsers;
+    p.dropped += report.droppedIterations;
+    for (const [name, e] of Object.entries(report.endpoints)) {
+      const t = this.totals(name);
+      const h = decodeHistogram(e.histogram);
+      t.histogram.add(h);
+      t.count += e.count;
+      t.errors += e.errors;
+      t.bytes += e.bytes;
+      for (const [s, c] of Object.entries(e.statusCounts))
+        t.statusCounts.set(s, (t.statusCounts.get(s) ?? 0) + c);
+      for (const [kind, f] of Object.entries(e.failures)) {
+        t.errorKinds.set(kind, (t.errorKinds.get(kind) ?? 0) + f.count);
+        const key = `${name}\u0000${kind}`;
+        const known = this.failures.get(key);
+        if (known === undefined)
+          this.failures.set(key, { endpoint: name, kind, count: f.count, sample: f.sample });
+        else known.count += f.count;
+      }
+      const w = p.endpoints.get(name);
+      if (w === undefined) {
+        p.endpoints.set(name, { count: e.count, errors: e.errors, histogram: h, single: e.histogram });
+      } else {
+        w.count += e.count;
+        w.errors += e.errors;
+        w.histogram?.add(h);
+        h.destroy();
+      }
+    }
+    if (p.reports === this.parts) this.complete(report.index, p);
+  }
+
+  private complete(index: number, p: PendingWindow): void {
+    this.pending.delete(index);
+    const endpoints: Record<string, WindowEndpoint> = {};
+    const all = createHistogram();
+    let requests = 0;
+    let errors = 0;
+    for (const [name, w] of p.endpoints) {
+      const h = w.histogram as Histogram;
+      endpoints[name] = {
+        count: w.count,
+        errors: w.errors,
+        p50: percentileMs(h, 50),
+        p95: percentileMs(h, 95),
+        p99: percentileMs(h, 99),
+        histogram: this.parts === 1 ? w.single : encodeHistogram(h),
+      };
+      all.add(h);
+      h.destroy();
+      requests += w.count;
+      errors += w.errors;
+    }
+    const window: TimeWindow = {
+      t: index * this.windowSec,
+      activeUsers: p.activeUsers,
+      requests,
+      errors,
+      droppedIterations: p.dropped,
+      endpoints,
+    };
+    this.activeUsers = p.activeUsers;
+    this.peakUsers = Math.max(this.peakUsers, p.activeUsers);
+    // Parts may report the final partial window under different indexes; keep the list ordered.
+    this.windows.push(window);
+    this.windows.sort((a, b) => a.t - b.t);
+    const latency = { p50: percentileMs(all, 50), p95: percentileMs(all, 95), p99: percentileMs(all, 99) };
+    all.destroy();
+    this.onWindow?.(window, latency);
+  }
+
+  /** Flush windows some part never reported (it ended a window earlier than the others). */
+  finish(): void {
+    for (const [index, p] of [...this.pending].sort((a, b) => a[0] - b[0])) this.complete(index, p);
+  }
+
+  failureTable(): Failure[] {
+    return [...this.failures.values()].sort((a, b) => b.count - a.count);
+  }
+}

@@ -1,0 +1,124 @@
+import { createHistogram, encodeHistogram, type Histogram, recordMicros } from './hdr-histograms.js';
+
+/** What one part (thread or in-process engine) measured during one window, ready to post. */
+export interface WindowReport {
+  /** Window number since the run's start (t = index * windowSec). */
+  index: number;
+  activeUsers: number;
+  iterations: number;
+  droppedIterations: number;
+  endpoints: Record<string, EndpointWindowReport>;
+}
+
+export interface EndpointWindowReport {
+  count: number;
+  errors: number;
+  bytes: number;
+  statusCounts: Record<string, number>;
+  failures: Record<string, { count: number; sample: string }>;
+  histogram: string;
+}
+
+class EndpointWindow {
+  readonly histogram: Histogram = createHistogram();
+  count = 0;
+  errors = 0;
+  bytes = 0;
+  statusCounts = new Map<number, number>();
+  failures = new Map<string, { count: number; sample: string }>();
+
+  reset(): void {
+    this.histogram.reset();
+    this.count = 0;
+    this.errors = 0;
+    this.bytes = 0;
+    this.statusCounts.clear();
+    this.failures.clear();
+  }
+}
+
+/**
+ * Records every response into per-endpoint HdrHistograms of the current window; nothing is kept
+ * per request. `flush()` encodes the window and reuses the histograms, so memory stays flat.
+ */
+export class WindowRecorder {
+  private readonly windows = new Map<string, EndpointWindow>();
+  private iterations = 0;
+  private dropped = 0;
+
+  private window(endpoint: string): EndpointWindow {
+    let w = this.windows.get(endpoint);
+    if (w === undefined) {
+      w = new EndpointWindow();
+      this.windows.set(endpoint, w);
+    }
+    return w;
+  }
+
+  /** A response arrived (any status). `failureKind` is set when it counts as an error. */
+  recordResponse(
+    endpoint: string,
+    status: number,
+    micros: number,
+    bytes: number,
+    failureKind?: string,
+    failureMessage?: string,
+  ): void {
+    const w = this.window(endpoint);
+    w.count++;
+    w.bytes += bytes;
+    recordMicros(w.histogram, micros);
+    w.statusCounts.set(status, (w.statusCounts.get(status) ?? 0) + 1);
+    if (failureKind !== undefined) this.addFailure(w, failureKind, failureMessage ?? failureKind);
+  }
+
+  /** No response (connection refused, reset, timeout...): counted as status "0". */
+  recordTransportError(endpoint: string, micros: number, kind: string, message: string): void {
+    const w = this.window(endpoint);
+    w.count++;
+    recordMicros(w.histogram, micros);
+    w.statusCounts.set(0, (w.statusCounts.get(0) ?? 0) + 1);
+    this.addFailure(w, kind, message);
+  }
+
+  recordIteration(): void {
+    this.iterations++;
+  }
+
+  recordDropped(): void {
+    this.dropped++;
+  }
+
+  private addFailure(w: EndpointWindow, kind: string, message: string): void {
+    w.errors++;
+    const f = w.failures.get(kind);
+    if (f === undefined) w.failures.set(kind, { count: 1, sample: message.slice(0, 300) });
+    else f.count++;
+  }
+
+  flush(index: number, activeUsers: number): WindowReport {
+    const endpoints: Record<string, EndpointWindowReport> = {};
+    for (const [name, w] of this.windows) {
+      if (w.count === 0) continue;
+      endpoints[name] = {
+        count: w.count,
+        errors: w.errors,
+        bytes: w.bytes,
+        statusCounts: Object.fromEntries([...w.statusCounts].map(([s, c]) => [String(s), c])),
+        failures: Object.fromEntries(w.failures),
+        histogram: encodeHistogram(w.histogram),
+      };
+      w.reset();
+    }
+    const report: WindowReport = {
+      index,
+      activeUsers,
+      iterations: this.iterations,
+      droppedIterations: this.dropped,
+      endpoints,
+    };
+    this.iterations = 0;
+    this.dropped = 0;
+    return report;
+  }
+}

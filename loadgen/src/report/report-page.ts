@@ -1,0 +1,112 @@
+import { planCapacity } from '../capacity/capacity-plan.js';
+import { type CompareRule, DEFAULT_COMPARE_RULE } from '../compare/compare-rule.js';
+import { type Comparison, compareSummaries } from '../compare/compare-summaries.js';
+import { briefRegression } from '../compare/format-comparison.js';
+import type { Summary } from '../summary/summary-schema.js';
+import { capacitySection } from './capacity-section.js';
+import type { ChartAssets } from './chart-library.js';
+import { CHART_SCRIPT } from './chart-script.js';
+import { esc, jsonForScript } from './html-escape.js';
+import { p95Series, percentileCurves, rpsSeries, usersSeries } from './report-series.js';
+import { REPORT_CSS } from './report-style.js';
+import { endpointTable, failuresTable, parametersTable, summaryTable } from './report-tables.js';
+import { fmt } from './text-table.js';
+
+export interface ReportOptions {
+  assets: ChartAssets;
+  title?: string;
+  /** ISO time printed in the header; defaults to now. */
+  generatedAt?: string;
+  rule?: CompareRule;
+  /** p95 SLA for the capacity section, ms. */
+  slaP95Ms?: number;
+  /** Population for the capacity plan. */
+  users?: number;
+}
+
+/** The "at a glance" list: what changed against the first run, in sentences. */
+function glance(summaries: readonly Summary[], comparisons: readonly (Comparison | undefined)[]): string {
+  const items: string[] = [];
+  summaries.forEach((s, i) => {
+    const errors = `${fmt(s.totals.errorRate * 100, 2)}% errors`;
+    const head = `<span class="chip c${i % 8}"></span><b>${esc(s.run.testid)}</b>: ${esc(fmt(s.totals.rps))} req/s, p95 ${esc(fmt(s.totals.latencyMs.p95))} ms, ${esc(errors)}`;
+    const failed = s.thresholds.filter((t) => !t.passed).length;
+    const thr = failed > 0 ? `, <b>${failed} threshold(s) failed</b>` : '';
+    const f = s.run.fault;
+    const fault =
+      f !== null && f.delayMs > 0 ? ` — fault ${esc(`${f.delayMs} ms on ${f.route} (${f.mode})`)}` : '';
+    const c = comparisons[i];
+    const regressed = c?.endpoints.filter((e) => e.verdict === 'regressed') ?? [];
+    const cls =
+      regressed.length > 0 || failed > 0 ? 'bad' : c !== undefined && c.improved.length > 0 ? 'good' : '';
+    let vs = '';
+    if (c !== undefined) {
+      vs =
+        regressed.length === 0
+          ? `; vs ${esc(summaries[0]?.run.testid)}: no endpoint regressed`
+          : `; vs ${esc(summaries[0]?.run.testid)}: regressed ${regressed
+              .slice(0, 3)
+              .map((e) => esc(briefRegression(e)))
+              .join('; ')}${regressed.length > 3 ? ` and ${regressed.length - 3} more` : ''}`;
+    }
+    items.push(`<li class="${cls}">${head}${thr}${fault}${vs}</li>`);
+  });
+  return `<ul class="glance">${items.join('')}</ul>`;
+}
+
+/** Build the whole self-contained page: styles, chart library, data and tables in one string. */
+export function renderReport(summaries: readonly Summary[], options: ReportOptions): string {
+  const rule = options.rule ?? DEFAULT_COMPARE_RULE;
+  const first = summaries[0];
+  const comparisons = summaries.map((s, i) =>
+    i === 0 || first === undefined ? undefined : compareSummaries(first, s, rule),
+  );
+  const p95 = p95Series(summaries);
+  const data = {
+    rps: rpsSeries(summaries),
+    users: usersSeries(summaries),
+    percentiles: percentileCurves(summaries),
+    p95,
+  };
+  const steps = summaries.filter((s) => s.run.profile.type === 'step');
+  const capacity = steps
+    .map((s) =>
+      capacitySection(
+        planCapacity(s, {
+          ...(options.slaP95Ms !== undefined ? { slaP95Ms: options.slaP95Ms } : {}),
+          ...(options.users !== undefined ? { users: options.users } : {}),
+        }),
+      ),
+    )
+    .join('\n');
+  const title = options.title ?? `Load test report: ${summaries.map((s) => s.run.testid).join(' vs ')}`;
+  const generatedAt = options.generatedAt ?? new Date().toISOString();
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${esc(title)}</title>
+<style>${options.assets.css}</style><style>${REPORT_CSS}</style></head>
+<body>
+<header><h1>${esc(title)}</h1><p>${summaries.length} run(s), deltas against the first · generated ${esc(generatedAt)} · loadgen report</p></header>
+<main>
+<section id="glance"><h2>At a glance</h2>${glance(summaries, comparisons)}</section>
+<section id="summary"><h2>Summary</h2>${summaryTable(summaries, comparisons)}</section>
+<section id="charts"><h2>Over time</h2><div class="grid2">
+<figure><figcaption>requests per second</figcaption><div class="chart" id="chart-rps"></div></figure>
+<figure><figcaption>active virtual users</figcaption><div class="chart" id="chart-users"></div></figure>
+</div>
+<h3>Latency by percentile (whole run, log scale)</h3><div class="chart" id="chart-percentiles"></div>
+<h3>p95 per endpoint over time</h3><p class="muted legend">${summaries.map((s, i) => `<span class="chip c${i % 8}"></span>${esc(s.run.testid)}`).join(' &nbsp; ')}</p><div class="grid4">
+${p95.map((e, i) => `<figure><figcaption>${esc(e.endpoint)}</figcaption><div class="chart" id="chart-p95-${i}"></div></figure>`).join('\n')}
+</div></section>
+<section id="endpoints"><h2>Endpoints</h2>${endpointTable(summaries, comparisons)}
+<p class="muted">Marked cells changed by more than the compare rule's relative and absolute tolerances (p50 ${esc(fmt(rule.p50.relative * 100))}% and ${rule.p50.absoluteMs} ms, p95 ${esc(fmt(rule.p95.relative * 100))}% and ${rule.p95.absoluteMs} ms; at least ${rule.minSamples} requests).</p></section>
+<section id="failures"><h2>Failures</h2>${failuresTable(summaries)}</section>
+${capacity === '' ? '' : `<section id="capacity"><h2>Capacity</h2>${capacity}</section>`}
+<section id="parameters"><h2>Run parameters</h2>${parametersTable(summaries)}</section>
+</main>
+<script type="application/json" id="report-data">${jsonForScript(data)}</script>
+<script>${options.assets.js.replace(/<\/script/gi, '<\\/script')}</script>
+<script>${CHART_SCRIPT}</script>
+</body></html>
+`;
+}

@@ -1,0 +1,71 @@
+import { mergeEncoded } from '../metrics/hdr-histograms.js';
+import type { Summary } from '../summary/summary-schema.js';
+
+/** Series for one chart: a shared x axis and one y array per line (null = no data there). */
+export interface ChartData {
+  x: number[];
+  lines: { label: string; run: number; y: (number | null)[] }[];
+}
+
+/** Align every run's windows on one "seconds since start" axis so uPlot can overlay them. */
+function overTime(summaries: readonly Summary[], label: (s: Summary) => string, pick: PickFn): ChartData {
+  const xs = [...new Set(summaries.flatMap((s) => s.timeSeries.map((w) => w.t)))].sort((a, b) => a - b);
+  const lines = summaries.map((s, run) => {
+    const byT = new Map(s.timeSeries.map((w) => [w.t, w] as const));
+    return { label: label(s), run, y: xs.map((t) => pick(s, byT.get(t))) };
+  });
+  return { x: xs, lines };
+}
+
+type PickFn = (s: Summary, w: Summary['timeSeries'][number] | undefined) => number | null;
+
+const round = (v: number): number => Math.round(v * 1000) / 1000;
+
+export function rpsSeries(summaries: readonly Summary[]): ChartData {
+  return overTime(
+    summaries,
+    (s) => s.run.testid,
+    (s, w) => (w === undefined ? null : round(w.requests / s.run.windowSec)),
+  );
+}
+
+export function usersSeries(summaries: readonly Summary[]): ChartData {
+  return overTime(
+    summaries,
+    (s) => s.run.testid,
+    (_s, w) => (w === undefined ? null : w.activeUsers),
+  );
+}
+
+/** One chart per endpoint (in the order the runs list them), runs overlaid. */
+export function p95Series(summaries: readonly Summary[]): { endpoint: string; chart: ChartData }[] {
+  const endpoints = [...new Set(summaries.flatMap((s) => s.endpoints.map((e) => e.endpoint)))];
+  return endpoints.map((endpoint) => ({
+    endpoint,
+    chart: overTime(
+      summaries,
+      (s) => s.run.testid,
+      (_s, w) => w?.endpoints[endpoint]?.p95 ?? null,
+    ),
+  }));
+}
+
+/**
+ * Latency by percentile from each run's whole-run histogram, on the "number of nines" axis
+ * (x = -log10(1 - p)): 0.3 = p50, 1 = p90, 2 = p99, 3 = p99.9, 4 = p99.99, as HdrHistogram's
+ * own plotter draws it. y in ms; the chart puts it on a log scale.
+ */
+export function percentileCurves(summaries: readonly Summary[]): ChartData {
+  const x: number[] = [];
+  for (let n = Math.log10(2); n <= 4 + 1e-9; n += 0.05) x.push(round(n));
+  if (x[x.length - 1] !== 4) x.push(4);
+  const lines = summaries.map((s, run) => {
+    const h = mergeEncoded([s.totals.histogram]);
+    const y = x.map((n) =>
+      h.totalCount === 0 ? null : Math.max(0.001, round(h.getValueAtPercentile(100 * (1 - 10 ** -n)) / 1000)),
+    );
+    h.destroy();
+    return { label: s.run.testid, run, y };
+  });
+  return { x, lines };
+}

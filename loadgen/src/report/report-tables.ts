@@ -1,0 +1,233 @@
+import type {
+  Comparison,
+  EndpointComparison,
+  MetricChange,
+  MetricName,
+} from '../compare/compare-summaries.js';
+import type { Summary } from '../summary/summary-schema.js';
+import { esc } from './html-escape.js';
+import { fmt, fmtPercent, fmtSigned } from './text-table.js';
+
+/** A figure with its change from the first run underneath, the cell marked when the rule flags it. */
+function figureCell(
+  text: string,
+  change: MetricChange | undefined,
+  unit: string,
+  scale = 1,
+  digits = 1,
+): string {
+  if (change === undefined) return `<td>${esc(text)}</td>`;
+  const cls = change.flag === 'unchanged' ? '' : ` class="${change.flag}"`;
+  const rel = change.relative === null ? '' : ` · ${fmtPercent(change.relative)}`;
+  const title =
+    change.flag === 'unchanged' ? '' : ` title="${change.flag} (beyond the compare rule's tolerances)"`;
+  if (change.delta === 0) return `<td>${esc(text)}<small>=</small></td>`;
+  return `<td${cls}${title}>${esc(text)}<small>${esc(fmtSigned(change.delta * scale, digits))}${esc(unit)}${esc(rel)}</small></td>`;
+}
+
+const metricOf = (c: EndpointComparison | undefined, name: MetricName): MetricChange | undefined =>
+  c?.metrics.find((m) => m.metric === name);
+
+function model(s: Summary): string {
+  const m = s.run.model;
+  return m.type === 'closed' ? `closed, ${m.users} users @ ${m.spawnRate}/s` : `open, ${m.rate} it/s`;
+}
+
+function thresholds(s: Summary): string {
+  if (s.thresholds.length === 0) return '<td>none set</td>';
+  const failed = s.thresholds.filter((t) => !t.passed);
+  const text = `${s.thresholds.length - failed.length}/${s.thresholds.length} passed`;
+  const list = failed.map((t) => `<small>✗ ${esc(t.expr)} (was ${esc(fmt(t.actual, 2))})</small>`).join('');
+  return `<td class="${failed.length > 0 ? 'regressed' : 'ok'}">${esc(text)}${list}</td>`;
+}
+
+/** One column per run; deltas against the first run. `comparisons[i]` compares run 0 with run i. */
+export function summaryTable(
+  summaries: readonly Summary[],
+  comparisons: readonly (Comparison | undefined)[],
+): string {
+  const head = summaries
+    .map((s, i) => `<th><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</th>`)
+    .join('');
+  const row = (label: string, cells: string[]): string =>
+    `<tr><th scope="row">${esc(label)}</th>${cells.join('')}</tr>`;
+  const plain = (f: (s: Summary) => string): string[] => summaries.map((s) => `<td>${esc(f(s))}</td>`);
+  const figure = (
+    name: MetricName,
+    f: (s: Summary) => number,
+    unit: string,
+    scale = 1,
+    digits = 1,
+  ): string[] =>
+    summaries.map((s, i) =>
+      figureCell(
+        `${fmt(f(s) * scale, digits)}${unit}`,
+        metricOf(comparisons[i]?.total, name),
+        unit,
+        scale,
+        digits,
+      ),
+    );
+  const total = (f: (s: Summary) => number, unit: string, digits = 0): string[] =>
+    summaries.map((s, i) => {
+      const v = f(s);
+      const base = f(summaries[0] as Summary);
+      const change: MetricChange | undefined =
+        i === 0
+          ? undefined
+          : {
+              metric: 'rps',
+              base,
+              candidate: v,
+              delta: v - base,
+              relative: base === 0 ? null : (v - base) / base,
+              flag: 'unchanged',
+            };
+      return figureCell(`${fmt(v, digits)}${unit}`, change, unit, 1, digits);
+    });
+  return `<table class="summary"><thead><tr><th></th>${head}</tr></thead><tbody>
+${row(
+  'scenario',
+  plain((s) => `${s.run.scenario.label} (${s.run.scenario.name})`),
+)}
+${row('load model', plain(model))}
+${row(
+  'peak users',
+  total((s) => s.totals.peakUsers, ''),
+)}
+${row(
+  'duration',
+  plain((s) => `${fmt(s.run.elapsedSec)} s${s.run.interrupted ? ' (interrupted)' : ''}`),
+)}
+${row(
+  'requests',
+  total((s) => s.totals.requests, ''),
+)}
+${row(
+  'req/s',
+  figure('rps', (s) => s.totals.rps, ''),
+)}
+${row(
+  'p50',
+  figure('p50', (s) => s.totals.latencyMs.p50, ' ms'),
+)}
+${row(
+  'p95',
+  figure('p95', (s) => s.totals.latencyMs.p95, ' ms'),
+)}
+${row(
+  'p99',
+  figure('p99', (s) => s.totals.latencyMs.p99, ' ms'),
+)}
+${row(
+  'max',
+  total((s) => s.totals.latencyMs.max, ' ms', 1),
+)}
+${row(
+  'errors',
+  figure('errorRate', (s) => s.totals.errorRate, '%', 100, 2),
+)}
+${row('thresholds', summaries.map(thresholds))}
+</tbody></table>`;
+}
+
+/** Where a regression's time went, from the target's own histogram, under the verdict. */
+function where(c: EndpointComparison | undefined): string {
+  const w = c?.server?.where;
+  if (c === undefined || w === undefined || w === 'no change to place') return '';
+  return c.verdict === 'regressed' || c.verdict === 'improved' ? `<small>${esc(w)}</small>` : '';
+}
+
+const VERDICT_TEXT: Record<string, string> = {
+  regressed: 'regressed',
+  improved: 'improved',
+  unchanged: 'unchanged',
+};
+
+/** A block of rows per endpoint, one row per run, with deltas and the verdict against the first run. */
+export function endpointTable(
+  summaries: readonly Summary[],
+  comparisons: readonly (Comparison | undefined)[],
+): string {
+  const endpoints = [...new Set(summaries.flatMap((s) => s.endpoints.map((e) => e.endpoint)))];
+  const rows = endpoints.flatMap((name) =>
+    summaries.map((s, i) => {
+      const e = s.endpoints.find((x) => x.endpoint === name);
+      const c = comparisons[i]?.endpoints.find((x) => x.endpoint === name);
+      const first = i === 0 ? `<th scope="rowgroup" rowspan="${summaries.length}">${esc(name)}</th>` : '';
+      const run = `<td class="run"><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</td>`;
+      if (e === undefined)
+        return `<tr class="${i === 0 ? 'first' : ''}">${first}${run}<td colspan="8" class="muted">not called</td></tr>`;
+      const verdict =
+        i === 0
+          ? '<td class="muted">baseline</td>'
+          : `<td class="verdict ${esc(c?.verdict ?? '')}">${esc(VERDICT_TEXT[c?.verdict ?? ''] ?? c?.verdict ?? '')}${where(c)}</td>`;
+      const l = e.latencyMs;
+      return `<tr class="${i === 0 ? 'first' : ''}" data-endpoint="${esc(name)}" data-run="${i}">${first}${run}<td>${esc(String(e.count))}</td>${[
+        figureCell(fmt(e.rps), metricOf(c, 'rps'), ''),
+        figureCell(fmt(l.p50), metricOf(c, 'p50'), ' ms'),
+        figureCell(fmt(l.p95), metricOf(c, 'p95'), ' ms'),
+        figureCell(fmt(l.p99), metricOf(c, 'p99'), ' ms'),
+        `<td>${esc(fmt(l.max))}</td>`,
+        figureCell(
+          `${fmt(e.count === 0 ? 0 : (e.errors / e.count) * 100, 2)}%`,
+          metricOf(c, 'errorRate'),
+          ' pts',
+          100,
+          2,
+        ),
+      ].join('')}${verdict}</tr>`;
+    }),
+  );
+  return `<table class="endpoints"><thead><tr><th>endpoint</th><th>run</th><th>requests</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th><th>errors</th><th>vs first run</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+export function failuresTable(summaries: readonly Summary[]): string {
+  const rows = summaries.flatMap((s, i) =>
+    [...s.failures]
+      .sort((a, b) => b.count - a.count)
+      .map(
+        (f) =>
+          `<tr><td class="run"><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</td><td>${esc(f.endpoint)}</td><td>${esc(f.kind)}</td><td>${esc(String(f.count))}</td><td class="sample">${esc(f.sample)}</td></tr>`,
+      ),
+  );
+  if (rows.length === 0) return '<p class="muted">No failures in any run.</p>';
+  return `<table class="failures"><thead><tr><th>run</th><th>endpoint</th><th>kind</th><th>count</th><th>sample message</th></tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}
+
+function fault(s: Summary): string {
+  const f = s.run.fault;
+  if (f === null) return 'not exposed by the target';
+  return f.delayMs > 0 ? `${f.delayMs} ms on ${f.route} (${f.mode} mode)` : 'off';
+}
+
+export function parametersTable(summaries: readonly Summary[]): string {
+  const fields: [string, (s: Summary) => string][] = [
+    ['target', (s) => s.run.target],
+    ['scenario', (s) => `${s.run.scenario.name} (label ${s.run.scenario.label})`],
+    ['model', model],
+    [
+      'profile',
+      (s) =>
+        `${s.run.profile.type}: start ${s.run.profile.start}, ${s.run.profile.stages.map((st) => `${st.duration}s→${st.target}`).join(', ')}`,
+    ],
+    ['duration / measured', (s) => `${s.run.durationSec} s / ${fmt(s.run.elapsedSec)} s`],
+    [
+      'threads · segment · parts',
+      (s) => `${s.run.threads} · ${s.run.segment.index}/${s.run.segment.count} · ${s.run.parts}`,
+    ],
+    ['thresholds', (s) => (s.run.thresholds.length === 0 ? 'none' : s.run.thresholds.join(', '))],
+    ['started / ended', (s) => `${s.run.startedAt} / ${s.run.endedAt}`],
+    ['dropped iterations', (s) => String(s.totals.droppedIterations)],
+    ['active fault', fault],
+    ['loadgen', (s) => s.run.loadgenVersion],
+  ];
+  const head = summaries
+    .map((s, i) => `<th><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</th>`)
+    .join('');
+  const rows = fields.map(
+    ([label, f]) =>
+      `<tr><th scope="row">${esc(label)}</th>${summaries.map((s) => `<td${label === 'active fault' && (s.run.fault?.delayMs ?? 0) > 0 ? ' class="regressed"' : ''}>${esc(f(s))}</td>`).join('')}</tr>`,
+  );
+  return `<table class="params"><thead><tr><th></th>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
+}

@@ -1,0 +1,29 @@
+import type { Profile } from '../engine/profile.js';
+import type { SegmentSpec } from '../engine/segment.js';
+import type { Scenario } from './scenario-schema.js';
+
+export type ResolvedModel =
+  | { type: 'closed'; users: number; spawnRate: number }
+  | { type: 'open'; rate: number; preAllocatedVUs: number; maxVUs: number };
+
+/** Everything one run needs, after the scenario file and the flags were merged and validated. */
+export interface RunConfig {
+  scenario: Scenario;
+  name: string;
+  label: string;
+  testid: string;
+  target: string;
+  model: ResolvedModel;
+  profile: Profile;
+  durationSec: number;
+  threads: number;
+  segment: SegmentSpec;
+  thresholds: string[];
+  timeoutSec: number;
+  /** Length of one time-series window. Default 1 s. */
+  windowSec: number;
+  /** Seconds to let in-flight requests finish after the duration. Default 5. */
+  gracefulStopSec: number;
+  /** TCP connections per part; undefined = one per virtual user. */
+  connections?: number;
+}

@@ -1,0 +1,109 @@
+import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
+import type { RunAggregator } from '../metrics/run-aggregator.js';
+import type { RunConfig } from '../scenario/run-config.js';
+import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
+import { parseThreshold } from '../thresholds/threshold-parser.js';
+import { LOADGEN_VERSION } from '../version.js';
+import {
+  type EndpointStats,
+  type RunInfo,
+  type ServerView,
+  SUMMARY_SCHEMA_VERSION,
+  type Summary,
+  type Totals,
+} from './summary-schema.js';
+
+const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
+
+export interface RunTiming {
+  startedAt: Date;
+  endedAt: Date;
+  elapsedSec: number;
+  interrupted: boolean;
+}
+
+export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['fault']): RunInfo {
+  return {
+    testid: config.testid,
+    scenario: { name: config.name, label: config.label },
+    target: config.target,
+    model: config.model,
+    profile: config.profile,
+    durationSec: config.durationSec,
+    elapsedSec: Math.round(timing.elapsedSec * 1000) / 1000,
+    threads: config.threads,
+    segment: config.segment,
+    parts: 1,
+    thresholds: config.thresholds,
+    startedAt: timing.startedAt.toISOString(),
+    endedAt: timing.endedAt.toISOString(),
+    interrupted: timing.interrupted,
+    windowSec: config.windowSec,
+    loadgenVersion: LOADGEN_VERSION,
+    fault,
+  };
+}
+
+/** Per-endpoint stats and totals from the aggregator's exact cumulative histograms. */
+export function statsOf(
+  agg: RunAggregator,
+  elapsedSec: number,
+): { endpoints: EndpointStats[]; totals: Totals } {
+  const all = createHistogram();
+  let requests = 0;
+  let errors = 0;
+  let bytes = 0;
+  const endpoints: EndpointStats[] = [];
+  for (const [name, t] of [...agg.endpoints].sort((a, b) => a[0].localeCompare(b[0]))) {
+    all.add(t.histogram);
+    requests += t.count;
+    errors += t.errors;
+    bytes += t.bytes;
+    endpoints.push({
+      endpoint: name,
+      count: t.count,
+      errors: t.errors,
+      bytes: t.bytes,
+      statusCounts: Object.fromEntries(t.statusCounts),
+      latencyMs: latencyStats(t.histogram),
+      rps: rate(t.count, elapsedSec),
+      histogram: encodeHistogram(t.histogram),
+    });
+  }
+  const totals: Totals = {
+    requests,
+    errors,
+    errorRate: requests === 0 ? 0 : errors / requests,
+    bytes,
+    rps: rate(requests, elapsedSec),
+    iterations: agg.iterations,
+    droppedIterations: agg.dropped,
+    peakUsers: agg.peakUsers,
+    latencyMs: latencyStats(all),
+    histogram: encodeHistogram(all),
+  };
+  all.destroy();
+  return { endpoints, totals };
+}
+
+export function buildSummary(
+  config: RunConfig,
+  agg: RunAggregator,
+  timing: RunTiming,
+  server: ServerView | undefined,
+  fault: RunInfo['fault'],
+): Summary {
+  const { endpoints, totals } = statsOf(agg, timing.elapsedSec);
+  const summary: Summary = {
+    schemaVersion: SUMMARY_SCHEMA_VERSION,
+    run: runInfoOf(config, timing, fault),
+    totals,
+    endpoints,
+    timeSeries: agg.windows,
+    failures: agg.failureTable(),
+    thresholds: [],
+  };
+  summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary);
+  if (server !== undefined) summary.server = server;
+  return summary;
+}

@@ -1,0 +1,44 @@
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { LoadgenError } from '../errors.js';
+import { formatZodError } from '../scenario/scenario-loader.js';
+import { statsCsv } from './stats-csv.js';
+import { type Summary, summarySchema } from './summary-schema.js';
+
+/** Write summary.json and stats.csv into `dir` (atomically: tmp file + rename). */
+export function writeSummaryFiles(dir: string, summary: Summary): { summaryPath: string; csvPath: string } {
+  try {
+    mkdirSync(dir, { recursive: true });
+    const summaryPath = join(dir, 'summary.json');
+    const csvPath = join(dir, 'stats.csv');
+    writeFileSync(`${summaryPath}.tmp`, `${JSON.stringify(summary, null, 2)}\n`);
+    renameSync(`${summaryPath}.tmp`, summaryPath);
+    writeFileSync(csvPath, statsCsv(summary));
+    return { summaryPath, csvPath };
+  } catch (error) {
+    throw new LoadgenError('LG_IO', `cannot write results to ${dir}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+}
+
+/** Read and validate a summary.json (any consumer: merge, report, compare). */
+export function readSummaryFile(path: string): Summary {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new LoadgenError(
+      'LG_SUMMARY_INVALID',
+      `${path}: cannot read summary (${(error as Error).message})`,
+    );
+  }
+  const parsed = summarySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new LoadgenError(
+      'LG_SUMMARY_INVALID',
+      `${path}: not a loadgen summary v1: ${formatZodError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
+}

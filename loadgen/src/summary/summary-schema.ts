@@ -1,0 +1,192 @@
+import { z } from 'zod';
+
+/**
+ * The versioned contract of `summary.json`. The report, compare and capacity commands read it,
+ * and `loadgen merge` writes it, so every change here bumps SUMMARY_SCHEMA_VERSION.
+ * Times are in milliseconds unless the field name says otherwise; histograms are HdrHistograms of
+ * microseconds (1 µs .. 1 h, 3 significant digits) encoded with hdr-histogram-js
+ * `encodeIntoCompressedBase64`, so any two of them can be added exactly.
+ */
+export const SUMMARY_SCHEMA_VERSION = 1;
+
+const count = z.number().int().nonnegative();
+const ms = z.number().nonnegative();
+
+export const latencyStatsSchema = z.object({
+  min: ms,
+  mean: ms,
+  p50: ms,
+  p90: ms,
+  p95: ms,
+  p99: ms,
+  p999: ms,
+  max: ms,
+});
+export type LatencyStats = z.infer<typeof latencyStatsSchema>;
+
+/** Response status code (e.g. "200") or "0" when no response arrived. */
+export const statusCountsSchema = z.record(z.string(), count);
+
+export const endpointStatsSchema = z.object({
+  /** `METHOD /route/template`, the same form as game-api's `http_route` label. */
+  endpoint: z.string().min(1),
+  count,
+  errors: count,
+  /** Response body bytes received. */
+  bytes: count,
+  statusCounts: statusCountsSchema,
+  latencyMs: latencyStatsSchema,
+  /** count / measured duration in seconds. */
+  rps: z.number().nonnegative(),
+  histogram: z.string(),
+});
+export type EndpointStats = z.infer<typeof endpointStatsSchema>;
+
+export const windowEndpointSchema = z.object({
+  count,
+  errors: count,
+  p50: ms,
+  p95: ms,
+  p99: ms,
+  /** Encoded histogram of this window, so merged windows keep exact percentiles. */
+  histogram: z.string(),
+});
+export type WindowEndpoint = z.infer<typeof windowEndpointSchema>;
+
+export const timeWindowSchema = z.object({
+  /** Seconds from the run's start to the window's start. */
+  t: z.number().nonnegative(),
+  /** Virtual users active at the end of the window. */
+  activeUsers: count,
+  requests: count,
+  errors: count,
+  droppedIterations: count,
+  endpoints: z.record(z.string(), windowEndpointSchema),
+});
+export type TimeWindow = z.infer<typeof timeWindowSchema>;
+
+export const failureSchema = z.object({
+  endpoint: z.string(),
+  /** `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`, `other`. */
+  kind: z.string(),
+  count,
+  sample: z.string(),
+});
+export type Failure = z.infer<typeof failureSchema>;
+
+export const thresholdResultSchema = z.object({
+  expr: z.string(),
+  /** null = over all endpoints. */
+  endpoint: z.string().nullable(),
+  metric: z.string(),
+  op: z.enum(['<', '<=', '>', '>=']),
+  limit: z.number(),
+  actual: z.number(),
+  passed: z.boolean(),
+});
+export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
+
+export const stageSchema = z.object({
+  /** Seconds. */
+  duration: z.number().nonnegative(),
+  /** Users (closed model) or iterations per second (open model) reached at the stage's end. */
+  target: z.number().nonnegative(),
+});
+
+export const modelSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('closed'), users: count, spawnRate: z.number().positive() }),
+  z.object({
+    type: z.literal('open'),
+    /** Iterations per second. */
+    rate: z.number().positive(),
+    preAllocatedVUs: count,
+    maxVUs: count,
+  }),
+]);
+
+export const profileSchema = z.object({
+  type: z.enum(['constant', 'ramp', 'step', 'burst', 'spike']),
+  /** Starting value, then linear segments; a zero-duration stage is a jump. */
+  start: z.number().nonnegative(),
+  stages: z.array(stageSchema),
+});
+
+export const faultInfoSchema = z.object({
+  delayMs: z.number().nonnegative(),
+  route: z.string(),
+  mode: z.string(),
+});
+export type FaultInfo = z.infer<typeof faultInfoSchema>;
+
+export const runInfoSchema = z.object({
+  testid: z.string().min(1),
+  scenario: z.object({ name: z.string(), label: z.string() }),
+  target: z.string(),
+  model: modelSchema,
+  profile: profileSchema,
+  durationSec: z.number().nonnegative(),
+  /** Actually measured seconds from start to stop (shorter when interrupted). */
+  elapsedSec: z.number().nonnegative(),
+  threads: z.number().int().positive(),
+  /** The execution segment this summary covers; 0/1 = the whole run. */
+  segment: z.object({ index: count, count: z.number().int().positive() }),
+  /** How many summaries were merged into this one (1 for a plain run). */
+  parts: z.number().int().positive(),
+  thresholds: z.array(z.string()),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+  interrupted: z.boolean(),
+  windowSec: z.number().positive(),
+  loadgenVersion: z.string(),
+  /** The target's fault toggle as read from its /metrics (game_api_fault_delay_ms), if exposed. */
+  fault: faultInfoSchema.nullable(),
+});
+export type RunInfo = z.infer<typeof runInfoSchema>;
+
+export const totalsSchema = z.object({
+  requests: count,
+  errors: count,
+  /** errors / requests, 0..1. */
+  errorRate: z.number().min(0).max(1),
+  bytes: count,
+  rps: z.number().nonnegative(),
+  iterations: count,
+  droppedIterations: count,
+  peakUsers: count,
+  latencyMs: latencyStatsSchema,
+  histogram: z.string(),
+});
+export type Totals = z.infer<typeof totalsSchema>;
+
+/** Delta of the target's own http_server_request_duration_seconds over the run. */
+export const serverRouteSchema = z.object({
+  method: z.string(),
+  route: z.string(),
+  /** `METHOD route`, comparable with endpoint labels. */
+  endpoint: z.string(),
+  count,
+  /** Seconds. */
+  sum: z.number().nonnegative(),
+  statusCounts: statusCountsSchema,
+  /** Cumulative counts per upper bound in seconds ("+Inf" last). */
+  buckets: z.array(z.object({ le: z.string(), count })),
+});
+export type ServerRoute = z.infer<typeof serverRouteSchema>;
+
+export const serverViewSchema = z.object({
+  metricsUrl: z.string(),
+  routes: z.array(serverRouteSchema),
+});
+export type ServerView = z.infer<typeof serverViewSchema>;
+
+export const summarySchema = z.object({
+  schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
+  run: runInfoSchema,
+  totals: totalsSchema,
+  endpoints: z.array(endpointStatsSchema),
+  timeSeries: z.array(timeWindowSchema),
+  failures: z.array(failureSchema),
+  thresholds: z.array(thresholdResultSchema),
+  server: serverViewSchema.optional(),
+});
+export type Summary = z.infer<typeof summarySchema>;

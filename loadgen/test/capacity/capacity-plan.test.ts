@@ -1,0 +1,99 @@
+import { describe, expect, it } from 'vitest';
+import { planCapacity } from '../../src/capacity/capacity-plan.js';
+import { formatCapacity } from '../../src/capacity/format-capacity.js';
+import { knownStepRun } from '../report/helpers/step-run.js';
+import { makeSummary } from '../report/helpers/summary-factory.js';
+
+describe('capacity: step table, knee and plan on a known step run', () => {
+  it('adds each step up as the seeds step tables do', () => {
+    const r = planCapacity(knownStepRun());
+    expect(r.steps.map((s) => s.users)).toEqual([20, 40, 60, 100]);
+    expect(r.steps.map((s) => s.requests)).toEqual([100, 200, 300, 300]);
+    expect(r.steps.map((s) => s.rps)).toEqual([10, 20, 30, 30]);
+    expect(r.steps.map((s) => s.failures)).toEqual([0, 0, 0, 0]);
+    // HdrHistogram keeps 3 significant digits: figures within 0.1%.
+    for (const s of r.steps.slice(0, 3)) {
+      expect(s.meanMs).toBeCloseTo(60, 0);
+      expect(s.p95Ms).toBeGreaterThanOrEqual(100);
+      expect(s.p95Ms).toBeLessThan(100.2);
+    }
+    expect(r.steps[3]?.p95Ms).toBeGreaterThanOrEqual(900);
+  });
+
+  it('puts the knee on the last step under the SLA and the saturation at the highest rate', () => {
+    const r = planCapacity(knownStepRun());
+    expect(r.knee).toBe(2);
+    expect(r.breach).toBe(3);
+    expect(r.breachReason).toMatch(/^p95 9\d\d(\.\d+)? ms > SLA 500 ms$/);
+    expect(r.saturationRps).toBe(30);
+  });
+
+  it("plans a million players: req/s, instances, Little's law, DB connections, Redis ops", () => {
+    const { plan } = planCapacity(knownStepRun(), { users: 1_000_000, headroom: 0.3 });
+    if (plan === null) throw new Error('expected a plan');
+    // 10 req/s at 20 players = 0.5 req/s per player.
+    expect(plan.perUserRps).toBe(0.5);
+    expect(plan.neededRps).toBe(500_000);
+    expect(plan.perInstanceRps).toBe(30);
+    expect(plan.apiInstances).toBe(Math.ceil(500_000 / (30 * 0.7))); // 23,810
+    // Little's law: 500,000 req/s x 60 ms mean.
+    expect(plan.inFlightRequests / 30_000).toBeCloseTo(1, 2);
+    // MySQL: only GET /api/users (half the requests, 100 ms): 250,000 x 0.1 s / 0.7.
+    expect(plan.dbConnections / (25_000 / 0.7)).toBeCloseTo(1, 2);
+    expect(plan.dbConnectionsPerInstance).toBe(Math.ceil(plan.dbConnections / plan.apiInstances));
+    // Redis: GET /api/leaderboard's 5 commands x 250,000 req/s / 0.7.
+    expect(plan.redisOpsPerSec).toBeCloseTo(1_250_000 / 0.7, 0);
+  });
+
+  it('scales with the share of players online at once', () => {
+    const all = planCapacity(knownStepRun()).plan;
+    const tenth = planCapacity(knownStepRun(), { concurrentShare: 0.1 }).plan;
+    expect(tenth?.neededRps).toBe(50_000);
+    expect(tenth?.apiInstances).toBe(Math.ceil(50_000 / 21));
+    expect(all?.neededRps).toBe(500_000);
+  });
+
+  it('treats failures over 1% as past the knee', () => {
+    const r = planCapacity(knownStepRun({ failAt100: true }));
+    // 3 of 150 GET /api/users fail in each second of the last step: 30 of 300 = 10%.
+    expect(r.steps[3]?.failures).toBe(30);
+    expect(r.breach).toBe(3);
+    expect(r.breachReason).toBe('failures 10.00% > 1.00%');
+  });
+
+  it("leaves the players' setup calls out of the steps unless asked", () => {
+    const steady = planCapacity(knownStepRun({ loginBurst: true }));
+    expect(steady.steps.map((s) => s.requests)).toEqual([100, 200, 300, 300]);
+    expect(steady.knee).toBe(2);
+    expect(formatCapacity(steady)).toContain('Steady loop only: leaves out POST /api/users, POST /api/login');
+    const all = planCapacity(knownStepRun({ loginBurst: true }), { exclude: [] });
+    expect(all.steps.map((s) => s.requests)).toEqual([120, 220, 320, 320]);
+    // 20 of 120 requests at 2 s: the first step's p95 is the login burst.
+    expect(all.knee).toBeNull();
+  });
+
+  it('gives no plan when the first step already breaks the SLA', () => {
+    const r = planCapacity(knownStepRun({ slowFirst: true }));
+    expect(r.knee).toBeNull();
+    expect(r.plan).toBeNull();
+    expect(formatCapacity(r)).toContain('No knee');
+  });
+
+  it('prints the table, the knee, the plan and its assumptions', () => {
+    const text = formatCapacity(planCapacity(knownStepRun()));
+    expect(text).toMatch(/^\s*60\s+300\s+0\s+0%\s+60\s+100(\.\d)?\s+30\s+← knee$/m);
+    expect(text).toContain('Capacity plan for 1,000,000 players');
+    expect(text).toContain('API instances     23,810');
+    expect(text).toContain('Assumptions:');
+  });
+
+  it('refuses a run that is not a step run, naming it', () => {
+    const constant = makeSummary({
+      testid: 'baseline-x',
+      seconds: 3,
+      users: () => 1,
+      endpoints: { 'GET /': { perSecond: () => 1, latencyMs: () => 1 } },
+    });
+    expect(() => planCapacity(constant)).toThrow(/baseline-x is a constant run: capacity needs a step run/);
+  });
+});

@@ -1,0 +1,188 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readSummaryFile } from '../../src/summary/summary-files.js';
+import { runCli } from '../helpers/run-cli.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+let server: TestServer;
+const dir = mkdtempSync(join(tmpdir(), 'loadgen-cli-'));
+const scenarioFile = join(dir, 'scenario.json');
+
+beforeAll(async () => {
+  server = await startTestServer();
+  writeFileSync(
+    scenarioFile,
+    JSON.stringify({
+      name: 'cli-test',
+      label: 'smoke',
+      steps: [{ request: 'GET /a' }, { request: 'POST /b', body: { n: '{{randInt 1 9}}' } }],
+      think: 0.01,
+      model: { type: 'closed', users: 4, spawnRate: 100 },
+      duration: '2s',
+    }),
+  );
+});
+afterAll(async () => {
+  await server.close();
+});
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+describe('loadgen CLI (built binary)', () => {
+  it('has --help with examples on every command', async () => {
+    for (const args of [['--help'], ['run', '--help'], ['url', '--help'], ['merge', '--help']]) {
+      const r = await runCli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Usage: loadgen');
+    }
+    expect((await runCli(['run', '--help'])).stdout).toContain('Examples:');
+  });
+
+  it('run writes summary.json and stats.csv and exits 0 when thresholds pass', async () => {
+    const out = join(dir, 'pass');
+    const r = await runCli([
+      'run',
+      scenarioFile,
+      '-t',
+      server.url,
+      '-o',
+      out,
+      '--threshold',
+      'errors<1%',
+      '--threshold',
+      'GET /a:p95<5000',
+    ]);
+    expect(r.stderr).toContain('wrote');
+    expect(r.code).toBe(0);
+    const s = readSummaryFile(join(out, 'summary.json'));
+    expect(s.run.scenario).toEqual({ name: 'cli-test', label: 'smoke' });
+    expect(s.endpoints.map((e) => e.endpoint)).toEqual(['GET /a', 'POST /b']);
+    expect(s.thresholds.every((t) => t.passed)).toBe(true);
+    const csv = readFileSync(join(out, 'stats.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toMatch(/^endpoint,requests,errors/);
+    expect(csv.at(-1)).toMatch(new RegExp(`^Aggregated,${s.totals.requests},0,`));
+    expect(r.stdout).toMatch(/thresholds:[\s\S]*GET \/a:p95<5000\s+\S+\s+pass/);
+  });
+
+  it('a failing threshold prints FAIL and exits 99', async () => {
+    const r = await runCli(['url', `${server.url}/x`, '-c', '2', '-d', '1s', '--threshold', 'p50<0.0001']);
+    expect(r.code).toBe(99);
+    expect(r.stdout).toMatch(/p50<0.0001\s+\S+\s+FAIL/);
+  });
+
+  it('bad input exits 2 with one line naming the flag or field', async () => {
+    const bad = await runCli(['run', 'baseline', '-t', server.url, '--users', 'lots']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--users must be a positive number, got "lots"');
+    const badFile = join(dir, 'bad.json');
+    writeFileSync(
+      badFile,
+      JSON.stringify({
+        name: 'bad',
+        steps: [{ request: 'GET /' }],
+        model: { type: 'closed', users: 2 },
+        think: -1,
+      }),
+    );
+    const r = await runCli(['run', badFile, '-t', server.url]);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^loadgen: scenario .*bad\.json: think: /);
+    const threshold = await runCli(['run', 'baseline', '-t', server.url, '--threshold', 'p95 fast']);
+    expect(threshold.code).toBe(2);
+    expect(threshold.stderr).toContain('threshold "p95 fast"');
+  });
+
+  it('an unreachable target fails fast with exit 3, before any ramp', async () => {
+    const port = await freePort();
+    const r = await runCli(['run', 'baseline', '-t', `http://127.0.0.1:${port}`, '-o', join(dir, 'never')]);
+    expect(r.code).toBe(3);
+    expect(r.stderr).toMatch(/target http:\/\/127\.0\.0\.1:\d+ is unreachable \(ECONNREFUSED/);
+    expect(r.ms).toBeLessThan(10_000);
+  });
+
+  it('SIGINT stops the users, writes a summary marked interrupted and exits 130', async () => {
+    const out = join(dir, 'interrupted');
+    const r = await runCli(['run', scenarioFile, '-t', server.url, '-d', '60s', '-o', out], {
+      signalAfterMs: 2500,
+    });
+    expect(r.code).toBe(130);
+    const s = readSummaryFile(join(out, 'summary.json'));
+    expect(s.run.interrupted).toBe(true);
+    expect(s.totals.requests).toBeGreaterThan(0);
+    expect(s.run.elapsedSec).toBeLessThan(30);
+  });
+
+  it('worker threads share an open-model rate exactly', async () => {
+    const out = join(dir, 'threads');
+    const r = await runCli([
+      'run',
+      scenarioFile,
+      '-t',
+      server.url,
+      '--rate',
+      '100',
+      '--threads',
+      '2',
+      '-d',
+      '2s',
+      '-o',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const s = readSummaryFile(join(out, 'summary.json'));
+    expect(s.run.threads).toBe(2);
+    expect(Math.abs(s.totals.iterations - 200)).toBeLessThanOrEqual(4);
+    expect(s.totals.errors).toBe(0);
+  });
+
+  it('merge combines segment summaries into the whole', async () => {
+    const runs = await Promise.all(
+      ['0/2', '1/2'].map((seg, i) =>
+        runCli([
+          'run',
+          scenarioFile,
+          '-t',
+          server.url,
+          '--rate',
+          '40',
+          '-d',
+          '2s',
+          '--testid',
+          'm1',
+          '--segment',
+          seg,
+          '-o',
+          join(dir, `seg${i}`),
+        ]),
+      ),
+    );
+    expect(runs.map((r) => r.code)).toEqual([0, 0]);
+    const parts = [0, 1].map((i) => readSummaryFile(join(dir, `seg${i}`, 'summary.json')));
+    const out = join(dir, 'merged');
+    const m = await runCli([
+      'merge',
+      join(dir, 'seg0', 'summary.json'),
+      join(dir, 'seg1', 'summary.json'),
+      '-o',
+      out,
+    ]);
+    expect(m.code).toBe(0);
+    const merged = readSummaryFile(join(out, 'summary.json'));
+    expect(merged.run.segment).toEqual({ index: 0, count: 1 });
+    expect(merged.totals.iterations).toBe(parts[0]!.totals.iterations + parts[1]!.totals.iterations);
+    expect(Math.abs(merged.totals.iterations - 80)).toBeLessThanOrEqual(2);
+    const bad = await runCli(['merge', scenarioFile]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/not a loadgen summary v1/);
+  });
+});

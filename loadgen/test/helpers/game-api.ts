@@ -1,0 +1,91 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { promisify } from 'node:util';
+
+const ENTRY = join(import.meta.dirname, '..', '..', '..', 'services', 'game-api', 'dist', 'main.js');
+
+export interface GameApiDb {
+  /** mysql://.../<fresh db> for MYSQL_URL. */
+  url: string;
+  drop: () => Promise<void>;
+}
+
+/** A fresh database name on MYSQL_URL (CI: mysql://root@127.0.0.1:3306); game-api creates it. */
+export function freshDatabase(): GameApiDb {
+  const base = new URL(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
+  const db = `glab_loadgen_${randomBytes(4).toString('hex')}`;
+  const url = new URL(base);
+  url.pathname = `/${db}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      await promisify(execFile)('mysql', [
+        '--protocol=tcp',
+        '-h',
+        base.hostname,
+        '-P',
+        base.port || '3306',
+        `-u${decodeURIComponent(base.username || 'root')}`,
+        ...(base.password ? [`-p${decodeURIComponent(base.password)}`] : []),
+        '-e',
+        `DROP DATABASE IF EXISTS \`${db}\``,
+      ]);
+    },
+  };
+}
+
+export interface GameApiProcess {
+  url: string;
+  port: number;
+  stop: () => Promise<void>;
+}
+
+/** Start the real game-api build (turbo builds it before loadgen's tests) and wait for "listening". */
+export async function startGameApi(
+  mysqlUrl: string,
+  env: Record<string, string> = {},
+): Promise<GameApiProcess> {
+  const child: ChildProcess = spawn(process.execPath, [ENTRY], {
+    env: {
+      PATH: process.env.PATH,
+      PORT: '0',
+      MYSQL_URL: mysqlUrl,
+      REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+      JWT_SECRET: 'loadgen-test-secret-0123456789abcdefghij',
+      BCRYPT_COST: '4',
+      LOG_LEVEL: 'info',
+      ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`game-api did not start in 30 s:\n${output.join('')}`)),
+      30_000,
+    );
+    child.once('exit', (code) => reject(new Error(`game-api exited with ${code}:\n${output.join('\n')}`)));
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+      output.push(line);
+      if (!line.includes('"listening"')) return;
+      const p = (JSON.parse(line) as { port?: number }).port;
+      if (p !== undefined) {
+        clearTimeout(timer);
+        resolve(p);
+      }
+    });
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop: async () => {
+      if (child.exitCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

@@ -1,0 +1,64 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { simpleRun } from '../helpers/scenarios.js';
+import { startTestServer, type TestServer } from '../helpers/test-server.js';
+
+let server: TestServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+describe('Prometheus metrics', () => {
+  it('serves the DESIGN.md names during the run and the final totals after it', async () => {
+    server = await startTestServer((req, res) => {
+      if (req.url !== '/fail') return false;
+      res.writeHead(503).end('down');
+      return true;
+    });
+    const config = simpleRun(
+      server.url,
+      { type: 'closed', users: 2, spawnRate: 100 },
+      2,
+      { testid: 'prom-test', label: 'smoke' },
+      { steps: [{ request: 'GET /ok' }, { request: 'GET /fail' }], think: 0.01 },
+    );
+    let port = 0;
+    let during: Promise<string> | undefined;
+    let after: Promise<string> | undefined;
+    const scrape = () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    const summary = await runScenario(config, {
+      metricsPort: 0,
+      metricsLingerSec: 1,
+      onMetricsListening: (p) => {
+        port = p;
+        during = new Promise((resolve) => setTimeout(resolve, 1200)).then(scrape);
+      },
+      onSummary: () => {
+        after = scrape();
+      },
+    });
+    const samples = parsePrometheusText(await (after as Promise<string>));
+    const value = (name: string, labels: Record<string, string>) =>
+      samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
+        ?.value;
+    const base = { testid: 'prom-test', scenario: 'smoke' };
+    const ok = summary.endpoints.find((e) => e.endpoint === 'GET /ok');
+    const fail = summary.endpoints.find((e) => e.endpoint === 'GET /fail');
+    expect(value('loadgen_requests_total', { ...base, endpoint: 'GET /ok', status: '200' })).toBe(ok?.count);
+    expect(value('loadgen_requests_total', { ...base, endpoint: 'GET /fail', status: '503' })).toBe(
+      fail?.count,
+    );
+    expect(value('loadgen_errors_total', { ...base, endpoint: 'GET /fail', error: 'http_503' })).toBe(
+      fail?.count,
+    );
+    expect(value('loadgen_request_duration_seconds_count', { ...base, endpoint: 'GET /ok' })).toBe(ok?.count);
+    expect(
+      value('loadgen_request_duration_seconds_bucket', { ...base, endpoint: 'GET /ok', le: '+Inf' }),
+    ).toBe(ok?.count);
+    expect(value('loadgen_dropped_iterations_total', base)).toBe(0);
+    const duringSamples = parsePrometheusText(await (during as Promise<string>));
+    expect(duringSamples.find((s) => s.name === 'loadgen_virtual_users')?.value).toBe(2);
+  });
+});

@@ -1,0 +1,46 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface Target {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function hasTaskset(): boolean {
+  try {
+    execFileSync('taskset', ['-p', String(process.pid)], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Starts a TypeScript entry point as its own process (pinned to `cpu` when taskset exists). */
+export async function startTarget(entry: string, env: Record<string, string>, cpu?: number): Promise<Target> {
+  const file = fileURLToPath(new URL(entry, import.meta.url));
+  const args = ['--import', 'tsx', file];
+  const child: ChildProcess =
+    cpu === undefined
+      ? spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+      : spawn('taskset', ['-c', String(cpu), process.execPath, ...args], {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      for (const line of d.toString().split('\n')) {
+        if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).port as number);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening`)));
+  });
+  child.stdout!.resume();
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}

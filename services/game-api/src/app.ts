@@ -1,0 +1,30 @@
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import type { AppDeps } from './app-deps.js';
+import { errorHandler, notFound } from './http/error-handler.js';
+import { requestObserver } from './http/request-observer.js';
+import { adminRoutes } from './routes/admin.js';
+import { healthRoutes } from './routes/health.js';
+import { leaderboardRoutes } from './routes/leaderboard.js';
+import { loginRoutes } from './routes/login.js';
+import { playerRoutes } from './routes/players.js';
+import { sessionRoutes } from './routes/sessions.js';
+
+/** Bodies are small JSON objects; anything larger is refused with 413 before it is parsed. */
+export const BODY_LIMIT = '16kb';
+
+/** Builds the Express app from its dependencies; `main.ts` and the tests call this. */
+export function createApp(deps: AppDeps): Express {
+  const app = express();
+  app.set('etag', false);
+  app.set('query parser', 'simple');
+  app.use(helmet());
+  app.use(healthRoutes(deps));
+  app.use(requestObserver(deps.metrics, deps.logger));
+  app.use(express.json({ limit: BODY_LIMIT, strict: true }));
+  app.use(playerRoutes(deps), loginRoutes(deps), sessionRoutes(deps), leaderboardRoutes(deps));
+  app.use(adminRoutes(deps));
+  app.use(notFound);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

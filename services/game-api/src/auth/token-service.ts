@@ -1,0 +1,47 @@
+import { createSecretKey, type KeyObject } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+
+const ALGORITHM = 'HS256';
+
+export interface TokenClaims {
+  userId: number;
+  username: string;
+}
+
+/**
+ * Signs and verifies access tokens. The secret is held as a `crypto.KeyObject` (verify ~7 µs
+ * instead of ~410 µs with a string secret, DESIGN.md) and the algorithm is pinned, so `alg: none`
+ * and algorithm-confusion tokens are refused.
+ */
+export class TokenService {
+  private readonly key: KeyObject;
+
+  constructor(
+    secret: string,
+    readonly ttlSeconds: number,
+  ) {
+    this.key = createSecretKey(Buffer.from(secret, 'utf8'));
+  }
+
+  sign(claims: TokenClaims): string {
+    return jwt.sign({ name: claims.username }, this.key, {
+      algorithm: ALGORITHM,
+      subject: String(claims.userId),
+      expiresIn: this.ttlSeconds,
+    });
+  }
+
+  /** The token's claims, or undefined for any token that is not valid now. */
+  verify(token: string): TokenClaims | undefined {
+    try {
+      const payload = jwt.verify(token, this.key, { algorithms: [ALGORITHM] });
+      // Every token we issue expires; one without `exp` was not made here.
+      if (typeof payload === 'string' || typeof payload.exp !== 'number') return undefined;
+      const userId = Number(payload.sub);
+      if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.name !== 'string') return undefined;
+      return { userId, username: payload.name };
+    } catch {
+      return undefined;
+    }
+  }
+}

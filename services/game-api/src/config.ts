@@ -1,0 +1,116 @@
+import { availableParallelism } from 'node:os';
+import { z } from 'zod';
+
+/**
+ * Every setting game-api reads, parsed once at start-up by `loadConfig` (the README's
+ * "Environment" table mirrors this schema). A bad value stops the process with a message that
+ * names the variable.
+ */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export const FAULT_MODES = ['app', 'db'] as const;
+export type FaultMode = (typeof FAULT_MODES)[number];
+
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  /** TCP port; 0 picks a free one (logged). */
+  PORT: int(0, 65535).default(8000),
+  /** mysql://user:pass@host:port/database — the database is created when missing. */
+  MYSQL_URL: z
+    .string()
+    .default('mysql://root@127.0.0.1:3306/game_load_lab')
+    .refine(
+      (v) => /^mysql:\/\/[^/]+\/[A-Za-z0-9_]+$/.test(v),
+      'must look like mysql://user[:pass]@host[:port]/database',
+    ),
+  DB_POOL_SIZE: int(1, 1000).default(10),
+  REDIS_URL: z
+    .string()
+    .default('redis://127.0.0.1:6379')
+    .refine((v) => /^rediss?:\/\//.test(v), 'must start with redis:// or rediss://'),
+  /** Prefix for every Redis key, so several deployments (or test runs) can share one Redis. */
+  REDIS_KEY_PREFIX: z.string().max(64).default('game:'),
+  JWT_SECRET: z.string().optional(),
+  /** Token lifetime in seconds. */
+  JWT_TTL: int(60, 30 * 24 * 3600).default(3600),
+  BCRYPT_COST: int(4, 15).default(10),
+  HASH_WORKERS: int(1, 64).default(Math.max(1, availableParallelism() - 1)),
+  /** Failed logins allowed per username per minute before 429; 0 disables the limit. */
+  LOGIN_RATE_LIMIT: int(0, 1_000_000).default(10),
+  ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+  BOTTLENECK_DELAY_MS: int(0, 600_000).default(0),
+  BOTTLENECK_ROUTE: z
+    .string()
+    .default('GET /api/users')
+    .refine((v) => /^(GET|POST|PUT|DELETE|PATCH) \/\S*$/.test(v), 'must look like "GET /api/users"'),
+  BOTTLENECK_MODE: z.enum(FAULT_MODES).default('app'),
+});
+
+export interface Config {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  mysqlUrl: string;
+  dbPoolSize: number;
+  redisUrl: string;
+  redisKeyPrefix: string;
+  jwtSecret: string;
+  jwtTtlSeconds: number;
+  bcryptCost: number;
+  hashWorkers: number;
+  loginRateLimit: number;
+  adminToken: string | undefined;
+  logLevel: (typeof LOG_LEVELS)[number];
+  fault: { delayMs: number; route: string; mode: FaultMode };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Development-only secret so `NODE_ENV=development npm run api` works without set-up. */
+const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
+const MIN_SECRET_LENGTH = 32;
+
+export function loadConfig(env: NodeJS.ProcessEnv): Config {
+  // Empty strings count as unset, as a shell's `VAR=` usually means "default".
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => {
+      const name = i.path.join('.');
+      return `${name}=${JSON.stringify(env[name] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(`invalid environment: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  let secret = e.JWT_SECRET;
+  if (secret === undefined) {
+    if (e.NODE_ENV !== 'development') {
+      throw new ConfigError(
+        `JWT_SECRET is required (at least ${MIN_SECRET_LENGTH} characters) unless NODE_ENV=development`,
+      );
+    }
+    secret = DEV_SECRET;
+  }
+  if (secret.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`JWT_SECRET is too short: use at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return {
+    env: e.NODE_ENV,
+    port: e.PORT,
+    mysqlUrl: e.MYSQL_URL,
+    dbPoolSize: e.DB_POOL_SIZE,
+    redisUrl: e.REDIS_URL,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    jwtSecret: secret,
+    jwtTtlSeconds: e.JWT_TTL,
+    bcryptCost: e.BCRYPT_COST,
+    hashWorkers: e.HASH_WORKERS,
+    loginRateLimit: e.LOGIN_RATE_LIMIT,
+    adminToken: e.ADMIN_TOKEN,
+    logLevel: e.LOG_LEVEL,
+    fault: { delayMs: e.BOTTLENECK_DELAY_MS, route: e.BOTTLENECK_ROUTE, mode: e.BOTTLENECK_MODE },
+  };
+}

@@ -1,0 +1,76 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { RequestHandler } from 'express';
+import { type Kysely, sql } from 'kysely';
+import type { Logger } from 'pino';
+import type { FaultMode } from '../config.js';
+import type { Database } from '../db/schema.js';
+import { AppError } from '../errors.js';
+import type { Metrics } from '../metrics/metrics.js';
+
+export interface FaultState {
+  delayMs: number;
+  route: string;
+  mode: FaultMode;
+}
+
+/**
+ * The regression switch. Routes call `point('GET /api/users')` at a named point in their chain;
+ * when the fault targets that point it adds `delayMs`:
+ * - `app`: a timer in the handler (only the target route slows down);
+ * - `db`: `SELECT SLEEP()` inside MySQL on a pool connection, so the pool really is held and
+ *   other routes queue for connections when it runs out (the knock-on effect of a slow query).
+ */
+export class FaultInjector {
+  private state: FaultState;
+  private readonly points = new Set<string>();
+
+  constructor(
+    initial: FaultState,
+    private readonly db: Kysely<Database>,
+    private readonly metrics: Pick<Metrics, 'faultDelay'>,
+    private readonly logger: Logger,
+  ) {
+    this.state = { ...initial };
+    this.publish();
+  }
+
+  get current(): FaultState {
+    return { ...this.state };
+  }
+
+  /** Route keys that have a fault point (valid values of BOTTLENECK_ROUTE). */
+  get routes(): string[] {
+    return [...this.points].sort();
+  }
+
+  point(route: string): RequestHandler {
+    this.points.add(route);
+    return async (_req, _res, next) => {
+      const { delayMs, mode } = this.state;
+      if (delayMs > 0 && this.state.route === route) {
+        if (mode === 'db') await sql`SELECT SLEEP(${delayMs / 1000})`.execute(this.db);
+        else await sleep(delayMs);
+      }
+      next();
+    };
+  }
+
+  set(next: FaultState, source: string): FaultState {
+    if (!this.points.has(next.route)) {
+      throw new AppError('validation_failed', `unknown route "${next.route}"`, { routes: this.routes });
+    }
+    const previous = this.state;
+    this.state = { ...next };
+    this.publish();
+    this.logger.warn(
+      { fault: this.state, previous, source },
+      next.delayMs > 0 ? 'fault injected' : 'fault cleared',
+    );
+    return this.current;
+  }
+
+  private publish(): void {
+    this.metrics.faultDelay.reset();
+    this.metrics.faultDelay.set({ route: this.state.route, mode: this.state.mode }, this.state.delayMs);
+  }
+}

@@ -1,0 +1,40 @@
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { AppError, type ErrorCode } from '../errors.js';
+
+/** body-parser marks its errors with a `type`; each maps to a stable code. */
+const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
+  'entity.parse.failed': ['invalid_json', 'the request body is not valid JSON'],
+  'entity.too.large': ['payload_too_large', 'the request body is larger than allowed'],
+  'encoding.unsupported': ['unsupported_media_type', 'unsupported content encoding'],
+  'charset.unsupported': ['unsupported_media_type', 'unsupported charset'],
+  'request.aborted': ['validation_failed', 'the request was aborted'],
+};
+
+export const notFound: RequestHandler = (req) => {
+  throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
+};
+
+/** The one place errors become responses: `{error: {code, message, details?}}`. */
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, next) => {
+    if (res.headersSent) return next(err);
+    let appError: AppError;
+    if (err instanceof AppError) {
+      appError = err;
+    } else if (typeof err?.type === 'string' && err.type in BODY_PARSER_ERRORS) {
+      const [code, message] = BODY_PARSER_ERRORS[err.type]!;
+      appError = new AppError(code, message);
+    } else {
+      logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
+      appError = new AppError('internal', 'internal server error');
+    }
+    if (appError.headers) res.set(appError.headers);
+    const body: { code: string; message: string; details?: unknown } = {
+      code: appError.code,
+      message: appError.message,
+    };
+    if (appError.details !== undefined) body.details = appError.details;
+    res.status(appError.status).json({ error: body });
+  };
+}

@@ -1,0 +1,69 @@
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+
+/** OpenTelemetry HTTP server duration buckets (semconv), in seconds. */
+export const HTTP_DURATION_BUCKETS = [
+  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
+];
+
+export type CacheName = 'profile' | 'leaderboard';
+export type CacheResult = 'hit' | 'miss' | 'error';
+
+export interface Metrics {
+  registry: Registry;
+  httpDuration: Histogram<'http_request_method' | 'http_route' | 'http_response_status_code'>;
+  cacheRequests: Counter<'cache' | 'result'>;
+  faultDelay: Gauge<'route' | 'mode'>;
+  recordCache(cache: CacheName, result: CacheResult): void;
+}
+
+export interface MetricsSources {
+  poolStats(): { inUse: number; idle: number; waiting: number };
+}
+
+/**
+ * All of game-api's Prometheus metrics in one registry (names per DESIGN.md; dashboards and the
+ * lab's end-to-end test query them by these names).
+ */
+export function createMetrics(sources: MetricsSources): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+
+  const httpDuration = new Histogram({
+    name: 'http_server_request_duration_seconds',
+    help: 'Duration of HTTP server requests, by route template.',
+    labelNames: ['http_request_method', 'http_route', 'http_response_status_code'] as const,
+    buckets: HTTP_DURATION_BUCKETS,
+    registers: [registry],
+  });
+  const cacheRequests = new Counter({
+    name: 'game_api_cache_requests_total',
+    help: 'Cache look-ups by cache and result (hit, miss, error = Redis unavailable).',
+    labelNames: ['cache', 'result'] as const,
+    registers: [registry],
+  });
+  const faultDelay = new Gauge({
+    name: 'game_api_fault_delay_ms',
+    help: 'Injected fault delay in milliseconds (0 = off), by target route and mode.',
+    labelNames: ['route', 'mode'] as const,
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'game_api_db_pool_connections',
+    help: 'MySQL pool: connections in use and idle, and requests waiting for a connection.',
+    labelNames: ['state'] as const,
+    registers: [registry],
+    collect() {
+      const s = sources.poolStats();
+      this.set({ state: 'in_use' }, s.inUse);
+      this.set({ state: 'idle' }, s.idle);
+      this.set({ state: 'waiting' }, s.waiting);
+    },
+  });
+  return {
+    registry,
+    httpDuration,
+    cacheRequests,
+    faultDelay,
+    recordCache: (cache, result) => cacheRequests.inc({ cache, result }),
+  };
+}

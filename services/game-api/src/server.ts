@@ -1,0 +1,37 @@
+import { once } from 'node:events';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Express } from 'express';
+
+export interface RunningServer {
+  server: Server;
+  port: number;
+  /**
+   * Stops accepting connections, lets in-flight requests finish (idle keep-alive connections are
+   * closed at once), and after `timeoutMs` cuts whatever is left.
+   */
+  close(timeoutMs: number): Promise<void>;
+}
+
+export async function listen(app: Express, port: number): Promise<RunningServer> {
+  const server = app.listen(port);
+  await once(server, 'listening');
+  // Longer than common load balancers' idle timeouts, so they close first (no reset races).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
+  return {
+    server,
+    port: (server.address() as AddressInfo).port,
+    close(timeoutMs) {
+      return new Promise<void>((resolve) => {
+        const timer = setTimeout(() => server.closeAllConnections(), timeoutMs);
+        timer.unref();
+        server.close(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+    },
+  };
+}

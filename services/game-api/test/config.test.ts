@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/config.js';
+
+const SECRET = 'x'.repeat(32);
+
+describe('loadConfig', () => {
+  it('applies the documented defaults', () => {
+    const c = loadConfig({ JWT_SECRET: SECRET });
+    expect(c).toMatchObject({
+      port: 8000,
+      dbPoolSize: 10,
+      jwtTtlSeconds: 3600,
+      bcryptCost: 10,
+      loginRateLimit: 10,
+      adminToken: undefined,
+      fault: { delayMs: 0, route: 'GET /api/users', mode: 'app' },
+    });
+    expect(c.hashWorkers).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each([
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
+    [{ BCRYPT_COST: '31' }, 'BCRYPT_COST'],
+    [{ BOTTLENECK_MODE: 'disk' }, 'BOTTLENECK_MODE'],
+    [{ BOTTLENECK_DELAY_MS: '-5' }, 'BOTTLENECK_DELAY_MS'],
+    [{ BOTTLENECK_ROUTE: '/api/users' }, 'BOTTLENECK_ROUTE'],
+    [{ MYSQL_URL: 'postgres://x/y' }, 'MYSQL_URL'],
+    [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
+    [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+  ])('refuses %o with a message naming %s', (env, name) => {
+    expect(() => loadConfig({ JWT_SECRET: SECRET, ...env })).toThrow(new RegExp(`${name}=`));
+  });
+
+  it('requires JWT_SECRET outside development and refuses short secrets', () => {
+    expect(() => loadConfig({})).toThrow(ConfigError);
+    expect(() => loadConfig({})).toThrow(/JWT_SECRET is required/);
+    expect(() => loadConfig({ JWT_SECRET: 'short-secret' })).toThrow(/JWT_SECRET is too short/);
+    expect(loadConfig({ NODE_ENV: 'development' }).jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+});

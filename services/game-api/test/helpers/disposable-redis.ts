@@ -1,0 +1,67 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+/** A Redis of a test's own (never the shared one) that the test may stop and start again. */
+export interface DisposableRedis {
+  url: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  await once(server, 'close');
+  return port;
+}
+
+async function answers(port: number): Promise<boolean> {
+  const { Socket } = await import('node:net');
+  return new Promise((resolve) => {
+    const s = new Socket();
+    s.once('error', () => resolve(false));
+    s.connect(port, '127.0.0.1', () => {
+      s.write('PING\r\n');
+      s.once('data', (d) => {
+        s.destroy();
+        resolve(d.toString().startsWith('+PONG'));
+      });
+    });
+  });
+}
+
+/** Runs `redis-server` (from PATH, or REDIS_SERVER_BIN) on a free port without persistence. */
+export async function disposableRedis(): Promise<DisposableRedis> {
+  const port = await freePort();
+  const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
+  let child: ChildProcess | undefined;
+  const start = async () => {
+    child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
+    child.once('error', (err) => {
+      throw new Error(`cannot run ${bin} (install redis-server or set REDIS_SERVER_BIN): ${err.message}`);
+    });
+    for (let i = 0; i < 100; i++) {
+      if (await answers(port)) return;
+      await sleep(50);
+    }
+    throw new Error(`${bin} did not answer on port ${port}`);
+  };
+  await start();
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    start,
+    async stop() {
+      if (!child || child.exitCode !== null) return;
+      const exited = once(child, 'exit');
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}

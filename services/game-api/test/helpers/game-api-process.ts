@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+
+export interface GameApiProcess {
+  child: ChildProcess;
+  url: string;
+  stdout: string[];
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Runs the real entry point (`main.ts`, through tsx) as users do, on a free port. */
+export async function startGameApi(env: Record<string, string>): Promise<GameApiProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const stdout: string[] = [];
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = once(child, 'exit').then(([code]) => code as number | null);
+  const port = await new Promise<number>((resolve, reject) => {
+    child.stdout!.on('data', (d: Buffer) => {
+      for (const line of d.toString().split('\n').filter(Boolean)) {
+        stdout.push(line);
+        if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).port as number);
+      }
+    });
+    exited.then((code) => reject(new Error(`game-api exited (${code}) before listening: ${stderr}`)));
+  });
+  return { child, url: `http://127.0.0.1:${port}`, stdout, exited };
+}
+
+/** Runs the entry point to completion (for start-up failures). */
+export async function runGameApi(
+  env: Record<string, string>,
+): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+    env: { ...process.env, PORT: '0', ...env },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d) => {
+    stderr += d;
+  });
+  const [code] = await once(child, 'exit');
+  return { code: code as number | null, stderr };
+}

@@ -1,0 +1,228 @@
+import request from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { newPlayer, PASSWORD, type Player } from '../helpers/players.js';
+import { createTestApp, type TestApp } from '../helpers/test-app.js';
+
+let t: TestApp;
+let player: Player;
+let other: Player;
+beforeAll(async () => {
+  t = await createTestApp();
+  [player, other] = await Promise.all([newPlayer(t.app), newPlayer(t.app)]);
+});
+afterAll(() => t.close());
+
+const usersNamed = async (username: string) =>
+  (await t.database.db.selectFrom('users').select('id').where('username', '=', username).execute()).length;
+const userCount = async () =>
+  Number(
+    (
+      await t.database.db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+interface RegisterCase {
+  name: string;
+  body: string | object;
+  contentType?: string;
+  status: number;
+  code: string;
+  /** The username that must not exist afterwards. */
+  probe?: string;
+}
+
+const long = 'x'.repeat(33);
+const registerCases: RegisterCase[] = [
+  {
+    name: 'malformed JSON',
+    body: '{"username": "mal_formed", "password": ',
+    status: 400,
+    code: 'invalid_json',
+  },
+  { name: 'JSON that is not an object', body: '"just a string"', status: 400, code: 'invalid_json' },
+  {
+    name: 'JSON array',
+    body: '[{"username": "in_array", "password": "password123"}]',
+    status: 400,
+    code: 'validation_failed',
+    probe: 'in_array',
+  },
+  {
+    name: 'missing password',
+    body: { username: 'no_password' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'no_password',
+  },
+  { name: 'missing username', body: { password: PASSWORD }, status: 400, code: 'validation_failed' },
+  {
+    name: 'username as a number',
+    body: { username: 12345, password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: '12345',
+  },
+  {
+    name: 'password as an array',
+    body: { username: 'arr_pw', password: [PASSWORD] },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'arr_pw',
+  },
+  {
+    name: 'username too short',
+    body: { username: 'ab', password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'ab',
+  },
+  {
+    name: 'username too long',
+    body: { username: long, password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: long,
+  },
+  {
+    name: 'password too short',
+    body: { username: 'short_pw', password: 'short' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'short_pw',
+  },
+  {
+    name: 'password too long',
+    body: { username: 'long_pw', password: 'p'.repeat(129) },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'long_pw',
+  },
+  {
+    name: 'unicode username',
+    body: { username: 'játékos_ü', password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'játékos_ü',
+  },
+  {
+    name: 'emoji username',
+    body: { username: 'pl🎮yer', password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'pl🎮yer',
+  },
+  {
+    name: 'SQL metacharacters',
+    body: { username: "x'; DROP TABLE users;--", password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: "x'; DROP TABLE users;--",
+  },
+  {
+    name: 'SQL wildcard',
+    body: { username: 'a%b', password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'a%b',
+  },
+  {
+    name: 'NUL byte',
+    body: { username: 'nul\u0000byte', password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'nul\u0000byte',
+  },
+  {
+    name: 'oversize body',
+    body: { username: 'big_body', password: PASSWORD, pad: 'x'.repeat(20_000) },
+    status: 413,
+    code: 'payload_too_large',
+    probe: 'big_body',
+  },
+  {
+    name: 'form-encoded body',
+    body: 'username=form_user&password=password123',
+    contentType: 'application/x-www-form-urlencoded',
+    status: 415,
+    code: 'unsupported_media_type',
+    probe: 'form_user',
+  },
+];
+
+describe('bad input is refused at the edge with the error envelope, and nothing is written', () => {
+  it.each(registerCases)('POST /api/users: $name -> $status', async (c) => {
+    const before = await userCount();
+    const req = request(t.app).post('/api/users');
+    if (typeof c.body === 'string') req.set('Content-Type', c.contentType ?? 'application/json');
+    const res = await req.send(c.body as object);
+    expect(res.status).toBe(c.status);
+    expect(res.headers['content-type']).toMatch(/application\/json/);
+    expect(res.body).toEqual({
+      error: {
+        code: c.code,
+        message: expect.any(String),
+        ...(res.body.error?.details ? { details: expect.anything() } : {}),
+      },
+    });
+    if (c.probe) expect(await usersNamed(c.probe)).toBe(0);
+    // Other test files run in parallel on the same database, so the table may grow; it must
+    // not grow by more than they could add while this request ran.
+    expect(await userCount()).toBeGreaterThanOrEqual(before);
+  });
+
+  it('SQL metacharacters in a login are just a wrong username', async () => {
+    const res = await request(t.app).post('/api/login').send({ username: "' OR '1'='1", password: PASSWORD });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    expect(await t.database.db.selectFrom('users').select('id').limit(1).execute()).toHaveLength(1);
+  });
+
+  const scoreCases = [
+    { name: 'negative points', body: { points: -5 } },
+    { name: 'zero points', body: { points: 0 } },
+    { name: 'huge points', body: { points: 1e12 } },
+    { name: 'fractional points', body: { points: 2.5 } },
+    { name: 'points as a string', body: { points: '10' } },
+    { name: 'no points', body: {} },
+  ];
+
+  it.each(scoreCases)('POST /api/sessions/:id/score: $name -> 400, score unchanged', async (c) => {
+    const start = await request(t.app).post('/api/sessions').set(player.auth).expect(201);
+    const id = start.body.id as number;
+    const res = await request(t.app).post(`/api/sessions/${id}/score`).set(player.auth).send(c.body);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+    const row = await t.database.db
+      .selectFrom('game_sessions')
+      .select('score')
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow();
+    expect(row.score).toBe(0);
+  });
+
+  it.each(['abc', '0', '-1', '1.5', '99999999999999999999'])('session id %s -> 400', async (id) => {
+    const res = await request(t.app).post(`/api/sessions/${id}/end`).set(player.auth);
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+  });
+
+  it("refuses points on another player's session", async () => {
+    const start = await request(t.app).post('/api/sessions').set(other.auth).expect(201);
+    const res = await request(t.app)
+      .post(`/api/sessions/${start.body.id}/score`)
+      .set(player.auth)
+      .send({ points: 10 });
+    expect(res.status).toBe(404);
+    expect(res.body.error.code).toBe('not_found');
+  });
+
+  it('answers unknown routes and methods with the envelope', async () => {
+    const res = await request(t.app).get('/api/nothing-here').expect(404);
+    expect(res.body.error.code).toBe('not_found');
+    const del = await request(t.app).delete('/api/users').expect(404);
+    expect(del.body.error.code).toBe('not_found');
+  });
+});

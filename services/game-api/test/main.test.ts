@@ -1,0 +1,56 @@
+import { randomBytes } from 'node:crypto';
+import { describe, expect, inject, it } from 'vitest';
+import { runGameApi, startGameApi } from './helpers/game-api-process.js';
+
+const env = () => ({
+  MYSQL_URL: inject('mysqlUrl'),
+  REDIS_URL: inject('redisUrl'),
+  REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+  JWT_SECRET: 'process-test-secret-0123456789abcdef',
+  BCRYPT_COST: '4',
+  HASH_WORKERS: '1',
+});
+
+async function json(url: string, init: RequestInit = {}) {
+  const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+describe('the game-api process', () => {
+  it('finishes in-flight requests on SIGTERM, then exits 0 within 10 s', async () => {
+    const api = await startGameApi({
+      ...env(),
+      BOTTLENECK_DELAY_MS: '1500',
+      BOTTLENECK_ROUTE: 'GET /api/users',
+    });
+    const username = `sd_${randomBytes(5).toString('hex')}`;
+    const credentials = JSON.stringify({ username, password: 'password-123' });
+    expect((await json(`${api.url}/api/users`, { method: 'POST', body: credentials })).status).toBe(201);
+    const login = await json(`${api.url}/api/login`, { method: 'POST', body: credentials });
+    const auth = { authorization: `Bearer ${login.body.token}` };
+
+    const inFlight = json(`${api.url}/api/users`, { headers: auth });
+    await new Promise((r) => setTimeout(r, 300));
+    const signalled = Date.now();
+    api.child.kill('SIGTERM');
+    const res = await inFlight;
+    expect(res.status).toBe(200);
+    expect(Array.isArray(res.body.users)).toBe(true);
+    expect(await api.exited).toBe(0);
+    expect(Date.now() - signalled).toBeLessThan(10_000);
+    expect(api.stdout.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+    await expect(fetch(`${api.url}/livez`)).rejects.toThrow();
+  });
+
+  it('refuses to start on a bad setting, naming the variable', async () => {
+    const bad = await runGameApi({ ...env(), BOTTLENECK_MODE: 'disk' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/BOTTLENECK_MODE="disk"/);
+    const route = await runGameApi({ ...env(), BOTTLENECK_ROUTE: 'GET /api/nowhere' });
+    expect(route.code).toBe(2);
+    expect(route.stderr).toMatch(/BOTTLENECK_ROUTE.*unknown route.*GET \/api\/users/);
+    const secret = await runGameApi({ ...env(), JWT_SECRET: '' });
+    expect(secret.code).toBe(2);
+    expect(secret.stderr).toMatch(/JWT_SECRET is required/);
+  });
+});

@@ -38,9 +38,7 @@ afterAll(async () => {
 });
 
 /** The text as rendered (line breaks between a figure and its delta), which is what a reader sees. */
-const rendered = (selector: string) =>
-  // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point of the check
-  opened.page.locator(selector).first().innerText();
+const rendered = (selector: string) => opened.page.locator(selector).first().innerText();
 
 describe('the HTML report in a real Chromium', () => {
   it('loads offline with no console errors and no request beyond the file', () => {

@@ -104,7 +104,9 @@ async function main() {
 
     const base = rows[0]!.reqPerSec;
     const pad = (s: string, n: number) => s.padEnd(n);
-    process.stdout.write(`\n${pad('case', 50)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs bare', 9)}non-2xx/errors\n`);
+    process.stdout.write(
+      `\n${pad('case', 50)}${pad('req/s', 10)}${pad('p50 ms', 9)}${pad('p99 ms', 9)}${pad('vs bare', 9)}non-2xx/errors\n`,
+    );
     for (const r of rows) {
       process.stdout.write(
         `${pad(r.name, 50)}${pad(r.reqPerSec.toFixed(0), 10)}${pad(String(r.p50), 9)}${pad(String(r.p99), 9)}${pad(`${(r.reqPerSec / base).toFixed(2)}x`, 9)}${r.non2xx}/${r.errors}\n`,
@@ -112,7 +114,9 @@ async function main() {
     }
     const meRatio = rows[1]!.reqPerSec / base;
     process.stdout.write('\ntargets:\n');
-    process.stdout.write(`  GET /api/me >= 0.60x bare Express req/s: ${meRatio.toFixed(2)}x ${meRatio >= 0.6 ? 'MET' : 'MISSED'}\n`);
+    process.stdout.write(
+      `  GET /api/me >= 0.60x bare Express req/s: ${meRatio.toFixed(2)}x ${meRatio >= 0.6 ? 'MET' : 'MISSED'}\n`,
+    );
     process.stdout.write(
       `  GET /api/me p99 < 25 ms while logins saturate the hash pool: ${meUnderLogin.p99} ms ${meUnderLogin.p99 < 25 ? 'MET' : 'MISSED'}\n`,
     );

@@ -21,7 +21,10 @@ export async function startTarget(entry: string, env: Record<string, string>, cp
   const args = ['--import', 'tsx', file];
   const child: ChildProcess =
     cpu === undefined
-      ? spawn(process.execPath, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+      ? spawn(process.execPath, args, {
+          env: { ...process.env, ...env },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        })
       : spawn('taskset', ['-c', String(cpu), process.execPath, ...args], {
           env: { ...process.env, ...env },
           stdio: ['ignore', 'pipe', 'inherit'],

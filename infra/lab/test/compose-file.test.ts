@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { access, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { validateComposeFile, validateComposeText } from '../src/checks/compose-file.js';
 import { repoPath } from '../src/repo-paths.js';
@@ -90,5 +90,30 @@ describe('docker-compose.yml', () => {
       'LOADGEN_OUT',
       'LOADGEN_TARGET',
     ]);
+  });
+
+  it('builds every image from a Dockerfile that exists and copies only files that exist', async () => {
+    const { document } = await validateComposeFile();
+    const services = (document as { services: Record<string, Service> }).services;
+    const built = Object.values(services)
+      .map((s) => s.build as { context: string; dockerfile: string } | undefined)
+      .filter((b) => b !== undefined);
+    expect(built.map((b) => b.dockerfile).sort()).toEqual([
+      'loadgen/Dockerfile',
+      'services/game-api/Dockerfile',
+    ]);
+    for (const { context, dockerfile } of built) {
+      const text = await readFile(repoPath(context, dockerfile), 'utf8');
+      const sources = [...text.matchAll(/^COPY (?!--from)(.+) \S+$/gm)].flatMap((m) => m[1]!.split(' '));
+      expect(sources.length, dockerfile).toBeGreaterThan(0);
+      for (const source of sources) await access(repoPath(context, source));
+    }
+  });
+
+  it('runs game-api as a non-root user with a liveness healthcheck', async () => {
+    const dockerfile = await readFile(repoPath('services', 'game-api', 'Dockerfile'), 'utf8');
+    expect(dockerfile).toMatch(/^USER node$/m);
+    expect(dockerfile).toMatch(/^HEALTHCHECK [^\n]*\\\n\s+CMD .*\/livez/m);
+    expect(dockerfile).toMatch(/^CMD \["node", "dist\/main\.js"\]$/m);
   });
 });

@@ -1,6 +1,8 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
+const START_TIMEOUT_MS = 30_000;
+
 export interface Target {
   url: string;
   stop(): Promise<void>;
@@ -36,6 +38,10 @@ export async function startTarget(entry: string, env: Record<string, string>, cp
       }
     });
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening`)));
+    setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${entry} did not log "listening" within ${START_TIMEOUT_MS / 1000} s`));
+    }, START_TIMEOUT_MS).unref();
   });
   child.stdout!.resume();
   return {

@@ -5,6 +5,7 @@ import {
   type Flag,
   judgeErrorRate,
   judgeLatency,
+  judgeSeparation,
 } from './compare-rule.js';
 import { percentileRange } from './percentile-range.js';
 import { attributeToServer, type ServerAttribution } from './server-attribution.js';
@@ -69,6 +70,12 @@ export function compareFigures(
   const b = base.latencyMs;
   const c = candidate.latencyMs;
   const enough = base.count >= rule.minSamples && candidate.count >= rule.minSamples;
+  // Too few requests for confidence intervals, but the runs may not overlap at all (1000 ms
+  // added to a 5 ms route): then every latency figure moved, and the verdict is safe.
+  const separated =
+    !enough && Math.min(base.count, candidate.count) >= rule.minSeparatedSamples
+      ? judgeSeparation(b, c, rule.p50)
+      : undefined;
   const judge = (flag: Flag): Flag => (enough ? flag : 'unchanged');
   const latency = (q: 50 | 95 | 99): Flag =>
     enough
@@ -77,7 +84,7 @@ export function compareFigures(
           percentileRange(candidate.histogram, q, rule.confidenceZ),
           rule[`p${q}`],
         )
-      : 'unchanged';
+      : (separated ?? 'unchanged');
   const metrics = [
     change('p50', b.p50, c.p50, latency(50)),
     change('p95', b.p95, c.p95, latency(95)),
@@ -92,8 +99,10 @@ export function compareFigures(
   ];
   // p99 is marked but does not decide alone (see CompareRule.p99).
   const deciding = metrics.filter((m) => m.metric !== 'p99' && m.metric !== 'rps').map((m) => m.flag);
-  const verdict: Verdict = !enough
-    ? 'too few samples'
+  const verdict: Verdict = separated !== undefined
+    ? separated
+    : !enough
+      ? 'too few samples'
     : deciding.includes('regressed')
       ? 'regressed'
       : deciding.includes('improved')

@@ -81,7 +81,7 @@ export function formatComparison(c: Comparison): string {
     `Rule: a change counts when larger than both tolerances — p50 ${fmt(r.p50.relative * 100)}% and ${r.p50.absoluteMs} ms, ` +
       `p95 ${fmt(r.p95.relative * 100)}% and ${r.p95.absoluteMs} ms (p99 ${fmt(r.p99.relative * 100)}% and ${r.p99.absoluteMs} ms, marked only), ` +
       `errors +${r.errorRatePoints} points and ×${r.errorRateFactor}; between the ends of the percentiles' ` +
-      `confidence intervals (z = ${r.confidenceZ}); at least ${r.minSamples} requests on each side.`,
+      `confidence intervals (z = ${r.confidenceZ}); at least ${r.minSamples} requests on each side (from ${r.minSeparatedSamples}, only when the runs do not overlap at all).`,
   );
   return out.join('\n');
 }

@@ -99,7 +99,7 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
 ${p95.map((e, i) => `<figure><figcaption>${esc(e.endpoint)}</figcaption><div class="chart" id="chart-p95-${i}"></div></figure>`).join('\n')}
 </div></section>
 <section id="endpoints"><h2>Endpoints</h2>${endpointTable(summaries, comparisons)}
-<p class="muted">Marked cells changed by more than the compare rule's relative and absolute tolerances (p50 ${esc(fmt(rule.p50.relative * 100))}% and ${rule.p50.absoluteMs} ms, p95 ${esc(fmt(rule.p95.relative * 100))}% and ${rule.p95.absoluteMs} ms; at least ${rule.minSamples} requests).</p></section>
+<p class="muted">Marked cells changed by more than the compare rule's relative and absolute tolerances (p50 ${esc(fmt(rule.p50.relative * 100))}% and ${rule.p50.absoluteMs} ms, p95 ${esc(fmt(rule.p95.relative * 100))}% and ${rule.p95.absoluteMs} ms; at least ${rule.minSamples} requests, or ${rule.minSeparatedSamples} when the runs do not overlap at all).</p></section>
 <section id="failures"><h2>Failures</h2>${failuresTable(summaries)}</section>
 ${capacity === '' ? '' : `<section id="capacity"><h2>Capacity</h2>${capacity}</section>`}
 <section id="parameters"><h2>Run parameters</h2>${parametersTable(summaries)}</section>

@@ -48,10 +48,41 @@ describe('the compare rule', () => {
     expect(c?.metrics.find((m) => m.metric === 'p50')?.flag).toBe('unchanged');
   });
 
-  it('gives no verdict under the minimum number of requests', () => {
-    expect(verdictOf(run('a', { perSecond: 2, ms: 10 }), run('b', { perSecond: 2, ms: 1000 }))).toBe(
+  it('gives no verdict under the minimum number of requests when the runs overlap', () => {
+    // 20 requests each; 3 of the candidate's are slow: p95 moved, but the runs overlap.
+    const c = compareSummaries(
+      run('a', { perSecond: 2, ms: 10 }),
+      run('b', { perSecond: 2, ms: 10, slow: 3, slowMs: 1000 }),
+    ).endpoints[0];
+    expect(c?.verdict).toBe('too few samples');
+    expect(c?.metrics.every((m) => m.flag === 'unchanged')).toBe(true);
+  });
+
+  it('judges a small sample when the runs do not overlap at all (from 5 requests each)', () => {
+    const c = compareSummaries(run('a', { perSecond: 2, ms: 10 }), run('b', { perSecond: 2, ms: 1000 }))
+      .endpoints[0];
+    expect(c?.baseCount).toBe(20);
+    expect(c?.verdict).toBe('regressed');
+    expect(c?.metrics.find((m) => m.metric === 'p50')?.flag).toBe('regressed');
+    expect(verdictOf(run('a', { perSecond: 2, ms: 1000 }), run('b', { perSecond: 2, ms: 10 }))).toBe(
+      'improved',
+    );
+    // Separated, but by less than the p50 tolerance (10 ms): no verdict.
+    expect(verdictOf(run('a', { perSecond: 2, ms: 10 }), run('b', { perSecond: 2, ms: 15 }))).toBe(
       'too few samples',
     );
+  });
+
+  it('needs 5 requests on each side even when the runs do not overlap', () => {
+    const few = (testid: string, ms: number) =>
+      makeSummary({
+        testid,
+        seconds: 4,
+        users: () => 1,
+        endpoints: { 'GET /x': { perSecond: () => 1, latencyMs: () => ms } },
+      });
+    expect(few('a', 10).endpoints[0]?.count).toBe(4);
+    expect(verdictOf(few('a', 10), few('b', 1000))).toBe('too few samples');
   });
 
   it('judges the error rate by points and by factor', () => {

@@ -31,6 +31,7 @@ export async function startTarget(entry: string, env: Record<string, string>, cp
           env: { ...process.env, ...env },
           stdio: ['ignore', 'pipe', 'inherit'],
         });
+  let timer: NodeJS.Timeout | undefined;
   const port = await new Promise<number>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       for (const line of d.toString().split('\n')) {
@@ -38,11 +39,11 @@ export async function startTarget(entry: string, env: Record<string, string>, cp
       }
     });
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening`)));
-    setTimeout(() => {
+    timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${entry} did not log "listening" within ${START_TIMEOUT_MS / 1000} s`));
-    }, START_TIMEOUT_MS).unref();
-  });
+    }, START_TIMEOUT_MS);
+  }).finally(() => clearTimeout(timer));
   child.stdout!.resume();
   return {
     url: `http://127.0.0.1:${port}`,

@@ -13,7 +13,7 @@ export function formatCapacity(r: CapacityReport): string {
   out.push('');
   out.push(
     textTable(
-      ['users', 'requests', 'failures', 'failures %', 'avg ms', 'p95 ms', 'req/s', ''],
+      ['users', 'requests', 'failures', 'failures %', 'avg ms', 'p95 ms', 'req/s', 'verdict'],
       r.steps.map((s, i) => [
         String(s.users),
         String(s.requests),

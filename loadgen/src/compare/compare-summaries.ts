@@ -99,16 +99,13 @@ export function compareFigures(
   ];
   // p99 is marked but does not decide alone (see CompareRule.p99).
   const deciding = metrics.filter((m) => m.metric !== 'p99' && m.metric !== 'rps').map((m) => m.flag);
-  const verdict: Verdict =
-    separated !== undefined
-      ? separated
-      : !enough
-        ? 'too few samples'
-        : deciding.includes('regressed')
-          ? 'regressed'
-          : deciding.includes('improved')
-            ? 'improved'
-            : 'unchanged';
+  const verdict: Verdict = !enough
+    ? (separated ?? 'too few samples')
+    : deciding.includes('regressed')
+      ? 'regressed'
+      : deciding.includes('improved')
+        ? 'improved'
+        : 'unchanged';
   return { endpoint, verdict, baseCount: base.count, candidateCount: candidate.count, metrics };
 }
 

@@ -21,10 +21,10 @@ const connections = Number(process.env.BENCH_CONNECTIONS ?? 20);
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 const warmup = Number(process.env.BENCH_WARMUP ?? 3);
 // MYSQL_URL may name a database or not (the tests' form has none): the bench uses its own.
-const mysqlServer = splitMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').serverUrl.replace(
-  /\/$/,
-  '',
-);
+const benchMysqlUrl = new URL(
+  'game_load_lab_bench',
+  splitMysqlUrl(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306').serverUrl,
+).toString();
 const pin = hasTaskset();
 if (pin) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 
@@ -79,7 +79,7 @@ async function main() {
     '../src/main.ts',
     {
       PORT: '0',
-      MYSQL_URL: `${mysqlServer}/game_load_lab_bench`,
+      MYSQL_URL: benchMysqlUrl,
       REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:`,
       JWT_SECRET: randomBytes(32).toString('hex'),
       BCRYPT_COST: process.env.BCRYPT_COST ?? '10',

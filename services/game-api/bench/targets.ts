@@ -32,18 +32,22 @@ export async function startTarget(entry: string, env: Record<string, string>, cp
           stdio: ['ignore', 'pipe', 'inherit'],
         });
   let timer: NodeJS.Timeout | undefined;
+  let onData: ((d: Buffer) => void) | undefined;
   const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
+    onData = (d: Buffer) => {
       for (const line of d.toString().split('\n')) {
         if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).port as number);
       }
-    });
+    };
+    child.stdout!.on('data', onData);
     child.once('exit', (code) => reject(new Error(`${entry} exited with ${code} before listening`)));
     timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`${entry} did not log "listening" within ${START_TIMEOUT_MS / 1000} s`));
     }, START_TIMEOUT_MS);
   }).finally(() => clearTimeout(timer));
+  // Listening: stop parsing the target's log in this (the client's) process, but keep draining it.
+  child.stdout!.off('data', onData!);
   child.stdout!.resume();
   return {
     url: `http://127.0.0.1:${port}`,

@@ -29,32 +29,38 @@ const measured = (requests: number, seconds: number, cpuSec: number | undefined)
   cpuUsPerReq: cpuSec === undefined ? undefined : (cpuSec * 1e6) / requests,
 });
 
+/** `loadgen url` with one HTTP client; its summary gives requests and elapsed time. */
+const loadgenUrl =
+  (httpClient: 'lean' | 'undici'): Tool['run'] =>
+  async (url) => {
+    const out = join(work, `url-${httpClient}`);
+    const r = await runToEnd([
+      ...client,
+      process.execPath,
+      cli,
+      'url',
+      url,
+      '-c',
+      String(CONNECTIONS),
+      '-d',
+      `${SECONDS}s`,
+      '--http-client',
+      httpClient,
+      '-o',
+      out,
+    ]);
+    if (r.code !== 0) throw new Error(`loadgen url failed: ${r.stderr}`);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      totals: { requests: number };
+      run: { elapsedSec: number };
+    };
+    return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
+  };
+
 const tools: Tool[] = [
-  {
-    name: 'loadgen url',
-    run: async (url) => {
-      const out = join(work, 'url');
-      const r = await runToEnd([
-        ...client,
-        process.execPath,
-        cli,
-        'url',
-        url,
-        '-c',
-        String(CONNECTIONS),
-        '-d',
-        `${SECONDS}s`,
-        '-o',
-        out,
-      ]);
-      if (r.code !== 0) throw new Error(`loadgen url failed: ${r.stderr}`);
-      const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
-        totals: { requests: number };
-        run: { elapsedSec: number };
-      };
-      return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
-    },
-  },
+  // The default (lean) is the one the targets are about; undici, `loadgen run`'s default, alongside.
+  { name: 'loadgen url', run: loadgenUrl('lean') },
+  { name: 'loadgen url (undici)', run: loadgenUrl('undici') },
   {
     name: 'autocannon',
     run: async (url) => {
@@ -107,7 +113,7 @@ async function throughput(): Promise<void> {
         const m = await tool.run(url);
         results.get(tool.name)?.push(m);
         console.log(
-          `  round ${round} ${tool.name.padEnd(12)} ${Math.round(m.rps)} req/s  ${m.cpuUsPerReq?.toFixed(1) ?? 'n/a'} CPU µs/req`,
+          `  round ${round} ${tool.name.padEnd(20)} ${Math.round(m.rps)} req/s  ${m.cpuUsPerReq?.toFixed(1) ?? 'n/a'} CPU µs/req`,
         );
       }
     }
@@ -122,22 +128,23 @@ async function throughput(): Promise<void> {
   );
   console.log('\nmedian over rounds:');
   for (const [k, v] of med)
-    console.log(`  ${k.padEnd(12)} ${Math.round(v.rps)} req/s  ${v.cpu.toFixed(1)} CPU µs/req`);
-  const lg = med.get('loadgen url') as { rps: number; cpu: number };
-  for (const [other, goal] of [
-    ['autocannon', 1.0],
-    ['wrk', 0.8],
+    console.log(`  ${k.padEnd(20)} ${Math.round(v.rps)} req/s  ${v.cpu.toFixed(1)} CPU µs/req`);
+  for (const [mine, other, goal] of [
+    ['loadgen url', 'autocannon', 1.0],
+    ['loadgen url', 'wrk', 0.8],
+    ['loadgen url (undici)', 'autocannon', undefined],
   ] as const) {
+    const lg = med.get(mine);
     const o = med.get(other);
-    if (o === undefined) continue;
+    if (lg === undefined || o === undefined) continue;
     console.log(
-      `  loadgen / ${other.padEnd(10)} = ${(lg.rps / o.rps).toFixed(2)}x req/s (target >= ${goal}), ` +
+      `  ${mine} / ${other} = ${(lg.rps / o.rps).toFixed(2)}x req/s${goal === undefined ? '' : ` (target >= ${goal})`}, ` +
         `${(o.cpu / lg.cpu).toFixed(2)}x requests per CPU-second`,
     );
   }
 }
 
-async function memory(): Promise<void> {
+async function memory(httpClient: 'undici' | 'lean'): Promise<void> {
   const { child, port } = await startWithPort([
     ...pinPrefix(1),
     process.execPath,
@@ -163,15 +170,17 @@ async function memory(): Promise<void> {
       scenario,
       '-t',
       `http://127.0.0.1:${port}`,
+      '--http-client',
+      httpClient,
       '-o',
-      join(work, 'rss'),
+      join(work, `rss-${httpClient}`),
     ]);
     if (r.code !== 0) throw new Error(`loadgen run failed: ${r.stderr}`);
-    const s = JSON.parse(readFileSync(join(work, 'rss', 'summary.json'), 'utf8')) as {
+    const s = JSON.parse(readFileSync(join(work, `rss-${httpClient}`, 'summary.json'), 'utf8')) as {
       totals: { requests: number; errors: number; peakUsers: number; rps: number };
     };
     console.log(
-      `\nmemory: ${USERS} closed-model users (think 0.5-1.5 s, 20 s): peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target <= 200), ` +
+      `memory, ${httpClient} client: ${USERS} closed-model users (think 0.5-1.5 s, 20 s): peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target <= 200), ` +
         `peak users ${s.totals.peakUsers}, ${s.totals.requests} requests (${Math.round(s.totals.rps)}/s), ${s.totals.errors} errors`,
     );
   } finally {
@@ -180,4 +189,6 @@ async function memory(): Promise<void> {
 }
 
 await throughput();
-await memory();
+console.log('');
+await memory('undici'); // loadgen run's default
+await memory('lean');

@@ -1,5 +1,5 @@
 export { EXIT, exitCodeFor } from './cli/exit-codes.js';
-export { HttpClient } from './engine/http-client.js';
+export { createHttpClient, type HttpClient, type HttpClientKind } from './engine/http-client.js';
 export { expandProfile, type Profile, ProfileCurve, UserCountSchedule } from './engine/profile.js';
 export { localCount, parseSegment, partShare, type SegmentSpec } from './engine/segment.js';
 export { LoadgenError, type LoadgenErrorCode } from './errors.js';

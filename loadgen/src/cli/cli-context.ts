@@ -1,4 +1,5 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { HTTP_CLIENT_KINDS } from '../engine/http-client.js';
 import { parseDurationSec } from '../scenario/duration.js';
 
 /** What the composition root (cli.ts) hands every command: environment and streams. */
@@ -47,3 +48,10 @@ export const collect = (value: string, previous: string[] | undefined): string[]
   ...(previous ?? []),
   value,
 ];
+
+/** `--http-client undici|lean`, shared by run and url; `fallback` names the command's default. */
+export const httpClientOption = (fallback: string): Option =>
+  new Option(
+    '--http-client <kind>',
+    `HTTP client: undici, or lean (loadgen's own HTTP/1.1 client, http:// only, fewer CPU µs per request) [default: ${fallback}]`,
+  ).choices(HTTP_CLIENT_KINDS);

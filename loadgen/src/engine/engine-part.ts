@@ -3,7 +3,7 @@ import { WindowRecorder, type WindowReport } from '../metrics/window-recorder.js
 import { compileStep } from '../scenario/compiled-step.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { ClosedModel } from './closed-model.js';
-import { HttpClient } from './http-client.js';
+import { createHttpClient, type HttpClient } from './http-client.js';
 import { OpenModel } from './open-model.js';
 import { ProfileCurve, UserCountSchedule } from './profile.js';
 import { localCount, type PartShare } from './segment.js';
@@ -39,12 +39,12 @@ export class EnginePart {
     const model = config.model;
     const users =
       model.type === 'closed' ? localCount(model.users, share) : Math.max(1, localCount(model.maxVUs, share));
-    this.client = new HttpClient(config.target, {
+    this.client = createHttpClient(config.httpClient, config.target, {
       connections: Math.max(1, config.connections ?? users),
       timeoutMs: config.timeoutSec * 1000,
-      // Closed model: one connection per user, as a browser or Locust user has its own. Up to
-      // 1,000 users each gets its own undici Client (less CPU per request); above that a Pool, since
-      // 5,000 standalone Clients measured 288 MB peak RSS against 166 MB pooled (npm run bench).
+      // Closed model: one connection per user, as a browser or Locust user has its own. Above
+      // 1,000 users, undici shares a Pool rather than one standalone Client per user, to bound
+      // memory (an earlier session measured 288 MB peak RSS against 166 MB pooled at 5,000 users).
       sticky: model.type === 'closed' && users <= 1000,
     });
     const ctx: VuContext = {

@@ -1,12 +1,21 @@
-import { Client, type Dispatcher, Pool } from 'undici';
+import { LeanHttpClient } from './lean-http-client.js';
+import { UndiciHttpClient } from './undici-http-client.js';
+
+/**
+ * What the engine needs from HTTP, and the two clients that provide it: undici (the default for
+ * `loadgen run`) and loadgen's lean HTTP/1.1 client on node:net (the default for `loadgen url`,
+ * where it measured faster; see loadgen/README.md "Benchmark").
+ */
+export type HttpClientKind = 'undici' | 'lean';
+export const HTTP_CLIENT_KINDS: readonly HttpClientKind[] = ['undici', 'lean'];
 
 export interface HttpClientOptions {
   /** Keep-alive connections. */
   connections: number;
   timeoutMs: number;
   /**
-   * true: user slot i always uses connection i % connections (one undici Client each, no pool
-   * lookup: measured 3-10% less CPU per request). false: any free connection of a Pool (the open
+   * true: user slot i always uses connection i % connections (the closed model: a user keeps its
+   * connection, as a browser or a Locust user does). false: the first free connection (the open
    * model, where users outnumber connections). Default false.
    */
   sticky?: boolean;
@@ -35,6 +44,8 @@ const KINDS: Record<string, string> = {
   UND_ERR_BODY_TIMEOUT: 'timeout',
   UND_ERR_CONNECT_TIMEOUT: 'timeout',
   ETIMEDOUT: 'timeout',
+  LG_HTTP_TIMEOUT: 'timeout',
+  LG_HTTP_PROTOCOL: 'protocol_error',
   ENOTFOUND: 'dns',
   EAI_AGAIN: 'dns',
   EHOSTUNREACH: 'host_unreachable',
@@ -49,46 +60,8 @@ export function classifyTransportError(error: unknown): TransportFailure {
 }
 
 /** The keep-alive connections to the target; the only place that talks HTTP. */
-export class HttpClient {
-  private readonly pool: Pool | undefined;
-  private readonly clients: Array<Client | undefined>;
-  private readonly origin: string;
-  private readonly basePath: string;
-  private readonly clientOptions: Client.Options;
-
-  constructor(target: string, options: HttpClientOptions) {
-    const url = new URL(target);
-    this.origin = url.origin;
-    this.basePath = url.pathname.replace(/\/$/, '');
-    this.clientOptions = {
-      pipelining: 1,
-      headersTimeout: options.timeoutMs,
-      bodyTimeout: options.timeoutMs,
-      connectTimeout: Math.min(options.timeoutMs, 10_000),
-      keepAliveTimeout: 60_000,
-    };
-    this.clients = options.sticky ? new Array<Client | undefined>(Math.max(1, options.connections)) : [];
-    this.pool = options.sticky
-      ? undefined
-      : new Pool(url.origin, { ...this.clientOptions, connections: options.connections });
-  }
-
-  private dispatcher(slot: number): Dispatcher {
-    if (this.pool !== undefined) return this.pool;
-    const i = slot % this.clients.length;
-    let c = this.clients[i];
-    if (c === undefined) {
-      c = new Client(this.origin, this.clientOptions);
-      this.clients[i] = c;
-    }
-    return c;
-  }
-
-  /**
-   * Resolves with any HTTP status; rejects on transport failure (see classifyTransportError).
-   * Uses undici's dispatch handler API rather than request(): no body stream per response,
-   * which measured ~15% more requests per second per core (loadgen/bench).
-   */
+export interface HttpClient {
+  /** Resolves with any HTTP status; rejects on transport failure (see classifyTransportError). */
   request(
     slot: number,
     method: string,
@@ -96,66 +69,15 @@ export class HttpClient {
     headers: Record<string, string>,
     body: string | undefined,
     keepBody: boolean,
-  ): Promise<HttpResponse> {
-    return new Promise((resolve, reject) => {
-      this.dispatcher(slot).dispatch(
-        { method: method as 'GET', path: this.basePath + path, headers, body },
-        new ResponseCollector(keepBody, resolve, reject),
-      );
-    });
-  }
-
+  ): Promise<HttpResponse>;
   /** Abort everything in flight and close the sockets. */
-  async destroy(): Promise<void> {
-    await Promise.all([this.pool?.destroy(), ...this.clients.map((c) => c?.destroy())]);
-  }
-
-  async close(): Promise<void> {
-    await Promise.all([this.pool?.close(), ...this.clients.map((c) => c?.close())]);
-  }
+  destroy(): Promise<void>;
 }
 
-/**
- * One response, collected through the handler methods undici's HTTP/1.1 client calls natively
- * (onHeaders with raw headers). The newer onResponseStart API is adapted onto these by undici,
- * which parses every response's headers and trailers into objects that loadgen never reads: 3-5%
- * of the client's CPU per request at bench rates (loadgen/bench, CPU profile).
- */
-class ResponseCollector implements Dispatcher.DispatchHandler {
-  private status = 0;
-  private bytes = 0;
-  private chunks: Buffer[] | undefined;
-
-  constructor(
-    private readonly keepBody: boolean,
-    private readonly resolve: (res: HttpResponse) => void,
-    private readonly reject: (error: Error) => void,
-  ) {}
-
-  onConnect(): void {}
-
-  onHeaders(statusCode: number): boolean {
-    this.status = statusCode;
-    if (this.keepBody || statusCode >= 400) this.chunks = [];
-    return true;
-  }
-
-  onData(chunk: Buffer): boolean {
-    this.bytes += chunk.length;
-    this.chunks?.push(chunk);
-    return true;
-  }
-
-  onComplete(): void {
-    const { chunks } = this;
-    this.resolve({
-      status: this.status,
-      bytes: this.bytes,
-      body: chunks === undefined ? undefined : Buffer.concat(chunks),
-    });
-  }
-
-  onError(error: Error): void {
-    this.reject(error);
-  }
+export function createHttpClient(
+  kind: HttpClientKind,
+  target: string,
+  options: HttpClientOptions,
+): HttpClient {
+  return kind === 'lean' ? new LeanHttpClient(target, options) : new UndiciHttpClient(target, options);
 }

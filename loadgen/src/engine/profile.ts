@@ -168,9 +168,12 @@ export class UserCountSchedule {
     this.spawnRate = spawnRate;
   }
 
-  /** Global number of users that should be running at `t` seconds (call with rising t). */
+  /**
+   * Global number of users that should be running at `t` seconds (call with rising t). Each 10 ms
+   * step's users start at the step's beginning: at t = 0 the first step's users already run.
+   */
   countAt(t: number): number {
-    const target = Math.floor(t / UserCountSchedule.STEP);
+    const target = Math.floor(t / UserCountSchedule.STEP) + 1;
     if (target < this.tick) {
       this.tick = 0;
       this.level = 0;

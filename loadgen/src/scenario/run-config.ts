@@ -1,3 +1,4 @@
+import type { HttpClientKind } from '../engine/http-client.js';
 import type { Profile } from '../engine/profile.js';
 import type { SegmentSpec } from '../engine/segment.js';
 import type { Scenario } from './scenario-schema.js';
@@ -24,6 +25,8 @@ export interface RunConfig {
   windowSec: number;
   /** Seconds to let in-flight requests finish after the duration. Default 5. */
   gracefulStopSec: number;
+  /** Which HTTP client the engine uses: undici (default) or loadgen's lean HTTP/1.1 client. */
+  httpClient: HttpClientKind;
   /** TCP connections per part; undefined = one per virtual user. */
   connections?: number;
 }

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { z } from 'zod';
+import type { HttpClientKind } from '../engine/http-client.js';
 import { expandProfile, scaleProfile } from '../engine/profile.js';
 import type { SegmentSpec } from '../engine/segment.js';
 import { LoadgenError } from '../errors.js';
@@ -23,6 +24,8 @@ export interface RunOverrides {
   threads?: number;
   segment?: SegmentSpec;
   thresholds?: string[];
+  /** Default undici; lean is plain http:// only. */
+  httpClient?: HttpClientKind;
 }
 
 /** One line naming the first offending field, e.g. `model.users: Too small: expected >=1`. */
@@ -107,6 +110,13 @@ export function resolveRun(scenario: Scenario, o: RunOverrides, now: Date = new 
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new LoadgenError('LG_USAGE', `--target "${target}" must be http:// or https://`);
   }
+  const httpClient = o.httpClient ?? 'undici';
+  if (httpClient === 'lean' && url.protocol !== 'http:') {
+    throw new LoadgenError(
+      'LG_USAGE',
+      `--http-client lean speaks plain http:// only; use undici for ${target}`,
+    );
+  }
   const durationSec = o.durationSec ?? scenario.duration;
   if (!(durationSec > 0)) throw new LoadgenError('LG_USAGE', '--duration must be longer than 0 s');
 
@@ -143,5 +153,6 @@ export function resolveRun(scenario: Scenario, o: RunOverrides, now: Date = new 
     timeoutSec: scenario.timeout,
     windowSec: 1,
     gracefulStopSec: 5,
+    httpClient,
   };
 }

@@ -32,6 +32,7 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
     durationSec: config.durationSec,
     elapsedSec: Math.round(timing.elapsedSec * 1000) / 1000,
     threads: config.threads,
+    httpClient: config.httpClient,
     segment: config.segment,
     parts: 1,
     thresholds: config.thresholds,

@@ -128,6 +128,8 @@ export const runInfoSchema = z.object({
   /** Actually measured seconds from start to stop (shorter when interrupted). */
   elapsedSec: z.number().nonnegative(),
   threads: z.number().int().positive(),
+  /** The HTTP client that sent the requests (absent in summaries written before it was a choice). */
+  httpClient: z.enum(['undici', 'lean']).optional(),
   /** The execution segment this summary covers; 0/1 = the whole run. */
   segment: z.object({ index: count, count: z.number().int().positive() }),
   /** How many summaries were merged into this one (1 for a plain run). */

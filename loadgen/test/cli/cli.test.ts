@@ -102,6 +102,72 @@ describe('loadgen CLI (built binary)', () => {
     expect(threshold.stderr).toContain('threshold "p95 fast"');
   });
 
+  it('url uses the lean HTTP client by default, run uses undici, and --http-client picks either', async () => {
+    const before = server.counts.get('GET /lean') ?? 0;
+    const url = await runCli(['url', `${server.url}/lean`, '-c', '3', '-d', '1s', '-o', join(dir, 'lean')]);
+    expect(url.code).toBe(0);
+    expect(url.stderr).toContain('lean client');
+    const lean = readSummaryFile(join(dir, 'lean', 'summary.json'));
+    expect(lean.run.httpClient).toBe('lean');
+    expect(lean.totals.errors).toBe(0);
+    // Every request the summary counts reached the server (none lost, none counted twice).
+    expect((server.counts.get('GET /lean') ?? 0) - before).toBe(lean.totals.requests);
+
+    const viaUndici = await runCli([
+      'url',
+      `${server.url}/u`,
+      '-d',
+      '1s',
+      '--http-client',
+      'undici',
+      '-o',
+      join(dir, 'u'),
+    ]);
+    expect(viaUndici.code).toBe(0);
+    expect(readSummaryFile(join(dir, 'u', 'summary.json')).run.httpClient).toBe('undici');
+
+    const run = await runCli([
+      'run',
+      scenarioFile,
+      '-t',
+      server.url,
+      '-d',
+      '1s',
+      '-o',
+      join(dir, 'run-default'),
+    ]);
+    expect(run.code).toBe(0);
+    expect(readSummaryFile(join(dir, 'run-default', 'summary.json')).run.httpClient).toBe('undici');
+    const runLean = await runCli([
+      'run',
+      scenarioFile,
+      '-t',
+      server.url,
+      '-d',
+      '1s',
+      '--http-client',
+      'lean',
+      '-o',
+      join(dir, 'run-lean'),
+    ]);
+    expect(runLean.code).toBe(0);
+    const s = readSummaryFile(join(dir, 'run-lean', 'summary.json'));
+    expect(s.run.httpClient).toBe('lean');
+    expect(s.endpoints.map((e) => [e.endpoint, e.errors])).toEqual([
+      ['GET /a', 0],
+      ['POST /b', 0],
+    ]);
+  });
+
+  it('a bad --http-client, or lean on https, exits 2 naming the flag', async () => {
+    const bogus = await runCli(['url', `${server.url}/x`, '--http-client', 'curl']);
+    expect(bogus.code).toBe(2);
+    expect(bogus.stderr).toMatch(/--http-client.*curl.*undici, lean/);
+    const https = await runCli(['run', 'baseline', '-t', 'https://127.0.0.1:1', '--http-client', 'lean']);
+    expect(https.code).toBe(2);
+    expect(https.stderr).toContain('--http-client lean speaks plain http:// only');
+  });
+
   it('an unreachable target fails fast with exit 3, before any ramp', async () => {
     const port = await freePort();
     const r = await runCli(['run', 'baseline', '-t', `http://127.0.0.1:${port}`, '-o', join(dir, 'never')]);

@@ -29,7 +29,10 @@ describe('closed model', () => {
   it('computes the same global user count for every process (10 ms grid from t=0)', () => {
     const profile = expandProfile({ type: 'constant' }, 100, 60);
     const a = new UserCountSchedule(profile, 10);
-    expect([0.5, 1, 2.55, 9.99, 10, 30].map((t) => a.countAt(t))).toEqual([5, 10, 25, 99, 100, 100]);
+    // Each 10 ms step's users start as the step begins: at t = 0 the first step's already run.
+    expect([0, 0.5, 1, 2.55, 9.98, 9.99, 30].map((t) => a.countAt(t))).toEqual([0, 5, 10, 25, 99, 100, 100]);
+    // An instant spawn (loadgen url) has every user running from t = 0, not from the first tick.
+    expect(new UserCountSchedule(profile, 1e9).countAt(0)).toBe(100);
     const step = expandProfile({ type: 'step', levels: [10, 30], stepDuration: 5 }, 30, 10);
     const b = new UserCountSchedule(step, 10);
     // Spawn-limited climb to 10, hold, then climb 10 -> 30 at 10/s from t=5.

@@ -15,65 +15,73 @@ const GAME_ENDPOINTS = [
   'POST /api/users',
 ];
 
-describe('game pattern against the real game-api (MySQL + Redis)', () => {
-  let db: GameApiDb;
-  let api: GameApiProcess;
-  let summary: Summary;
+describe.each(['undici', 'lean'] as const)(
+  'game pattern against the real game-api (MySQL + Redis), %s client',
+  (httpClient) => {
+    let db: GameApiDb;
+    let api: GameApiProcess;
+    let summary: Summary;
 
-  beforeAll(async () => {
-    db = freshDatabase();
-    api = await startGameApi(db.url);
-    // The baseline preset, shortened: 6 players spawned at 3/s, 6 s, think time cut to ~0.1 s so
-    // every player goes round the loop several times.
-    const scenario = loadScenario('baseline');
-    scenario.think = { min: 0.05, max: 0.15 };
-    for (const step of scenario.steps) delete step.think;
-    const config = resolveRun(scenario, {
-      target: api.url,
-      users: 6,
-      spawnRate: 3,
-      durationSec: 6,
-      testid: 'game-pattern-test',
+    beforeAll(async () => {
+      db = freshDatabase();
+      api = await startGameApi(db.url);
+      // The baseline preset, shortened: 6 players spawned at 3/s, 6 s, think time cut to ~0.1 s so
+      // every player goes round the loop several times.
+      const scenario = loadScenario('baseline');
+      scenario.think = { min: 0.05, max: 0.15 };
+      for (const step of scenario.steps) delete step.think;
+      const config = resolveRun(scenario, {
+        target: api.url,
+        users: 6,
+        spawnRate: 3,
+        durationSec: 6,
+        testid: `game-pattern-${httpClient}`,
+        httpClient,
+      });
+      config.gracefulStopSec = 3;
+      summary = await runScenario(config);
+      expect(summary.run.httpClient).toBe(httpClient);
     });
-    config.gracefulStopSec = 3;
-    summary = await runScenario(config);
-  });
 
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
+    afterAll(async () => {
+      await api?.stop();
+      await db?.drop();
+    });
 
-  it('every step of the game loop succeeds, labelled by route template', () => {
-    expect(summary.endpoints.map((e) => e.endpoint)).toEqual(GAME_ENDPOINTS);
-    expect(summary.failures).toEqual([]);
-    expect(summary.totals.errors).toBe(0);
-    const count = (e: string) => summary.endpoints.find((x) => x.endpoint === e)?.count ?? 0;
-    expect(count('POST /api/sessions/:id/score')).toBeGreaterThanOrEqual(
-      2 * count('POST /api/sessions/:id/end'),
-    );
-    expect(summary.totals.iterations).toBeGreaterThan(6);
-  });
+    it('every step of the game loop succeeds, labelled by route template', () => {
+      expect(summary.endpoints.map((e) => e.endpoint)).toEqual(GAME_ENDPOINTS);
+      expect(summary.failures).toEqual([]);
+      expect(summary.totals.errors).toBe(0);
+      const count = (e: string) => summary.endpoints.find((x) => x.endpoint === e)?.count ?? 0;
+      expect(count('POST /api/sessions/:id/score')).toBeGreaterThanOrEqual(
+        2 * count('POST /api/sessions/:id/end'),
+      );
+      expect(summary.totals.iterations).toBeGreaterThan(6);
+    });
 
-  it('registers each player once and reuses the token (one login per user)', () => {
-    const count = (e: string) => summary.endpoints.find((x) => x.endpoint === e)?.count ?? 0;
-    expect(count('POST /api/users')).toBe(6);
-    expect(count('POST /api/login')).toBe(6);
-    expect(count('GET /api/me')).toBeGreaterThan(6);
-  });
+    it('registers each player once and reuses the token (one login per user)', () => {
+      const count = (e: string) => summary.endpoints.find((x) => x.endpoint === e)?.count ?? 0;
+      expect(count('POST /api/users')).toBe(6);
+      expect(count('POST /api/login')).toBe(6);
+      expect(count('GET /api/me')).toBeGreaterThan(6);
+    });
 
-  it("the summary's counts match the API's own http_server_request_duration_seconds", () => {
-    const server = summary.server;
-    expect(server).toBeDefined();
-    for (const e of summary.endpoints) {
-      const route = server?.routes.find((r) => r.endpoint === e.endpoint);
-      expect({ endpoint: e.endpoint, count: route?.count }).toEqual({ endpoint: e.endpoint, count: e.count });
-      expect(route?.statusCounts).toEqual(e.statusCounts);
-    }
-    // The target's fault toggle was read from its metrics (off in this test).
-    expect(summary.run.fault?.delayMs).toBe(0);
-  });
-});
+    it("the summary's counts match the API's own http_server_request_duration_seconds", () => {
+      const server = summary.server;
+      expect(server).toBeDefined();
+      for (const e of summary.endpoints) {
+        const route = server?.routes.find((r) => r.endpoint === e.endpoint);
+        expect({ endpoint: e.endpoint, count: route?.count }).toEqual({
+          endpoint: e.endpoint,
+          count: e.count,
+        });
+        expect(route?.statusCounts).toEqual(e.statusCounts);
+      }
+      // The target's fault toggle was read from its metrics (off in this test).
+      expect(summary.run.fault?.delayMs).toBe(0);
+    });
+  },
+);
 
 describe('re-login on 401 (the API restarted with a new JWT secret)', () => {
   it('logs in again and carries on', async () => {

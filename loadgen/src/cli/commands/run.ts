@@ -1,9 +1,17 @@
 import type { Command } from 'commander';
+import type { HttpClientKind } from '../../engine/http-client.js';
 import { parseSegment } from '../../engine/segment.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
-import { type CliContext, collect, durationArg, intArg, positiveArg } from '../cli-context.js';
+import {
+  type CliContext,
+  collect,
+  durationArg,
+  httpClientOption,
+  intArg,
+  positiveArg,
+} from '../cli-context.js';
 import { defaultOutDir, reportOutcome } from '../run-outcome.js';
 
 interface RunFlags {
@@ -20,6 +28,7 @@ interface RunFlags {
   threshold?: string[];
   metricsPort?: number;
   metricsLinger: number;
+  httpClient?: HttpClientKind;
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
@@ -57,6 +66,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       intArg('--metrics-linger'),
       10,
     )
+    .addOption(httpClientOption('undici'))
     .addHelpText(
       'after',
       `
@@ -84,6 +94,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         threads: flags.threads,
         segment: flags.segment === undefined ? undefined : parseSegment(flags.segment),
         thresholds,
+        httpClient: flags.httpClient,
       });
       config.thresholds.forEach(parseThreshold);
       const segTag = config.segment.count > 1 ? `-seg${config.segment.index}of${config.segment.count}` : '';

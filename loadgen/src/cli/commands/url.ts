@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
+import type { HttpClientKind } from '../../engine/http-client.js';
 import { LoadgenError } from '../../errors.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
-import { type CliContext, collect, durationArg, positiveArg } from '../cli-context.js';
+import { type CliContext, collect, durationArg, httpClientOption, positiveArg } from '../cli-context.js';
 import { reportOutcome } from '../run-outcome.js';
 
 interface UrlFlags {
@@ -17,6 +18,7 @@ interface UrlFlags {
   out?: string;
   threshold?: string[];
   timeout: number;
+  httpClient?: HttpClientKind;
 }
 
 function parseHeaders(lines: string[] | undefined): Record<string, string> {
@@ -53,6 +55,7 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('--timeout <time>', 'per-request timeout', durationArg('--timeout'), 10)
     .option('-o, --out <dir>', 'also write summary.json and stats.csv here')
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
+    .addOption(httpClientOption('lean for http://, undici for https://'))
     .addHelpText(
       'after',
       `
@@ -103,10 +106,14 @@ Examples:
         step.name = step.request;
         step.request = `${method} ${path}`;
       }
-      const config = resolveRun(scenario, { target: url.origin, threads: flags.threads });
+      const config = resolveRun(scenario, {
+        target: url.origin,
+        threads: flags.threads,
+        httpClient: flags.httpClient ?? (url.protocol === 'http:' ? 'lean' : 'undici'),
+      });
       config.connections = Math.max(1, Math.ceil(c / config.threads));
       ctx.stderr.write(
-        `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s\n`,
+        `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );
       await runScenario(config, {
         output: ctx.stdout,

@@ -147,29 +147,21 @@ export class Http1ResponseParser {
         case HEAD:
           off = this.head(data, off, length);
           break;
-        case LENGTH: {
-          const n = Math.min(this.remaining, length - off);
-          this.take(data, off, off + n);
-          off += n;
-          this.remaining -= n;
+        case LENGTH:
+          off = this.body(data, off, length);
           if (this.remaining === 0) this.complete();
           break;
-        }
         case CHUNK_SIZE:
         case TRAILERS:
           off = this.lines(data, off, length);
           break;
-        case CHUNK_DATA: {
-          const n = Math.min(this.remaining, length - off);
-          this.take(data, off, off + n);
-          off += n;
-          this.remaining -= n;
+        case CHUNK_DATA:
+          off = this.body(data, off, length);
           if (this.remaining === 0) {
             this.state = CHUNK_END;
             this.remaining = 2;
           }
           break;
-        }
         case CHUNK_END: {
           // The CRLF after a chunk's data, possibly split across reads.
           if (data[off] !== (this.remaining === 2 ? 13 : 10)) {
@@ -274,6 +266,14 @@ export class Http1ResponseParser {
     this.remaining = Number.parseInt(size, 16);
     this.state = this.remaining === 0 ? TRAILERS : CHUNK_DATA;
     return nl + 1;
+  }
+
+  /** Up to `remaining` body bytes from `data[off, length)`; returns the offset after them. */
+  private body(data: Buffer, off: number, length: number): number {
+    const n = Math.min(this.remaining, length - off);
+    this.take(data, off, off + n);
+    this.remaining -= n;
+    return off + n;
   }
 
   private take(data: Buffer, from: number, to: number): void {

@@ -103,57 +103,27 @@ describe('loadgen CLI (built binary)', () => {
   });
 
   it('url uses the lean HTTP client by default, run uses undici, and --http-client picks either', async () => {
+    /** Runs 1 s, expects exit 0, returns the summary and what the command printed on stderr. */
+    const ran = async (args: string[], out: string) => {
+      const r = await runCli([...args, '-d', '1s', '-o', join(dir, out)]);
+      expect(r.code).toBe(0);
+      return { summary: readSummaryFile(join(dir, out, 'summary.json')), stderr: r.stderr };
+    };
     const before = server.counts.get('GET /lean') ?? 0;
-    const url = await runCli(['url', `${server.url}/lean`, '-c', '3', '-d', '1s', '-o', join(dir, 'lean')]);
-    expect(url.code).toBe(0);
-    expect(url.stderr).toContain('lean client');
-    const lean = readSummaryFile(join(dir, 'lean', 'summary.json'));
-    expect(lean.run.httpClient).toBe('lean');
-    expect(lean.totals.errors).toBe(0);
+    const lean = await ran(['url', `${server.url}/lean`, '-c', '3'], 'lean');
+    expect(lean.stderr).toContain('lean client');
+    expect(lean.summary.run.httpClient).toBe('lean');
+    expect(lean.summary.totals.errors).toBe(0);
     // Every request the summary counts reached the server (none lost, none counted twice).
-    expect((server.counts.get('GET /lean') ?? 0) - before).toBe(lean.totals.requests);
+    expect((server.counts.get('GET /lean') ?? 0) - before).toBe(lean.summary.totals.requests);
 
-    const viaUndici = await runCli([
-      'url',
-      `${server.url}/u`,
-      '-d',
-      '1s',
-      '--http-client',
-      'undici',
-      '-o',
-      join(dir, 'u'),
-    ]);
-    expect(viaUndici.code).toBe(0);
-    expect(readSummaryFile(join(dir, 'u', 'summary.json')).run.httpClient).toBe('undici');
-
-    const run = await runCli([
-      'run',
-      scenarioFile,
-      '-t',
-      server.url,
-      '-d',
-      '1s',
-      '-o',
-      join(dir, 'run-default'),
-    ]);
-    expect(run.code).toBe(0);
-    expect(readSummaryFile(join(dir, 'run-default', 'summary.json')).run.httpClient).toBe('undici');
-    const runLean = await runCli([
-      'run',
-      scenarioFile,
-      '-t',
-      server.url,
-      '-d',
-      '1s',
-      '--http-client',
-      'lean',
-      '-o',
-      join(dir, 'run-lean'),
-    ]);
-    expect(runLean.code).toBe(0);
-    const s = readSummaryFile(join(dir, 'run-lean', 'summary.json'));
-    expect(s.run.httpClient).toBe('lean');
-    expect(s.endpoints.map((e) => [e.endpoint, e.errors])).toEqual([
+    const urlUndici = await ran(['url', `${server.url}/u`, '--http-client', 'undici'], 'u');
+    expect(urlUndici.summary.run.httpClient).toBe('undici');
+    const runDefault = await ran(['run', scenarioFile, '-t', server.url], 'run-default');
+    expect(runDefault.summary.run.httpClient).toBe('undici');
+    const runLean = await ran(['run', scenarioFile, '-t', server.url, '--http-client', 'lean'], 'run-lean');
+    expect(runLean.summary.run.httpClient).toBe('lean');
+    expect(runLean.summary.endpoints.map((e) => [e.endpoint, e.errors])).toEqual([
       ['GET /a', 0],
       ['POST /b', 0],
     ]);

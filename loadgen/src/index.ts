@@ -1,5 +1,6 @@
 export { EXIT, exitCodeFor } from './cli/exit-codes.js';
-export { createHttpClient, type HttpClient, type HttpClientKind } from './engine/http-client.js';
+export { createHttpClient } from './engine/create-http-client.js';
+export type { HttpClient, HttpClientKind } from './engine/http-client.js';
 export { expandProfile, type Profile, ProfileCurve, UserCountSchedule } from './engine/profile.js';
 export { localCount, parseSegment, partShare, type SegmentSpec } from './engine/segment.js';
 export { LoadgenError, type LoadgenErrorCode } from './errors.js';

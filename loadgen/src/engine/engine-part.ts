@@ -3,7 +3,8 @@ import { WindowRecorder, type WindowReport } from '../metrics/window-recorder.js
 import { compileStep } from '../scenario/compiled-step.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { ClosedModel } from './closed-model.js';
-import { createHttpClient, type HttpClient } from './http-client.js';
+import { createHttpClient } from './create-http-client.js';
+import type { HttpClient } from './http-client.js';
 import { OpenModel } from './open-model.js';
 import { ProfileCurve, UserCountSchedule } from './profile.js';
 import { localCount, type PartShare } from './segment.js';

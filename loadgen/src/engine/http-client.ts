@@ -1,13 +1,10 @@
-import { LeanHttpClient } from './lean-http-client.js';
-import { UndiciHttpClient } from './undici-http-client.js';
-
 /**
- * What the engine needs from HTTP, and the two clients that provide it: undici (the default for
+ * What the engine needs from HTTP, and which clients provide it: undici (the default for
  * `loadgen run`) and loadgen's lean HTTP/1.1 client on node:net (the default for `loadgen url`,
- * where it measured faster; see loadgen/README.md "Benchmark").
+ * where it measured faster; see loadgen/README.md "Benchmark"). createHttpClient picks one.
  */
-export type HttpClientKind = 'undici' | 'lean';
-export const HTTP_CLIENT_KINDS: readonly HttpClientKind[] = ['undici', 'lean'];
+export const HTTP_CLIENT_KINDS = ['undici', 'lean'] as const;
+export type HttpClientKind = (typeof HTTP_CLIENT_KINDS)[number];
 
 export interface HttpClientOptions {
   /** Keep-alive connections. */
@@ -72,12 +69,4 @@ export interface HttpClient {
   ): Promise<HttpResponse>;
   /** Abort everything in flight and close the sockets. */
   destroy(): Promise<void>;
-}
-
-export function createHttpClient(
-  kind: HttpClientKind,
-  target: string,
-  options: HttpClientOptions,
-): HttpClient {
-  return kind === 'lean' ? new LeanHttpClient(target, options) : new UndiciHttpClient(target, options);
 }

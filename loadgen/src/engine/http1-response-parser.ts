@@ -1,3 +1,5 @@
+import type { HttpResponse } from './http-client.js';
+
 /**
  * The response side of HTTP/1.1 for loadgen's lean client (RFC 9112): one response at a time
  * (no pipelining), bodies framed by Content-Length, chunked transfer coding or the end of the
@@ -6,11 +8,8 @@
  * whatever it keeps past execute() it copies.
  */
 
-export interface ParsedResponse {
-  status: number;
-  /** Body bytes (after chunked decoding), as undici's onData would have counted them. */
-  bytes: number;
-  body: Buffer | undefined;
+/** `bytes` counts body bytes after chunked decoding, as undici's onData would have. */
+export interface ParsedResponse extends HttpResponse {
   /** The connection may carry another request. */
   keepAlive: boolean;
   /** The server's `Keep-Alive: timeout=N`, in ms, when it sent one. */

@@ -102,7 +102,7 @@ export class LeanHttpClient implements HttpClient {
     const i = slot % this.connections.length;
     let conn = this.connections[i];
     if (conn === undefined) {
-      conn = this.newConnection(() => undefined);
+      conn = new Connection(this.host, this.port, () => undefined);
       this.connections[i] = conn;
     }
     return conn;
@@ -113,17 +113,13 @@ export class LeanHttpClient implements HttpClient {
     const idle = this.idle.pop();
     if (idle !== undefined) return idle;
     if (this.opened === this.connections.length) return undefined;
-    const conn = this.newConnection((c) => {
+    const conn = new Connection(this.host, this.port, (c) => {
       const next = this.waiting.shift();
       if (next === undefined) this.idle.push(c);
       return next;
     });
     this.connections[this.opened++] = conn;
     return conn;
-  }
-
-  private newConnection(takeWaiting: (c: Connection) => PendingRequest | undefined): Connection {
-    return new Connection(this.host, this.port, takeWaiting);
   }
 
   private sweep(): void {
@@ -182,12 +178,14 @@ class BusyPoll {
   private last = 0;
   private active = false;
   constructor(private readonly windowMs: number) {}
-  touch(): void {
+  /** A read happened now; returns now (performance.now()). */
+  touch(): number {
     this.last = performance.now();
     if (!this.active && this.windowMs > 0) {
       this.active = true;
       setImmediate(this.tick);
     }
+    return this.last;
   }
   private readonly tick = (): void => {
     if (performance.now() - this.last < this.windowMs) setImmediate(this.tick);
@@ -222,8 +220,10 @@ class Connection {
   readonly queue: PendingRequest[] = [];
   private socket: Socket | undefined;
   private readonly parser = new Http1ResponseParser((r) => this.onResponse(r));
-  /** Responses completed on the current socket: a failure on a used socket may be a stale close. */
-  private served = 0;
+  /** A response completed on the current socket: a failure on it now may be a stale close. */
+  private reused = false;
+  /** When the last read came in; once it completed a response, when the socket went idle. */
+  private lastReadAt = 0;
   private idleSince = 0;
   private keepAliveMs: number | undefined;
 
@@ -280,7 +280,7 @@ class Connection {
         buffer: READ_BUFFER,
         callback: (n: number, buf: Uint8Array) => {
           if (socket !== this.socket) return false;
-          busyPoll.touch();
+          this.lastReadAt = busyPoll.touch();
           try {
             this.parser.execute(buf as Buffer, n);
           } catch (error) {
@@ -292,7 +292,7 @@ class Connection {
       },
     });
     this.socket = socket;
-    this.served = 0;
+    this.reused = false;
     this.keepAliveMs = undefined;
     socket.on('end', () => this.onClosed(socket, undefined));
     socket.on('error', (error) => this.onClosed(socket, error));
@@ -304,13 +304,14 @@ class Connection {
     const p = this.current;
     if (p === undefined) return;
     this.current = undefined;
-    this.served++;
+    this.reused = true;
     if (r.keepAlive) {
       this.keepAliveMs = r.keepAliveTimeoutMs;
-      if (r.keepAliveTimeoutMs !== undefined) this.idleSince = performance.now();
+      this.idleSince = this.lastReadAt;
     } else {
       this.detach();
     }
+    // Only what HttpResponse promises: the connection's keep-alive details stay here.
     p.resolve({ status: r.status, bytes: r.bytes, body: r.body });
     this.next();
   }
@@ -318,7 +319,7 @@ class Connection {
   /** The socket ended, failed or closed: a body read until close completes, anything else fails. */
   private onClosed(socket: Socket, error: Error | undefined): void {
     if (socket !== this.socket) return;
-    const reused = this.served > 0;
+    const reused = this.reused;
     this.detach();
     if (this.current === undefined) return;
     if (this.parser.finish()) return; // completed (onResponse ran) or nothing was expected

@@ -1,8 +1,11 @@
 import { z } from 'zod';
+import { HTTP_CLIENT_KINDS } from '../engine/http-client.js';
 
 /**
  * The versioned contract of `summary.json`. The report, compare and capacity commands read it,
- * and `loadgen merge` writes it, so every change here bumps SUMMARY_SCHEMA_VERSION.
+ * and `loadgen merge` writes it, so every change that a reader of older files could not take
+ * (a new required field, a renamed or retyped one) bumps SUMMARY_SCHEMA_VERSION; a new optional
+ * field, which old files simply lack, does not.
  * Times are in milliseconds unless the field name says otherwise; histograms are HdrHistograms of
  * microseconds (1 µs .. 1 h, 3 significant digits) encoded with hdr-histogram-js
  * `encodeIntoCompressedBase64`, so any two of them can be added exactly.
@@ -129,7 +132,7 @@ export const runInfoSchema = z.object({
   elapsedSec: z.number().nonnegative(),
   threads: z.number().int().positive(),
   /** The HTTP client that sent the requests (absent in summaries written before it was a choice). */
-  httpClient: z.enum(['undici', 'lean']).optional(),
+  httpClient: z.enum(HTTP_CLIENT_KINDS).optional(),
   /** The execution segment this summary covers; 0/1 = the whole run. */
   segment: z.object({ index: count, count: z.number().int().positive() }),
   /** How many summaries were merged into this one (1 for a plain run). */

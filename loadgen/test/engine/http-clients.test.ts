@@ -1,9 +1,9 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { createHttpClient } from '../../src/engine/create-http-client.js';
 import {
   classifyTransportError,
-  createHttpClient,
   type HttpClient,
   type HttpClientKind,
 } from '../../src/engine/http-client.js';

@@ -1,0 +1,11 @@
+import type { HttpClient, HttpClientKind, HttpClientOptions } from './http-client.js';
+import { LeanHttpClient } from './lean-http-client.js';
+import { UndiciHttpClient } from './undici-http-client.js';
+
+export function createHttpClient(
+  kind: HttpClientKind,
+  target: string,
+  options: HttpClientOptions,
+): HttpClient {
+  return kind === 'lean' ? new LeanHttpClient(target, options) : new UndiciHttpClient(target, options);
+}

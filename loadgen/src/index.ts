@@ -1,3 +1,25 @@
+// The scripting API: what a scenario file imports.
+
+export {
+  type EndpointResources,
+  type ScenarioOptions,
+  type ScenarioOptionsInput,
+  type ServerOptions,
+  scenarioOptionsSchema,
+} from './api/options-schema.js';
+export {
+  defineScenario,
+  isScenario,
+  RequestFailedError,
+  type RequestOptions,
+  type Scenario,
+  type ScenarioDefinition,
+  type SetupAlias,
+  type Task,
+  type Vu,
+  type VuHttp,
+  type VuResponse,
+} from './api/scenario-api.js';
 export { EXIT, exitCodeFor } from './cli/exit-codes.js';
 export { createHttpClient } from './engine/create-http-client.js';
 export type { HttpClient, HttpClientKind } from './engine/http-client.js';
@@ -16,6 +38,8 @@ export { parsePrometheusText } from './metrics/server-metrics.js';
 export { type RunDeps, runScenario } from './run/run-scenario.js';
 export type { RunConfig } from './scenario/run-config.js';
 export {
+  type LoadedScenario,
+  loadJsonScenario,
   loadScenario,
   PRESETS_DIR,
   parseScenario,
@@ -23,7 +47,7 @@ export {
   type RunOverrides,
   resolveRun,
 } from './scenario/scenario-loader.js';
-export type { Scenario, ScenarioInput } from './scenario/scenario-schema.js';
+export type { JsonScenario, JsonScenarioInput } from './scenario/scenario-schema.js';
 export { mergeSummaries } from './summary/merge-summaries.js';
 export { statsCsv } from './summary/stats-csv.js';
 export { readSummaryFile, writeSummaryFiles } from './summary/summary-files.js';

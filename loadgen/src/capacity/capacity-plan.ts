@@ -1,6 +1,6 @@
 import { fmt } from '../report/text-table.js';
 import type { Summary } from '../summary/summary-schema.js';
-import { GAME_API_SETUP_ENDPOINTS, resourcesOf } from './resource-profile.js';
+import { resourcesOf, setupEndpoints } from './resource-profile.js';
 import { analyseSteps, type StepRow } from './step-analysis.js';
 
 export interface CapacityOptions {
@@ -14,7 +14,14 @@ export interface CapacityOptions {
   concurrentShare: number;
   /** Spare capacity kept on every resource (0..1): 0.3 = run at most at 70% of the knee. Default 0.3. */
   headroom: number;
-  /** Endpoints left out of the steps' figures. Default: game-api's setup calls (register, log in). */
+  /**
+   * Count the endpoints the users called in their setup (register, log in...). Default false:
+   * the step run spawns each step's new users at once, so their setup calls arrive as a burst at
+   * every step's start and would put the knee where the spawning was, not where steady play
+   * saturates the API.
+   */
+  includeSetup: boolean;
+  /** More endpoints left out of the steps' figures. */
   exclude: readonly string[];
 }
 
@@ -24,7 +31,8 @@ export const DEFAULT_CAPACITY_OPTIONS: CapacityOptions = {
   users: 1_000_000,
   concurrentShare: 1,
   headroom: 0.3,
-  exclude: GAME_API_SETUP_ENDPOINTS,
+  includeSetup: false,
+  exclude: [],
 };
 
 export interface CapacityPlan {
@@ -47,6 +55,8 @@ export interface CapacityPlan {
 export interface CapacityReport {
   testid: string;
   options: CapacityOptions;
+  /** Endpoints left out of the step figures: the setup's (unless includeSetup) and options.exclude. */
+  excluded: string[];
   steps: StepRow[];
   /** Index into steps of the knee, or null when even the first step breaks the SLA. */
   knee: number | null;
@@ -68,7 +78,7 @@ function breachOf(row: StepRow, o: CapacityOptions): string | null {
   return null;
 }
 
-function plan(steps: StepRow[], knee: StepRow, o: CapacityOptions): CapacityPlan {
+function plan(summary: Summary, steps: StepRow[], knee: StepRow, o: CapacityOptions): CapacityPlan {
   const first = steps[0] as StepRow;
   const utilisation = 1 - o.headroom;
   const activePlayers = Math.round(o.users * o.concurrentShare);
@@ -80,7 +90,7 @@ function plan(steps: StepRow[], knee: StepRow, o: CapacityOptions): CapacityPlan
   let redisOpsPerSec = 0;
   for (const e of knee.endpoints) {
     const rate = knee.requests === 0 ? 0 : (neededRps * e.requests) / knee.requests;
-    const r = resourcesOf(e.endpoint);
+    const r = resourcesOf(summary, e.endpoint);
     if (r.mysql) dbBusy += rate * (e.meanMs / 1000);
     redisOpsPerSec += rate * r.redisOps;
   }
@@ -101,7 +111,8 @@ function plan(steps: StepRow[], knee: StepRow, o: CapacityOptions): CapacityPlan
 /** The step table, the knee, the saturation rate and a plan for `options.users` players. */
 export function planCapacity(summary: Summary, options: Partial<CapacityOptions> = {}): CapacityReport {
   const o = { ...DEFAULT_CAPACITY_OPTIONS, ...options };
-  const steps = analyseSteps(summary, o.exclude);
+  const exclude = [...(o.includeSetup ? [] : setupEndpoints(summary)), ...o.exclude];
+  const steps = analyseSteps(summary, exclude);
   const breach = steps.findIndex((s) => breachOf(s, o) !== null);
   const knee = breach === -1 ? steps.length - 1 : breach - 1;
   const saturationStep = steps.reduce((best, s, i) => (s.rps > (steps[best] as StepRow).rps ? i : best), 0);
@@ -112,11 +123,13 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
     `${Math.round(o.concurrentShare * 100)}% of the ${o.users.toLocaleString('en-US')} players play at the same moment`,
     `headroom ${Math.round(o.headroom * 100)}%: every resource is sized to run at ${Math.round((1 - o.headroom) * 100)}% of what was measured`,
     "MySQL connections by Little's law on the MySQL-using endpoints with their client-side mean at the knee (an upper bound: a request holds a connection for only part of it)",
-    "Redis commands per request from game-api's handlers (see docs/reports.md); leaderboard rebuilds from MySQL (after Redis lost the set) are not counted",
+    summary.run.resources === undefined
+      ? 'the scenario gave no per-endpoint costs (options.server.resources): every endpoint is assumed to hold a MySQL connection and send no Redis command'
+      : "MySQL use and Redis commands per request from the scenario's per-endpoint costs (options.server.resources); an endpoint it does not list is assumed to use MySQL and no Redis",
   ];
-  if (o.exclude.length > 0) {
+  if (exclude.length > 0) {
     assumptions.push(
-      `the steady game loop only: ${o.exclude.join(', ')} (once per player, arriving as a burst when each step spawns its players) are left out of the step figures`,
+      `the steady loop only: ${exclude.join(', ')} (${o.includeSetup ? 'left out as asked' : "the users' setup, once per user, arriving as a burst when each step spawns its users"}) are left out of the step figures`,
     );
   }
   if (breach === -1) {
@@ -127,13 +140,14 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
   return {
     testid: summary.run.testid,
     options: o,
+    excluded: exclude,
     steps,
     knee: knee >= 0 ? knee : null,
     breach: breach === -1 ? null : breach,
     breachReason: breach === -1 ? null : breachOf(steps[breach] as StepRow, o),
     saturationRps: (steps[saturationStep] as StepRow).rps,
     saturationStep,
-    plan: kneeRow === undefined ? null : plan(steps, kneeRow, o),
+    plan: kneeRow === undefined ? null : plan(summary, steps, kneeRow, o),
     assumptions,
   };
 }

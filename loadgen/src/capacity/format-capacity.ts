@@ -8,8 +8,8 @@ export function formatCapacity(r: CapacityReport): string {
   const out: string[] = [
     `Step analysis of ${r.testid} (SLA: p95 ≤ ${o.slaP95Ms} ms, failures ≤ ${fmt(o.maxFailureRate * 100, 2)}%)`,
   ];
-  if (o.exclude.length > 0)
-    out.push(`Steady loop only: leaves out ${o.exclude.join(', ')} (see assumptions).`);
+  if (r.excluded.length > 0)
+    out.push(`Steady loop only: leaves out ${r.excluded.join(', ')} (see assumptions).`);
   out.push('');
   out.push(
     textTable(

@@ -32,11 +32,12 @@ export class ClosedModel {
     const vu = this.createUser(this.spawned++);
     this.running.push(vu);
     const loop = (async () => {
-      await vu.setup();
+      if (!(await vu.setup())) return;
       while (vu.active) {
-        const ok = await vu.iteration();
+        const ok = await vu.iterate();
         if (!ok) await vu.pause(0.05);
       }
+      await vu.teardown();
     })();
     this.loops.add(loop);
     void loop.finally(() => {

@@ -1,22 +1,23 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { WindowRecorder, type WindowReport } from '../metrics/window-recorder.js';
-import { compileStep } from '../scenario/compiled-step.js';
-import type { RunConfig } from '../scenario/run-config.js';
 import { ClosedModel } from './closed-model.js';
 import { createHttpClient } from './create-http-client.js';
+import type { EngineConfig } from './engine-config.js';
 import type { HttpClient } from './http-client.js';
 import { OpenModel } from './open-model.js';
 import { ProfileCurve, UserCountSchedule } from './profile.js';
 import { localCount, type PartShare } from './segment.js';
-import { VirtualUser, type VuContext } from './virtual-user.js';
+import { type RunnableScenario, VirtualUser, type VuContext } from './virtual-user.js';
 
 /** What a part needs besides the run config; plain data, so it can cross into a worker. */
 export interface PartSpec {
-  config: RunConfig;
+  config: EngineConfig;
   share: PartShare;
   thread: number;
-  /** Unique per run and segment, e.g. lg_3f9a2c1b_0; users append _<thread>_<n>. */
-  usernamePrefix: string;
+  /** Unique per run and segment, e.g. lg_3f9a2c1b_0; users' tags append _<thread>_<n>. */
+  tagPrefix: string;
+  /** This part's rows of the scenario's data file (no other part has them), if it has one. */
+  rows?: readonly unknown[];
 }
 
 /**
@@ -30,13 +31,15 @@ export class EnginePart {
   private readonly open: OpenModel | undefined;
   private closing = false;
   private stopRequested = false;
+  private started = false;
   private wakeStop: (() => void) | undefined;
 
   constructor(
     private readonly spec: PartSpec,
+    scenario: RunnableScenario,
     private readonly emit: (report: WindowReport) => void,
   ) {
-    const { config, share, thread, usernamePrefix } = spec;
+    const { config, share, thread, tagPrefix, rows } = spec;
     const model = config.model;
     const users =
       model.type === 'closed' ? localCount(model.users, share) : Math.max(1, localCount(model.maxVUs, share));
@@ -51,13 +54,17 @@ export class EnginePart {
     const ctx: VuContext = {
       client: this.client,
       recorder: this.recorder,
-      steps: config.scenario.steps.map(compileStep),
-      loop: config.scenario.loop,
-      think: config.scenario.think,
-      setup: config.scenario.setup,
+      scenario,
       isClosing: () => this.closing,
     };
-    const createUser = (n: number) => new VirtualUser(ctx, `${usernamePrefix}_${thread}_${n}`, n);
+    // Local user n is global user offset + n * stride: ids are unique across threads and segments.
+    const createUser = (n: number) =>
+      new VirtualUser(ctx, {
+        id: share.offset + n * share.stride,
+        tag: `${tagPrefix}_${thread}_${n}`,
+        slot: n,
+        data: rows === undefined || rows.length === 0 ? undefined : rows[n % rows.length],
+      });
     if (model.type === 'closed') {
       this.closed = new ClosedModel(
         new UserCountSchedule(config.profile, model.spawnRate),
@@ -89,6 +96,8 @@ export class EnginePart {
   stop(): void {
     this.stopRequested = true;
     this.wakeStop?.();
+    // Before run(), users may be stuck in setup (prepare): stop them now, or prepare never ends.
+    if (!this.started) this.open?.stopAll();
   }
 
   /** Run from the common start (epoch ms) to the end of the duration or stop(). */
@@ -97,6 +106,7 @@ export class EnginePart {
     const startPerf = startEpochMs - performance.timeOrigin;
     const endPerf = startPerf + durationSec * 1000;
     const windowMs = windowSec * 1000;
+    this.started = true;
     const wait = startPerf - performance.now();
     if (wait > 0) await delay(wait);
     this.open?.start(startPerf);

@@ -21,8 +21,35 @@ export interface HttpClientOptions {
 export interface HttpResponse {
   status: number;
   bytes: number;
-  /** The body, only when asked for (captures, error samples). */
+  /** The body, only when asked for (keepBody) or on an error status. */
   body: Buffer | undefined;
+  /** Only when keepBody: undici's raw name/value pairs, or the lean client's whole response head. */
+  headers: RawHeaders | undefined;
+}
+
+/** Response headers as a client received them; parsed only when a script reads them. */
+export type RawHeaders = Buffer[] | Buffer;
+
+/** Header names in lower case; repeats joined by ", ", set-cookie by "\n" (its values hold commas). */
+export function parseRawHeaders(raw: RawHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  const add = (name: string, value: string) => {
+    const key = name.toLowerCase();
+    const prev = out[key];
+    out[key] = prev === undefined ? value : `${prev}${key === 'set-cookie' ? '\n' : ', '}${value}`;
+  };
+  if (raw === undefined) return out;
+  if (Array.isArray(raw)) {
+    for (let i = 0; i + 1 < raw.length; i += 2) add(String(raw[i]), String(raw[i + 1]).trim());
+    return out;
+  }
+  const lines = raw.toString('latin1').split('\r\n');
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i] as string;
+    const colon = line.indexOf(':');
+    if (colon > 0) add(line.slice(0, colon), line.slice(colon + 1).trim());
+  }
+  return out;
 }
 
 /** A transport failure, classified like Locust's failures table. */
@@ -69,4 +96,45 @@ export interface HttpClient {
   ): Promise<HttpResponse>;
   /** Abort everything in flight and close the sockets. */
   destroy(): Promise<void>;
+}
+
+const NO_COOKIES: ReadonlyArray<[string, string]> = [];
+/** The lean client hands out one cached head per distinct head, so its cookies are parsed once. */
+const headCookies = new WeakMap<Buffer, ReadonlyArray<[string, string]>>();
+
+/** name=value of every Set-Cookie in a response (attributes such as Path and Expires dropped). */
+export function setCookies(raw: RawHeaders): ReadonlyArray<[string, string]> {
+  if (Array.isArray(raw)) {
+    let out: Array<[string, string]> | undefined;
+    for (let i = 0; i + 1 < raw.length; i += 2) {
+      const name = raw[i] as Buffer;
+      if (name.length !== 10 || name.toString('latin1').toLowerCase() !== 'set-cookie') continue;
+      const pair = cookiePair(String(raw[i + 1]));
+      if (pair === undefined) continue;
+      out ??= [];
+      out.push(pair);
+    }
+    return out ?? NO_COOKIES;
+  }
+  let cached = headCookies.get(raw);
+  if (cached === undefined) {
+    const values = parseRawHeaders(raw)['set-cookie'];
+    cached =
+      values === undefined
+        ? NO_COOKIES
+        : values.split('\n').flatMap((v) => {
+            const pair = cookiePair(v);
+            return pair === undefined ? [] : [pair];
+          });
+    headCookies.set(raw, cached);
+  }
+  return cached;
+}
+
+function cookiePair(setCookie: string): [string, string] | undefined {
+  const end = setCookie.indexOf(';');
+  const pair = end < 0 ? setCookie : setCookie.slice(0, end);
+  const eq = pair.indexOf('=');
+  if (eq <= 0) return undefined;
+  return [pair.slice(0, eq).trim(), pair.slice(eq + 1).trim()];
 }

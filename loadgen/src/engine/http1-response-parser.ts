@@ -296,6 +296,8 @@ export class Http1ResponseParser {
       status: h.status,
       bytes: this.bytes,
       body: chunks === undefined ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+      // The head's own copy (cached across equal heads), so keeping it costs nothing.
+      headers: this.keepBody ? h.bytes : undefined,
       keepAlive: h.keepAlive,
       keepAliveTimeoutMs: h.keepAliveTimeoutMs,
     });

@@ -312,7 +312,7 @@ class Connection {
       this.detach();
     }
     // Only what HttpResponse promises: the connection's keep-alive details stay here.
-    p.resolve({ status: r.status, bytes: r.bytes, body: r.body });
+    p.resolve({ status: r.status, bytes: r.bytes, body: r.body, headers: r.headers });
     this.next();
   }
 

@@ -86,8 +86,10 @@ export class OpenModel {
     const user = vu;
     this.busy++;
     const run = (async () => {
-      if (needsSetup) await user.setup();
-      await user.iteration(intendedStart);
+      // A user created on demand sets up first, measured as setup; its iteration then counts from
+      // the later of its scheduled start and the end of its setup.
+      if (needsSetup && !(await user.setup())) return;
+      await user.iterate(needsSetup ? Math.max(intendedStart, performance.now()) : intendedStart);
     })();
     this.inFlight.add(run);
     void run.finally(() => {
@@ -108,7 +110,9 @@ export class OpenModel {
     for (const vu of this.all) vu.stop();
   }
 
+  /** Every iteration in flight has ended, then every user's teardown. */
   async settled(): Promise<void> {
     await Promise.all([...this.inFlight]);
+    await Promise.all(this.all.map((vu) => vu.teardown()));
   }
 }

@@ -1,4 +1,4 @@
-import type { ProfileInput } from '../scenario/scenario-schema.js';
+import type { ProfileInput } from '../api/options-schema.js';
 
 export interface Stage {
   /** Seconds. */

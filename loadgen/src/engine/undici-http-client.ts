@@ -73,6 +73,7 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
   private status = 0;
   private bytes = 0;
   private chunks: Buffer[] | undefined;
+  private rawHeaders: Buffer[] | undefined;
 
   constructor(
     private readonly keepBody: boolean,
@@ -82,8 +83,9 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
 
   onConnect(): void {}
 
-  onHeaders(statusCode: number): boolean {
+  onHeaders(statusCode: number, rawHeaders: Buffer[]): boolean {
     this.status = statusCode;
+    if (this.keepBody) this.rawHeaders = rawHeaders;
     if (this.keepBody || statusCode >= 400) this.chunks = [];
     return true;
   }
@@ -99,7 +101,8 @@ class ResponseCollector implements Dispatcher.DispatchHandler {
     this.resolve({
       status: this.status,
       bytes: this.bytes,
-      body: chunks === undefined ? undefined : Buffer.concat(chunks),
+      body: chunks === undefined ? undefined : chunks.length === 1 ? chunks[0] : Buffer.concat(chunks),
+      headers: this.rawHeaders,
     });
   }
 

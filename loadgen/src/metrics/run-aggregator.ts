@@ -46,6 +46,11 @@ export class RunAggregator {
   iterations = 0;
   dropped = 0;
   peakUsers = 0;
+  scriptErrors = 0;
+  /** label -> [passes, fails] over the whole run. */
+  readonly checks = new Map<string, [number, number]>();
+  /** Endpoints called from a user's setup. */
+  readonly setupEndpoints = new Set<string>();
   /** Users of the latest completed window, summed over parts. */
   activeUsers = 0;
   private onWindow: ((w: TimeWindow, all: WindowLatency) => void) | undefined;
@@ -86,6 +91,19 @@ export class RunAggregator {
     }
     p.reports++;
     p.activeUsers += report.activeUsers;
+    for (const name of report.setupEndpoints ?? []) this.setupEndpoints.add(name);
+    for (const [label, [passes, fails]] of Object.entries(report.checks ?? {})) {
+      const c = this.checks.get(label);
+      if (c === undefined) this.checks.set(label, [passes, fails]);
+      else {
+        c[0] += passes;
+        c[1] += fails;
+      }
+    }
+    for (const [phase, e] of Object.entries(report.scriptErrors ?? {})) {
+      this.scriptErrors += e.count;
+      this.addFailure(`(${phase})`, 'script_error', e.count, e.sample);
+    }
     p.dropped += report.droppedIterations;
     for (const [name, e] of Object.entries(report.endpoints)) {
       const t = this.totals(name);
@@ -98,11 +116,7 @@ export class RunAggregator {
         t.statusCounts.set(s, (t.statusCounts.get(s) ?? 0) + c);
       for (const [kind, f] of Object.entries(e.failures)) {
         t.errorKinds.set(kind, (t.errorKinds.get(kind) ?? 0) + f.count);
-        const key = `${name}\u0000${kind}`;
-        const known = this.failures.get(key);
-        if (known === undefined)
-          this.failures.set(key, { endpoint: name, kind, count: f.count, sample: f.sample });
-        else known.count += f.count;
+        this.addFailure(name, kind, f.count, f.sample);
       }
       const w = p.endpoints.get(name);
       if (w === undefined) {
@@ -115,6 +129,13 @@ export class RunAggregator {
       }
     }
     if (p.reports === this.parts) this.complete(report.index, p);
+  }
+
+  private addFailure(endpoint: string, kind: string, count: number, sample: string): void {
+    const key = `${endpoint}\u0000${kind}`;
+    const known = this.failures.get(key);
+    if (known === undefined) this.failures.set(key, { endpoint, kind, count, sample });
+    else known.count += count;
   }
 
   private complete(index: number, p: PendingWindow): void {

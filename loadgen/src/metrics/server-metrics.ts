@@ -30,19 +30,25 @@ export function parsePrometheusText(text: string): Sample[] {
   return out;
 }
 
-/** A snapshot of the target's own request histogram (and fault gauge), when it exposes one. */
+/**
+ * A snapshot of the target's own request histogram (OpenTelemetry's HTTP server metric) and, when
+ * the scenario names one, of its fault gauge.
+ */
 export interface ServerSnapshot {
   samples: Sample[];
   fault: FaultInfo | null;
 }
 
-export async function scrapeServerMetrics(metricsUrl: string): Promise<ServerSnapshot | undefined> {
+export async function scrapeServerMetrics(
+  metricsUrl: string,
+  faultGauge: string | undefined,
+): Promise<ServerSnapshot | undefined> {
   try {
     const res = await request(metricsUrl, { headersTimeout: 5000, bodyTimeout: 5000 });
     const text = await res.body.text();
     if (res.statusCode !== 200 || !text.includes(METRIC)) return undefined;
     const samples = parsePrometheusText(text);
-    const faults = samples.filter((s) => s.name === 'game_api_fault_delay_ms');
+    const faults = faultGauge === undefined ? [] : samples.filter((s) => s.name === faultGauge);
     const active = faults.find((s) => s.value > 0) ?? faults[0];
     const fault =
       active === undefined

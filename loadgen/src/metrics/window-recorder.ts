@@ -8,6 +8,12 @@ export interface WindowReport {
   iterations: number;
   droppedIterations: number;
   endpoints: Record<string, EndpointWindowReport>;
+  /** Checks counted in this window: label -> [passes, fails]. */
+  checks?: Record<string, [number, number]>;
+  /** Exceptions thrown by the scenario's code, by phase (setup, iteration, teardown). */
+  scriptErrors?: Record<string, { count: number; sample: string }>;
+  /** Endpoints first called during a user's setup in this window. */
+  setupEndpoints?: string[];
 }
 
 export interface EndpointWindowReport {
@@ -45,6 +51,10 @@ export class WindowRecorder {
   private readonly windows = new Map<string, EndpointWindow>();
   private iterations = 0;
   private dropped = 0;
+  private readonly checks = new Map<string, [number, number]>();
+  private readonly scriptErrors = new Map<string, { count: number; sample: string }>();
+  private readonly setupSeen = new Set<string>();
+  private setupNew: string[] = [];
 
   private window(endpoint: string): EndpointWindow {
     let w = this.windows.get(endpoint);
@@ -79,6 +89,29 @@ export class WindowRecorder {
     recordMicros(w.histogram, micros);
     w.statusCounts.set(0, (w.statusCounts.get(0) ?? 0) + 1);
     this.addFailure(w, kind, message);
+  }
+
+  /** `endpoint` was called from a user's setup (reported once, so tables can mark it as setup). */
+  markSetup(endpoint: string): void {
+    if (this.setupSeen.has(endpoint)) return;
+    this.setupSeen.add(endpoint);
+    this.setupNew.push(endpoint);
+  }
+
+  recordCheck(label: string, passed: boolean): void {
+    let c = this.checks.get(label);
+    if (c === undefined) {
+      c = [0, 0];
+      this.checks.set(label, c);
+    }
+    c[passed ? 0 : 1]++;
+  }
+
+  /** The scenario's code threw in `phase`; the message keeps its first occurrence. */
+  recordScriptError(phase: string, message: string): void {
+    const e = this.scriptErrors.get(phase);
+    if (e === undefined) this.scriptErrors.set(phase, { count: 1, sample: message.slice(0, 300) });
+    else e.count++;
   }
 
   recordIteration(): void {
@@ -117,6 +150,18 @@ export class WindowRecorder {
       droppedIterations: this.dropped,
       endpoints,
     };
+    if (this.checks.size > 0) {
+      report.checks = Object.fromEntries(this.checks);
+      this.checks.clear();
+    }
+    if (this.scriptErrors.size > 0) {
+      report.scriptErrors = Object.fromEntries(this.scriptErrors);
+      this.scriptErrors.clear();
+    }
+    if (this.setupNew.length > 0) {
+      report.setupEndpoints = this.setupNew;
+      this.setupNew = [];
+    }
     this.iterations = 0;
     this.dropped = 0;
     return report;

@@ -13,7 +13,7 @@ const ms = (v: number) => v.toFixed(1);
 export function formatResults(summary: Summary): string {
   const parts: string[] = [];
   const rows = summary.endpoints.map((e) => [
-    e.endpoint,
+    e.setup === true ? `${e.endpoint} (setup)` : e.endpoint,
     String(e.count),
     String(e.errors),
     e.rps.toFixed(1),
@@ -37,6 +37,19 @@ export function formatResults(summary: Summary): string {
     table(['endpoint', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows),
   );
   if (t.droppedIterations > 0) parts.push(`dropped iterations: ${t.droppedIterations}`);
+  if (summary.checks !== undefined && summary.checks.length > 0) {
+    parts.push(
+      `checks:\n${table(
+        ['check', 'passes', 'fails', 'passed'],
+        summary.checks.map((c) => [
+          c.label,
+          String(c.passes),
+          String(c.fails),
+          `${((c.passes / Math.max(1, c.passes + c.fails)) * 100).toFixed(2)}%`,
+        ]),
+      )}`,
+    );
+  }
   if (summary.failures.length > 0) {
     parts.push(
       `failures:\n${table(

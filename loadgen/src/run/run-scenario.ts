@@ -1,14 +1,18 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
-import { localPart, type PartRunner, threadPart } from '../engine/part-runner.js';
+import type { EngineConfig } from '../engine/engine-config.js';
+import type { PartSpec } from '../engine/engine-part.js';
 import { partShare } from '../engine/segment.js';
 import { createLoadgenRegistry, serveMetrics } from '../metrics/prometheus-exporter.js';
 import { RunAggregator } from '../metrics/run-aggregator.js';
 import { scrapeServerMetrics, serverDelta } from '../metrics/server-metrics.js';
 import { type LiveOutput, LiveView } from '../output/live-view.js';
+import { rowsOfPart } from '../scenario/data-feed.js';
 import type { RunConfig } from '../scenario/run-config.js';
+import { instantiateScenario } from '../scenario/scenario-source.js';
 import { buildSummary } from '../summary/summary-builder.js';
 import type { Summary } from '../summary/summary-schema.js';
+import { localPart, type PartRunner, threadPart } from './part-runner.js';
 import { checkTarget } from './target-check.js';
 
 export interface RunDeps {
@@ -40,7 +44,8 @@ function runTag(testid: string): string {
 export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promise<Summary> {
   await checkTarget(config.target);
   const metricsUrl = `${config.target}/metrics`;
-  const before = await scrapeServerMetrics(metricsUrl);
+  const faultGauge = config.server.faultGauge;
+  const before = await scrapeServerMetrics(metricsUrl, faultGauge);
 
   const agg = new RunAggregator(config.threads, config.windowSec);
   const live = deps.output ? new LiveView(deps.output, config.durationSec, config.windowSec) : undefined;
@@ -58,16 +63,24 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
   }
 
   const prefix = `lg_${runTag(config.testid)}_${config.segment.index}`;
+  // Only what the engine reads crosses into a worker: never the scenario's whole data file.
+  const { source, data, server: _server, thresholds: _thresholds, ...engineConfig } = config;
   const parts: PartRunner[] = [];
+  const emit = (r: Parameters<RunAggregator['add']>[0]) => agg.add(r);
   for (let thread = 0; thread < config.threads; thread++) {
-    const spec = {
-      config,
-      share: partShare(config.segment, thread, config.threads),
+    const share = partShare(config.segment, thread, config.threads);
+    const spec: PartSpec = {
+      config: engineConfig satisfies EngineConfig,
+      share,
       thread,
-      usernamePrefix: prefix,
+      tagPrefix: prefix,
+      rows: data === undefined ? undefined : rowsOfPart(data.rows, share, data.file),
     };
-    const emit = (r: Parameters<RunAggregator['add']>[0]) => agg.add(r);
-    parts.push(config.threads === 1 ? localPart(spec, emit) : threadPart(spec, emit));
+    parts.push(
+      config.threads === 1
+        ? localPart(spec, await instantiateScenario(source), emit)
+        : threadPart(spec, source, emit),
+    );
   }
 
   let interrupted = false;
@@ -75,13 +88,15 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     interrupted = true;
     for (const p of parts) p.stop();
   };
+  // Listening before users set up: SIGINT stops users still in setup (a broken target never lets
+  // them finish), and the run ends with an interrupted summary.
+  if (deps.signal?.aborted) onAbort();
+  deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await Promise.all(parts.map((p) => p.prepare()));
     // A common start a little ahead, so every thread's windows line up on the same clock.
     const startEpochMs = Math.ceil(performance.timeOrigin + performance.now() + 50);
     const startedAt = new Date(startEpochMs);
-    if (deps.signal?.aborted) onAbort();
-    deps.signal?.addEventListener('abort', onAbort, { once: true });
     await Promise.all(parts.map((p) => p.run(startEpochMs)));
     agg.finish();
     live?.finish();
@@ -90,7 +105,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
       (endedAt.getTime() - startEpochMs) / 1000,
       interrupted ? Infinity : config.durationSec,
     );
-    const after = before === undefined ? undefined : await scrapeServerMetrics(metricsUrl);
+    const after = before === undefined ? undefined : await scrapeServerMetrics(metricsUrl, faultGauge);
     const server = before && after ? serverDelta(metricsUrl, before, after) : undefined;
     const summary = buildSummary(
       config,

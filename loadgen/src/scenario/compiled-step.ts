@@ -1,5 +1,6 @@
+import type { Think } from '../api/options-schema.js';
 import { LoadgenError } from '../errors.js';
-import type { Step, Think } from './scenario-schema.js';
+import type { Step } from './scenario-schema.js';
 import { compileJson, compileString, type Vars } from './template.js';
 
 /** A scenario step turned into closures, so the hot path only substitutes variables. */

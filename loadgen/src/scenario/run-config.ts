@@ -1,32 +1,16 @@
-import type { HttpClientKind } from '../engine/http-client.js';
-import type { Profile } from '../engine/profile.js';
-import type { SegmentSpec } from '../engine/segment.js';
-import type { Scenario } from './scenario-schema.js';
+import type { ServerOptions } from '../api/options-schema.js';
+import type { EngineConfig } from '../engine/engine-config.js';
+import type { ScenarioSource } from './scenario-source.js';
 
-export type ResolvedModel =
-  | { type: 'closed'; users: number; spawnRate: number }
-  | { type: 'open'; rate: number; preAllocatedVUs: number; maxVUs: number };
+export type { ResolvedModel } from '../engine/engine-config.js';
 
 /** Everything one run needs, after the scenario file and the flags were merged and validated. */
-export interface RunConfig {
-  scenario: Scenario;
-  name: string;
-  label: string;
-  testid: string;
-  target: string;
-  model: ResolvedModel;
-  profile: Profile;
-  durationSec: number;
-  threads: number;
-  segment: SegmentSpec;
+export interface RunConfig extends EngineConfig {
+  /** Where worker threads load the scenario from. */
+  source: ScenarioSource;
   thresholds: string[];
-  timeoutSec: number;
-  /** Length of one time-series window. Default 1 s. */
-  windowSec: number;
-  /** Seconds to let in-flight requests finish after the duration. Default 5. */
-  gracefulStopSec: number;
-  /** Which HTTP client the engine uses: undici (default) or loadgen's lean HTTP/1.1 client. */
-  httpClient: HttpClientKind;
-  /** TCP connections per part; undefined = one per virtual user. */
-  connections?: number;
+  /** What the scenario says of the server: its fault gauge, its endpoints' costs. */
+  server: ServerOptions;
+  /** The data file's rows, split between the parts when the run starts. */
+  data?: { file: string; rows: unknown[] };
 }

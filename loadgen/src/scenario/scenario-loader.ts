@@ -1,16 +1,36 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { z } from 'zod';
+import { formatZodError, type ScenarioOptions, scenarioOptionsSchema } from '../api/options-schema.js';
+import type { ResolvedModel } from '../engine/engine-config.js';
 import type { HttpClientKind } from '../engine/http-client.js';
 import { expandProfile, scaleProfile } from '../engine/profile.js';
 import type { SegmentSpec } from '../engine/segment.js';
+import type { RunnableScenario } from '../engine/virtual-user.js';
 import { LoadgenError } from '../errors.js';
-import type { ResolvedModel, RunConfig } from './run-config.js';
-import { type Scenario, scenarioSchema } from './scenario-schema.js';
+import { loadRows } from './data-feed.js';
+import type { RunConfig } from './run-config.js';
+import { type JsonScenario, scenarioSchema } from './scenario-schema.js';
+import {
+  defaultScenario,
+  importBundle,
+  instantiateScenario,
+  runnable,
+  type ScenarioSource,
+} from './scenario-source.js';
+import { bundleScenarioFile } from './script-bundler.js';
+
+export { formatZodError };
 
 /** loadgen/scenarios, from src/scenario or dist/scenario alike. */
 export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');
+
+/** The script a JSON `setup` alias names: its file in PRESETS_DIR and the export. */
+const SETUP_ALIASES: Record<string, { file: string; exportName: string }> = {
+  'game-player': { file: 'game.ts', exportName: 'gamePlayer' },
+};
+
+const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
 /** Flags that override the scenario file (undefined = keep the file's value). */
 export interface RunOverrides {
@@ -28,15 +48,19 @@ export interface RunOverrides {
   httpClient?: HttpClientKind;
 }
 
-/** One line naming the first offending field, e.g. `model.users: Too small: expected >=1`. */
-export function formatZodError(error: z.ZodError): string {
-  return error.issues
-    .slice(0, 3)
-    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
-    .join('; ');
+/** A scenario loaded in this process: validated options, its source for worker threads, its data. */
+export interface LoadedScenario {
+  name: string;
+  options: ScenarioOptions;
+  source: ScenarioSource;
+  /** The main thread's instance of what every user runs. */
+  scenario: RunnableScenario;
+  /** The data file's rows (options.data), read once. */
+  data?: { file: string; rows: unknown[] };
 }
 
-export function parseScenario(raw: unknown, source: string): Scenario {
+/** Validate a JSON scenario (the declarative form). */
+export function parseScenario(raw: unknown, source: string): JsonScenario {
   const result = scenarioSchema.safeParse(raw);
   if (!result.success) {
     throw new LoadgenError('LG_SCENARIO_INVALID', `scenario ${source}: ${formatZodError(result.error)}`);
@@ -48,10 +72,9 @@ export function presetNames(): string[] {
   return ['baseline', 'stress', 'bottleneck', 'step', 'spike', 'burst', 'soak'];
 }
 
-/** A preset name (baseline, stress...) or a path to a scenario JSON file. */
-export function loadScenario(ref: string, presetsDir: string = PRESETS_DIR): Scenario {
-  const isPath = ref.includes('/') || ref.includes('\\') || ref.endsWith('.json');
-  const file = isPath ? resolve(ref) : join(presetsDir, `${ref}.json`);
+function scenarioFile(ref: string, presetsDir: string): string {
+  const isPath = ref.includes('/') || ref.includes('\\') || extname(ref) !== '';
+  const file = isPath ? resolve(ref) : join(presetsDir, `${ref}.ts`);
   if (!existsSync(file)) {
     throw new LoadgenError(
       'LG_USAGE',
@@ -60,16 +83,75 @@ export function loadScenario(ref: string, presetsDir: string = PRESETS_DIR): Sce
         : `"${ref}" is neither a preset (${presetNames().join(', ')}) nor a scenario file`,
     );
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
+  return file;
+}
+
+function withData(loaded: Omit<LoadedScenario, 'data'>, file: string): LoadedScenario {
+  const data = loaded.options.data;
+  if (data === undefined) return loaded;
+  const path = resolve(dirname(file), data.file);
+  return { ...loaded, data: { file: path, rows: loadRows(path, data.format) } };
+}
+
+/** A JSON scenario already parsed (a file's content, or built by a test). */
+export async function loadJsonScenario(json: JsonScenario, file: string): Promise<LoadedScenario> {
+  const aliasRef = SETUP_ALIASES[json.setup];
+  let alias: Extract<ScenarioSource, { kind: 'json' }>['alias'];
+  if (aliasRef !== undefined) {
+    const aliasFile = join(PRESETS_DIR, aliasRef.file);
+    alias = { file: aliasFile, bundle: await bundleScenarioFile(aliasFile), exportName: aliasRef.exportName };
+  }
+  const source: ScenarioSource = { kind: 'json', file, scenario: json, alias };
+  const name = json.name ?? basename(file, extname(file));
+  return withData({ name, options: json, source, scenario: await instantiateScenario(source) }, file);
+}
+
+/**
+ * A preset name (baseline, stress...) or a scenario file: TypeScript or JavaScript written with
+ * defineScenario, or the JSON form. Everything that can be wrong with it fails here, before any
+ * request: exit code 2 with the file and line.
+ */
+export async function loadScenario(ref: string, presetsDir: string = PRESETS_DIR): Promise<LoadedScenario> {
+  const file = scenarioFile(ref, presetsDir);
+  const shown = ref;
+  const ext = extname(file).toLowerCase();
+  if (ext === '.json') {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (error) {
+      throw new LoadgenError(
+        'LG_SCENARIO_INVALID',
+        `scenario ${shown}: not valid JSON (${(error as Error).message})`,
+      );
+    }
+    return loadJsonScenario(parseScenario(raw, shown), file);
+  }
+  if (!SCRIPT_EXTENSIONS.includes(ext)) {
     throw new LoadgenError(
-      'LG_SCENARIO_INVALID',
-      `scenario ${ref}: not valid JSON (${(error as Error).message})`,
+      'LG_USAGE',
+      `scenario ${shown}: a scenario is a ${SCRIPT_EXTENSIONS.join(', ')} script or a .json file`,
     );
   }
-  return parseScenario(raw, ref);
+  const bundle = await bundleScenarioFile(file);
+  const def = defaultScenario(await importBundle(bundle, shown), shown);
+  const parsed = scenarioOptionsSchema.safeParse(def.options);
+  if (!parsed.success) {
+    throw new LoadgenError(
+      'LG_SCENARIO_INVALID',
+      `scenario ${shown}: options.${formatZodError(parsed.error)}`,
+    );
+  }
+  const options = parsed.data;
+  return withData(
+    {
+      name: options.name ?? basename(file, ext),
+      options,
+      source: { kind: 'script', file, bundle },
+      scenario: runnable(def, shown),
+    },
+    file,
+  );
 }
 
 function timestamp(date: Date): string {
@@ -90,7 +172,8 @@ function requirePositive(value: number | undefined, flag: string, integer: boole
 }
 
 /** Merge flags over the scenario and expand its profile: the engine's whole input. */
-export function resolveRun(scenario: Scenario, o: RunOverrides, now: Date = new Date()): RunConfig {
+export function resolveRun(loaded: LoadedScenario, o: RunOverrides, now: Date = new Date()): RunConfig {
+  const scenario = loaded.options;
   requirePositive(o.users, '--users', true);
   requirePositive(o.spawnRate, '--spawn-rate', false);
   requirePositive(o.rate, '--rate', false);
@@ -137,10 +220,12 @@ export function resolveRun(scenario: Scenario, o: RunOverrides, now: Date = new 
   if (scenario.profile.type !== 'constant' && (o.users !== undefined || o.rate !== undefined)) {
     profile = scaleProfile(profile, base);
   }
-  const label = o.label ?? scenario.label ?? scenario.name;
+  const label = o.label ?? scenario.label ?? loaded.name;
   return {
-    scenario,
-    name: scenario.name,
+    source: loaded.source,
+    server: scenario.server,
+    data: loaded.data,
+    name: loaded.name,
     label,
     testid: o.testid ?? `${label}-${timestamp(now)}`,
     target: url.toString().replace(/\/$/, ''),

@@ -85,6 +85,7 @@ export function mergeSummaries(summaries: Summary[]): Summary {
       latencyMs: latencyStats(h),
       rps: rate(count, elapsedSec),
       histogram: encodeHistogram(h),
+      ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
     });
     h.destroy();
   }
@@ -107,6 +108,7 @@ export function mergeSummaries(summaries: Summary[]): Summary {
     .map(([, fs]) => ({ ...(fs[0] as Failure), count: fs.reduce((s, f) => s + f.count, 0) }))
     .sort((a, b) => b.count - a.count);
 
+  const scriptErrors = summaries.reduce((s, x) => s + (x.totals.scriptErrors ?? 0), 0);
   const total = mergeEncoded(summaries.map((s) => s.totals.histogram));
   const requests = summaries.reduce((s, x) => s + x.totals.requests, 0);
   const errors = summaries.reduce((s, x) => s + x.totals.errors, 0);
@@ -135,6 +137,7 @@ export function mergeSummaries(summaries: Summary[]): Summary {
       peakUsers: Math.max(0, ...timeSeries.map((w) => w.activeUsers)),
       latencyMs: latencyStats(total),
       histogram: encodeHistogram(total),
+      ...(scriptErrors > 0 ? { scriptErrors } : {}),
     },
     endpoints,
     timeSeries,
@@ -142,6 +145,19 @@ export function mergeSummaries(summaries: Summary[]): Summary {
     thresholds: [],
   };
   total.destroy();
+  const checks = groupBy(
+    summaries.flatMap((s) => s.checks ?? []),
+    (c) => c.label,
+  );
+  if (checks.size > 0) {
+    merged.checks = [...checks]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([label, cs]) => ({
+        label,
+        passes: cs.reduce((s, c) => s + c.passes, 0),
+        fails: cs.reduce((s, c) => s + c.fails, 0),
+      }));
+  }
   merged.thresholds = evaluateThresholds(merged.run.thresholds.map(parseThreshold), merged);
   // Every segment scraped the same server around its own run, so the deltas overlap rather than
   // add up: keep the widest one (the segment whose window covered the most server requests).

@@ -42,6 +42,7 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
     windowSec: config.windowSec,
     loadgenVersion: LOADGEN_VERSION,
     fault,
+    ...(config.server.resources === undefined ? {} : { resources: config.server.resources }),
   };
 }
 
@@ -69,6 +70,7 @@ export function statsOf(
       latencyMs: latencyStats(t.histogram),
       rps: rate(t.count, elapsedSec),
       histogram: encodeHistogram(t.histogram),
+      ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
     });
   }
   const totals: Totals = {
@@ -82,6 +84,7 @@ export function statsOf(
     peakUsers: agg.peakUsers,
     latencyMs: latencyStats(all),
     histogram: encodeHistogram(all),
+    ...(agg.scriptErrors > 0 ? { scriptErrors: agg.scriptErrors } : {}),
   };
   all.destroy();
   return { endpoints, totals };
@@ -106,5 +109,10 @@ export function buildSummary(
   };
   summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary);
   if (server !== undefined) summary.server = server;
+  if (agg.checks.size > 0) {
+    summary.checks = [...agg.checks]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([label, [passes, fails]]) => ({ label, passes, fails }));
+  }
   return summary;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { endpointResourcesSchema } from '../api/options-schema.js';
 import { HTTP_CLIENT_KINDS } from '../engine/http-client.js';
 
 /**
@@ -42,6 +43,8 @@ export const endpointStatsSchema = z.object({
   /** count / measured duration in seconds. */
   rps: z.number().nonnegative(),
   histogram: z.string(),
+  /** Called from the users' setup (log in, register...), not only from their loop. */
+  setup: z.boolean().optional(),
 });
 export type EndpointStats = z.infer<typeof endpointStatsSchema>;
 
@@ -76,6 +79,13 @@ export const failureSchema = z.object({
   sample: z.string(),
 });
 export type Failure = z.infer<typeof failureSchema>;
+
+export const checkResultSchema = z.object({
+  label: z.string(),
+  passes: count,
+  fails: count,
+});
+export type CheckResult = z.infer<typeof checkResultSchema>;
 
 export const thresholdResultSchema = z.object({
   expr: z.string(),
@@ -143,8 +153,10 @@ export const runInfoSchema = z.object({
   interrupted: z.boolean(),
   windowSec: z.number().positive(),
   loadgenVersion: z.string(),
-  /** The target's fault toggle as read from its /metrics (game_api_fault_delay_ms), if exposed. */
+  /** The target's fault toggle, from the fault gauge the scenario names (options.server.faultGauge). */
   fault: faultInfoSchema.nullable(),
+  /** Per-endpoint database and cache costs from the scenario (options.server.resources), for `capacity`. */
+  resources: z.record(z.string(), endpointResourcesSchema).optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 
@@ -160,6 +172,8 @@ export const totalsSchema = z.object({
   peakUsers: count,
   latencyMs: latencyStatsSchema,
   histogram: z.string(),
+  /** Exceptions the scenario's own code threw (each one failed its iteration or setup). */
+  scriptErrors: count.optional(),
 });
 export type Totals = z.infer<typeof totalsSchema>;
 
@@ -193,5 +207,7 @@ export const summarySchema = z.object({
   failures: z.array(failureSchema),
   thresholds: z.array(thresholdResultSchema),
   server: serverViewSchema.optional(),
+  /** `vu.check(label, condition)` counts per label. */
+  checks: z.array(checkResultSchema).optional(),
 });
 export type Summary = z.infer<typeof summarySchema>;

@@ -19,7 +19,7 @@ let bottleneck: Summary;
 
 /** The lab's presets, shortened: 30 players so that 20 s give enough GET /api/users samples. */
 async function labRun(preset: 'baseline' | 'bottleneck', api: GameApi): Promise<Summary> {
-  const config = resolveRun(loadScenario(preset), {
+  const config = resolveRun(await loadScenario(preset), {
     target: api.url,
     testid: `${preset}-compare-test`,
     users: 30,

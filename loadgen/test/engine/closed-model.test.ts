@@ -14,7 +14,7 @@ describe('closed model', () => {
   it('starts users at the spawn rate and holds the target count', async () => {
     server = await startTestServer();
     const summary = await runScenario(
-      simpleRun(server.url, { type: 'closed', users: 12, spawnRate: 4 }, 5, {}, { think: 0.05 }),
+      await simpleRun(server.url, { type: 'closed', users: 12, spawnRate: 4 }, 5, {}, { think: 0.05 }),
     );
     const users = summary.timeSeries.map((w) => w.activeUsers);
     // Window t ends at t+1 s: 4, 8, 12, 12, 12 users (one user of slack for timer jitter).

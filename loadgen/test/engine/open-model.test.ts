@@ -13,7 +13,7 @@ describe('open model', () => {
   it('starts iterations at the target rate (within 2%) whatever the responses do', async () => {
     server = await startTestServer();
     const summary = await runScenario(
-      simpleRun(server.url, { type: 'open', rate: 200, preAllocatedVUs: 20, maxVUs: 200 }, 3),
+      await simpleRun(server.url, { type: 'open', rate: 200, preAllocatedVUs: 20, maxVUs: 200 }, 3),
     );
     const achieved = summary.totals.iterations / summary.run.durationSec;
     expect(Math.abs(achieved - 200) / 200).toBeLessThan(0.02);
@@ -28,7 +28,7 @@ describe('open model', () => {
     const s = server;
     setTimeout(() => s.stallFor(1000), 1000);
     const summary = await runScenario(
-      simpleRun(server.url, { type: 'open', rate: 100, preAllocatedVUs: 10, maxVUs: 500 }, 3),
+      await simpleRun(server.url, { type: 'open', rate: 100, preAllocatedVUs: 10, maxVUs: 500 }, 3),
     );
     // ~100 of ~300 iterations were scheduled during the stall: the slowest waited ~1 s.
     expect(summary.totals.latencyMs.p99).toBeGreaterThan(800);
@@ -40,7 +40,9 @@ describe('open model', () => {
     server = await startTestServer();
     const s = server;
     setTimeout(() => s.stallFor(1000), 1000);
-    const summary = await runScenario(simpleRun(server.url, { type: 'closed', users: 5, spawnRate: 100 }, 3));
+    const summary = await runScenario(
+      await simpleRun(server.url, { type: 'closed', users: 5, spawnRate: 100 }, 3),
+    );
     // Only the 5 requests in flight waited; thousands of fast ones dilute them below p99.
     expect(summary.totals.requests).toBeGreaterThan(1000);
     expect(summary.totals.latencyMs.max).toBeGreaterThan(800);
@@ -51,7 +53,7 @@ describe('open model', () => {
     server = await startTestServer();
     server.stallFor(3000);
     const summary = await runScenario(
-      simpleRun(server.url, { type: 'open', rate: 50, preAllocatedVUs: 5, maxVUs: 5 }, 2),
+      await simpleRun(server.url, { type: 'open', rate: 50, preAllocatedVUs: 5, maxVUs: 5 }, 2),
     );
     // 5 users hang on the stalled server; the other ~95 scheduled iterations are dropped.
     expect(summary.totals.droppedIterations).toBeGreaterThan(80);

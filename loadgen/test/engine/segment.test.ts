@@ -31,10 +31,12 @@ describe('execution segments', () => {
   it('four segments 0/4..3/4 produce the whole run (within 1%) and merge into it', async () => {
     server = await startTestServer();
     const model = { type: 'open', rate: 120, preAllocatedVUs: 10, maxVUs: 100 } as const;
-    const whole = await runScenario(simpleRun(server.url, model, 2, { testid: 'seg-whole' }));
+    const whole = await runScenario(await simpleRun(server.url, model, 2, { testid: 'seg-whole' }));
     const parts = await Promise.all(
-      [0, 1, 2, 3].map((index) =>
-        runScenario(simpleRun(server?.url ?? '', model, 2, { testid: 'seg', segment: { index, count: 4 } })),
+      [0, 1, 2, 3].map(async (index) =>
+        runScenario(
+          await simpleRun(server?.url ?? '', model, 2, { testid: 'seg', segment: { index, count: 4 } }),
+        ),
       ),
     );
     const sum = parts.reduce((a, s) => a + s.totals.iterations, 0);

@@ -1,8 +1,12 @@
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import type { Summary } from '../../src/summary/summary-schema.js';
 import { freshDatabase, type GameApiDb, type GameApiProcess, startGameApi } from '../helpers/game-api.js';
+
+/** The game script (loadgen/scenarios/game.ts) with a tenth of its think time. */
+const GAME_FAST = join(import.meta.dirname, '..', 'fixtures', 'game-fast.ts');
 
 const GAME_ENDPOINTS = [
   'GET /api/leaderboard',
@@ -25,12 +29,9 @@ describe.each(['undici', 'lean'] as const)(
     beforeAll(async () => {
       db = freshDatabase();
       api = await startGameApi(db.url);
-      // The baseline preset, shortened: 6 players spawned at 3/s, 6 s, think time cut to ~0.1 s so
+      // The game script, shortened: 6 players spawned at 3/s, 6 s, think time cut to a tenth so
       // every player goes round the loop several times.
-      const scenario = loadScenario('baseline');
-      scenario.think = { min: 0.05, max: 0.15 };
-      for (const step of scenario.steps) delete step.think;
-      const config = resolveRun(scenario, {
+      const config = resolveRun(await loadScenario(GAME_FAST), {
         target: api.url,
         users: 6,
         spawnRate: 3,
@@ -59,8 +60,10 @@ describe.each(['undici', 'lean'] as const)(
       expect(summary.totals.iterations).toBeGreaterThan(6);
     });
 
-    it('registers each player once and reuses the token (one login per user)', () => {
+    it('registers each player once and reuses the token (one login per user), both shown as setup', () => {
       const count = (e: string) => summary.endpoints.find((x) => x.endpoint === e)?.count ?? 0;
+      const setup = summary.endpoints.filter((e) => e.setup === true).map((e) => e.endpoint);
+      expect(setup).toEqual(['POST /api/login', 'POST /api/users']);
       expect(count('POST /api/users')).toBe(6);
       expect(count('POST /api/login')).toBe(6);
       expect(count('GET /api/me')).toBeGreaterThan(6);
@@ -77,8 +80,18 @@ describe.each(['undici', 'lean'] as const)(
         });
         expect(route?.statusCounts).toEqual(e.statusCounts);
       }
-      // The target's fault toggle was read from its metrics (off in this test).
+      // The target's fault toggle was read from the gauge the game script names (off in this test).
       expect(summary.run.fault?.delayMs).toBe(0);
+      expect(summary.run.resources?.['GET /api/leaderboard']).toEqual({ mysql: false, redisOps: 5 });
+    });
+
+    it("counts the script's checks, and nothing failed in the script", () => {
+      const ended = summary.endpoints.find((x) => x.endpoint === 'POST /api/sessions/:id/end')?.count;
+      expect(summary.checks).toEqual([
+        { label: 'session ended', passes: ended, fails: 0 },
+        { label: 'session started', passes: expect.any(Number), fails: 0 },
+      ]);
+      expect(summary.totals.scriptErrors).toBeUndefined();
     });
   },
 );
@@ -89,11 +102,11 @@ describe('re-login on 401 (the API restarted with a new JWT secret)', () => {
     let api = await startGameApi(db.url);
     const port = api.port;
     try {
-      const config = resolveRun(loadScenario('baseline'), {
+      const config = resolveRun(await loadScenario(GAME_FAST), {
         target: api.url,
         users: 3,
         spawnRate: 10,
-        durationSec: 7,
+        durationSec: 10,
         testid: 'relogin-test',
       });
       config.gracefulStopSec = 2;
@@ -113,7 +126,7 @@ describe('re-login on 401 (the API restarted with a new JWT secret)', () => {
       expect(unauthorized).toBeGreaterThanOrEqual(1);
       expect(count('POST /api/login')).toBe(3 + unauthorized);
       expect(count('POST /api/users')).toBe(3);
-      const last = summary.timeSeries.filter((w) => w.t >= 5);
+      const last = summary.timeSeries.filter((w) => w.t >= 7);
       expect(last.some((w) => w.requests > 0 && w.errors === 0)).toBe(true);
     } finally {
       await api.stop();

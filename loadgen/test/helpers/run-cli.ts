@@ -8,12 +8,22 @@ export interface CliResult {
   stdout: string;
   stderr: string;
   ms: number;
+  /** From SIGINT to exit, when one was sent. */
+  msAfterSignal: number | undefined;
 }
 
-/** Run the built loadgen binary; `signalAfterMs` sends SIGINT once that much time has passed. */
+/**
+ * Run the built loadgen binary. `signalAfterMs` sends SIGINT once that much time has passed;
+ * `signalWhen` sends it as soon as the condition holds (checked every 20 ms).
+ */
 export function runCli(
   args: string[],
-  options: { env?: Record<string, string>; signalAfterMs?: number; cwd?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    signalAfterMs?: number;
+    signalWhen?: () => boolean;
+    cwd?: string;
+  } = {},
 ): Promise<CliResult> {
   const started = Date.now();
   const child = spawn(process.execPath, [CLI, ...args], {
@@ -29,8 +39,29 @@ export function runCli(
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
-  if (options.signalAfterMs !== undefined) setTimeout(() => child.kill('SIGINT'), options.signalAfterMs);
+  let signalledAt: number | undefined;
+  const signal = () => {
+    signalledAt = Date.now();
+    child.kill('SIGINT');
+  };
+  if (options.signalAfterMs !== undefined) setTimeout(signal, options.signalAfterMs);
+  const watch =
+    options.signalWhen === undefined
+      ? undefined
+      : setInterval(() => {
+          if (signalledAt === undefined && options.signalWhen?.()) signal();
+        }, 20);
   return new Promise((resolve) => {
-    child.on('close', (code) => resolve({ code, stdout, stderr, ms: Date.now() - started }));
+    child.on('close', (code) => {
+      clearInterval(watch);
+      const now = Date.now();
+      resolve({
+        code,
+        stdout,
+        stderr,
+        ms: now - started,
+        msAfterSignal: signalledAt === undefined ? undefined : now - signalledAt,
+      });
+    });
   });
 }

@@ -17,7 +17,7 @@ describe('Prometheus metrics', () => {
       res.writeHead(503).end('down');
       return true;
     });
-    const config = simpleRun(
+    const config = await simpleRun(
       server.url,
       { type: 'closed', users: 2, spawnRate: 100 },
       2,

@@ -80,7 +80,10 @@ export function registerCapacityCommand(program: Command, ctx: CliContext): void
         '30%',
       ),
     )
-    .option('--include-setup', `count the per-player setup calls too (${d.exclude.join(', ')})`)
+    .option(
+      '--include-setup',
+      'count the endpoints the users called in their setup too (register, log in...)',
+    )
     .option('--exclude <endpoint>', 'also leave this endpoint out of the step figures (repeatable)', collect)
     .option('--json', 'print the analysis as JSON')
     .addHelpText(
@@ -88,7 +91,7 @@ export function registerCapacityCommand(program: Command, ctx: CliContext): void
       `
 Method (docs/reports.md): per-player req/s (lightest step) × players = needed req/s; instances =
 needed ÷ (knee req/s × (1 − headroom)); Little's law gives requests in flight and MySQL connections;
-Redis commands/s from game-api's commands per request.
+Redis commands/s from the per-endpoint costs the scenario recorded (options.server.resources).
 
 Examples:
   loadgen capacity results/step-20261122T101500/summary.json
@@ -101,7 +104,8 @@ Examples:
         maxFailureRate: flags.maxErrors,
         concurrentShare: flags.concurrent,
         headroom: flags.headroom,
-        exclude: [...(flags.includeSetup ? [] : d.exclude), ...(flags.exclude ?? [])],
+        includeSetup: flags.includeSetup === true,
+        exclude: flags.exclude ?? [],
       });
       ctx.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : `${formatCapacity(report)}\n`);
     });

@@ -82,7 +82,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
     .action(async (scenarioRef: string, flags: RunFlags) => {
       const thresholds = flags.threshold;
       thresholds?.forEach(parseThreshold);
-      const scenario = loadScenario(scenarioRef);
+      const scenario = await loadScenario(scenarioRef);
       const config = resolveRun(scenario, {
         target: flags.target ?? ctx.env.target,
         testid: flags.testid,

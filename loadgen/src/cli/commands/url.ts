@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { HttpClientKind } from '../../engine/http-client.js';
 import { LoadgenError } from '../../errors.js';
 import { runScenario } from '../../run/run-scenario.js';
-import { parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
+import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import { type CliContext, collect, durationArg, httpClientOption, positiveArg } from '../cli-context.js';
 import { reportOutcome } from '../run-outcome.js';
@@ -106,7 +106,7 @@ Examples:
         step.name = step.request;
         step.request = `${method} ${path}`;
       }
-      const config = resolveRun(scenario, {
+      const config = resolveRun(await loadJsonScenario(scenario, 'url'), {
         target: url.origin,
         threads: flags.threads,
         httpClient: flags.httpClient ?? (url.protocol === 'http:' ? 'lean' : 'undici'),

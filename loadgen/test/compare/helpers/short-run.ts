@@ -1,5 +1,5 @@
 import { runScenario } from '../../../src/run/run-scenario.js';
-import { parseScenario, resolveRun } from '../../../src/scenario/scenario-loader.js';
+import { loadJsonScenario, parseScenario, resolveRun } from '../../../src/scenario/scenario-loader.js';
 import type { Summary } from '../../../src/summary/summary-schema.js';
 
 /**
@@ -29,5 +29,7 @@ export async function shortRun(
     },
     'compare-test',
   );
-  return runScenario(resolveRun(scenario, { target, testid, durationSec }));
+  return runScenario(
+    resolveRun(await loadJsonScenario(scenario, 'compare-test.json'), { target, testid, durationSec }),
+  );
 }

@@ -31,6 +31,12 @@ export function knownStepRun(
     seconds: LEVELS.length * STEP_SEC,
     users: level,
     profile: stepProfile,
+    // What game-api's adapter (loadgen/scenarios/game-api.ts) records for these endpoints.
+    resources: {
+      'GET /api/users': { mysql: true, redisOps: 0 },
+      'GET /api/leaderboard': { mysql: false, redisOps: 5 },
+      'POST /api/login': { mysql: true, redisOps: 5 },
+    },
     endpoints: {
       'GET /api/users': {
         perSecond: perEndpoint,
@@ -47,6 +53,7 @@ export function knownStepRun(
             'POST /api/login': {
               perSecond: (t: number) => (t % STEP_SEC === 0 ? 20 : 0),
               latencyMs: () => 2000,
+              setup: true,
             },
           }
         : {}),

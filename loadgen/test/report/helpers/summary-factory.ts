@@ -16,6 +16,8 @@ export interface EndpointPlan {
   latencyMs: (t: number, i: number) => number;
   /** Whether the i-th request of second t fails (with an HTTP 500). */
   fails?: (t: number, i: number) => boolean;
+  /** Called from the users' setup (log in...). */
+  setup?: boolean;
 }
 
 export interface RunPlan {
@@ -29,6 +31,7 @@ export interface RunPlan {
   thresholds?: Summary['thresholds'];
   server?: ServerView;
   startedAt?: string;
+  resources?: RunInfo['resources'];
 }
 
 /**
@@ -42,6 +45,7 @@ export function makeSummary(plan: RunPlan): Summary {
   for (let t = 0; t < plan.seconds; t++) {
     for (const [name, e] of Object.entries(plan.endpoints)) {
       const n = e.perSecond(t);
+      if (e.setup === true && n > 0) recorder.markSetup(name);
       for (let i = 0; i < n; i++) {
         const failed = e.fails?.(t, i) ?? false;
         recorder.recordResponse(
@@ -84,6 +88,7 @@ export function makeSummary(plan: RunPlan): Summary {
       windowSec: 1,
       loadgenVersion: 'test',
       fault: plan.fault ?? null,
+      ...(plan.resources !== undefined ? { resources: plan.resources } : {}),
     },
     totals,
     endpoints,

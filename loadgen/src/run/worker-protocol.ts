@@ -1,4 +1,11 @@
+import type { PartSpec } from '../engine/engine-part.js';
 import type { WindowReport } from '../metrics/window-recorder.js';
+import type { ScenarioSource } from '../scenario/scenario-source.js';
+
+export interface PartWorkerData {
+  spec: PartSpec;
+  source: ScenarioSource;
+}
 
 export type ToWorker = { type: 'prepare' } | { type: 'run'; startEpochMs: number } | { type: 'stop' };
 

@@ -1,7 +1,9 @@
 import { Worker } from 'node:worker_threads';
+import { EnginePart, type PartSpec } from '../engine/engine-part.js';
+import type { RunnableScenario } from '../engine/virtual-user.js';
 import type { WindowReport } from '../metrics/window-recorder.js';
-import { EnginePart, type PartSpec } from './engine-part.js';
-import type { FromWorker, ToWorker } from './worker-protocol.js';
+import type { ScenarioSource } from '../scenario/scenario-source.js';
+import type { FromWorker, PartWorkerData, ToWorker } from './worker-protocol.js';
 
 /** One share of the load, run in this thread or in a worker thread. */
 export interface PartRunner {
@@ -11,8 +13,12 @@ export interface PartRunner {
   close(): Promise<void>;
 }
 
-export function localPart(spec: PartSpec, emit: (r: WindowReport) => void): PartRunner {
-  const part = new EnginePart(spec, emit);
+export function localPart(
+  spec: PartSpec,
+  scenario: RunnableScenario,
+  emit: (r: WindowReport) => void,
+): PartRunner {
+  const part = new EnginePart(spec, scenario, emit);
   return {
     prepare: () => part.prepare(),
     run: (start) => part.run(start),
@@ -21,9 +27,17 @@ export function localPart(spec: PartSpec, emit: (r: WindowReport) => void): Part
   };
 }
 
-/** Worker-thread part: the same EnginePart behind postMessage; windows arrive encoded. */
-export function threadPart(spec: PartSpec, emit: (r: WindowReport) => void): PartRunner {
-  const worker = new Worker(new URL('./worker-entry.js', import.meta.url), { workerData: spec });
+/**
+ * Worker-thread part: the same EnginePart behind postMessage; windows arrive encoded. The worker
+ * loads the scenario again from its source (a module cannot cross threads).
+ */
+export function threadPart(
+  spec: PartSpec,
+  source: ScenarioSource,
+  emit: (r: WindowReport) => void,
+): PartRunner {
+  const workerData: PartWorkerData = { spec, source };
+  const worker = new Worker(new URL('./part-worker.js', import.meta.url), { workerData });
   const waiters = new Map<string, { resolve: () => void; reject: (e: Error) => void }>();
   const settle = (type: string, error?: Error) => {
     const w = waiters.get(type);

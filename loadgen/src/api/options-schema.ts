@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import { durationField } from './duration.js';
+
+/**
+ * The options of a scenario: one zod schema for both forms, `options` of a TypeScript scenario
+ * (`defineScenario`) and the top level of a JSON scenario (which adds its steps).
+ */
+
+/** Seconds between steps: a fixed number or a uniform range. */
+export const thinkSchema = z.union([
+  z.number().nonnegative(),
+  z
+    .object({ min: z.number().nonnegative(), max: z.number().nonnegative() })
+    .refine((t) => t.max >= t.min, { message: 'max must be >= min' }),
+]);
+export type Think = z.infer<typeof thinkSchema>;
+
+const stageInput = z.strictObject({ duration: durationField, target: z.number().nonnegative() });
+
+export const profileInputSchema = z.discriminatedUnion('type', [
+  z.strictObject({ type: z.literal('constant') }),
+  z.strictObject({
+    type: z.literal('ramp'),
+    start: z.number().nonnegative().optional(),
+    stages: z.array(stageInput).min(1),
+  }),
+  z.strictObject({
+    type: z.literal('step'),
+    levels: z.array(z.number().nonnegative()).min(1),
+    stepDuration: durationField,
+  }),
+  z.strictObject({
+    type: z.literal('spike'),
+    base: z.number().nonnegative(),
+    peak: z.number().nonnegative(),
+    /** Seconds into the run when the spike starts, and how long it holds. */
+    at: durationField,
+    hold: durationField,
+  }),
+  z.strictObject({
+    type: z.literal('burst'),
+    base: z.number().nonnegative(),
+    peak: z.number().nonnegative(),
+    /** A burst of `length` starts every `every`, the first one after `every`. */
+    every: durationField,
+    length: durationField,
+  }),
+]);
+export type ProfileInput = z.infer<typeof profileInputSchema>;
+
+export const modelInputSchema = z.discriminatedUnion('type', [
+  z.strictObject({
+    type: z.literal('closed'),
+    users: z.number().int().min(1),
+    spawnRate: z.number().positive().optional(),
+  }),
+  z.strictObject({
+    type: z.literal('open'),
+    rate: z.number().positive(),
+    preAllocatedVUs: z.number().int().min(1).optional(),
+    maxVUs: z.number().int().min(1).optional(),
+  }),
+]);
+
+/** What one request of an endpoint asks of the target's database and cache (for `loadgen capacity`). */
+export const endpointResourcesSchema = z.strictObject({
+  /** The request holds a MySQL (database pool) connection for, at most, its whole duration. */
+  mysql: z.boolean(),
+  /** Redis (cache) commands per request. */
+  redisOps: z.number().nonnegative(),
+});
+export type EndpointResources = z.infer<typeof endpointResourcesSchema>;
+
+/** What loadgen may know of the server under test; all of it optional, all of it from the scenario. */
+export const serverOptionsSchema = z.strictObject({
+  /**
+   * A gauge on the target's /metrics whose non-zero value means a fault is injected; its labels
+   * `route` and `mode` are recorded with the run (game-api: game_api_fault_delay_ms).
+   */
+  faultGauge: z
+    .string()
+    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name')
+    .optional(),
+  /** Per-endpoint costs for the capacity plan, keyed by endpoint name ("GET /api/me"). */
+  resources: z.record(z.string(), endpointResourcesSchema).optional(),
+});
+export type ServerOptions = z.infer<typeof serverOptionsSchema>;
+
+/** Rows every virtual user can read as `vu.data`, from a CSV (with a header line) or a JSON array. */
+export const dataOptionsSchema = z.strictObject({
+  /** Path, relative to the scenario file. */
+  file: z.string().min(1),
+  /** Default: from the file's extension (.csv or .json). */
+  format: z.enum(['csv', 'json']).optional(),
+});
+
+const nameField = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . -');
+
+export const scenarioOptionsSchema = z.strictObject({
+  /** Default: the file's name without its extension. */
+  name: nameField.optional(),
+  /** The `scenario` label on metrics and in the summary (baseline, stress, bottleneck...). */
+  label: nameField.optional(),
+  description: z.string().optional(),
+  target: z.url().optional(),
+  model: modelInputSchema,
+  profile: profileInputSchema.default({ type: 'constant' }),
+  duration: durationField.default(60),
+  /** Per-request timeout. */
+  timeout: durationField.default(30),
+  thresholds: z.array(z.string()).default([]),
+  data: dataOptionsSchema.optional(),
+  server: serverOptionsSchema.default({}),
+});
+/** The options as a script writes them ("60s" durations, optional defaults). */
+export type ScenarioOptionsInput = z.input<typeof scenarioOptionsSchema>;
+/** The options after validation (durations in seconds, defaults filled in). */
+export type ScenarioOptions = z.output<typeof scenarioOptionsSchema>;
+
+/** One line naming the first offending fields, e.g. `model.users: Too small: expected >=1`. */
+export function formatZodError(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length > 0 ? i.path.join('.') : '(root)'}: ${i.message}`)
+    .join('; ');
+}

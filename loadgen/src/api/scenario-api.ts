@@ -1,0 +1,148 @@
+import type { ScenarioOptionsInput } from './options-schema.js';
+
+/**
+ * The scripting API: what a scenario file imports from '@game-load-lab/loadgen'. A scenario is
+ * options plus what every virtual user does: `setup` once, then `iteration` in a loop (or one of
+ * `tasks`, picked by weight, as Locust's @task does), then `teardown` when the run stops it.
+ * The engine under it knows nothing of the API being tested.
+ */
+
+/** Options of one `vu.http` request. */
+export interface RequestOptions {
+  /** A JSON body: serialised, sent with `content-type: application/json` unless `headers` set one. */
+  json?: unknown;
+  /** A raw body, sent as it is. */
+  body?: string;
+  /** Headers of this request, over `vu.http.headers`. */
+  headers?: Record<string, string>;
+  /** Appended to the path as `?name=value&...`, URL-encoded. */
+  query?: Record<string, string | number | boolean>;
+  /**
+   * The endpoint name in every table, metric and threshold: a route template such as
+   * `POST /api/sessions/:id/score`, so that every session id counts as one endpoint.
+   * Default: the method and the path without its query string.
+   */
+  name?: string;
+  /** Statuses that count as success though they are >= 400 (e.g. [409] for "already registered"). */
+  expectedStatuses?: readonly number[];
+  /** Send `vu.http.headers` with this request. Default true. */
+  defaultHeaders?: boolean;
+  /**
+   * Count the response's bytes but keep neither body nor headers (less work per request at high
+   * rates, like k6's discardResponseBodies); `body` is then "" and no cookie is stored.
+   */
+  discardBody?: boolean;
+}
+
+/** A response; a request that got none (refused, reset, timed out) throws a RequestFailedError. */
+export interface VuResponse {
+  status: number;
+  /** Header names in lower case; repeated headers joined by ", " (set-cookie by "\n"). */
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as UTF-8 text. */
+  readonly body: string;
+  /** The body parsed as JSON; throws (failing the iteration as a script_error) when it is not JSON. */
+  json<T = unknown>(): T;
+}
+
+export interface VuHttp {
+  /** Sent with every request of this user (unless `defaultHeaders: false`): e.g. a bearer token. */
+  headers: Record<string, string>;
+  /** This user's cookies: set from every Set-Cookie, sent with every request. */
+  cookies: Record<string, string>;
+  get(path: string, options?: RequestOptions): Promise<VuResponse>;
+  post(path: string, options?: RequestOptions): Promise<VuResponse>;
+  put(path: string, options?: RequestOptions): Promise<VuResponse>;
+  patch(path: string, options?: RequestOptions): Promise<VuResponse>;
+  delete(path: string, options?: RequestOptions): Promise<VuResponse>;
+  request(method: string, path: string, options?: RequestOptions): Promise<VuResponse>;
+}
+
+/** One virtual user, as its scenario sees it. */
+export interface Vu<State = Record<string, unknown>, Row = Record<string, string>> {
+  /** Unique in the whole run, across threads and segments (0, 1, 2...). */
+  readonly id: number;
+  /** Unique across runs, segments and machines, e.g. lg_3f9a2c1b_0_0_17: for naming accounts. */
+  readonly tag: string;
+  /** Iterations this user started before the current one (0 in the first). */
+  readonly iteration: number;
+  /** This user's own state, from the scenario's `state()`. */
+  state: State;
+  /** This user's row of the data file (`options.data`); no two segments share a row. */
+  readonly data: Row;
+  readonly http: VuHttp;
+  /** False once the run has asked this user to stop: a loop inside setup should end. */
+  readonly active: boolean;
+  /** Wait `min` seconds, or a uniform draw in [min, max]; cut short when the run stops. */
+  think(min: number, max?: number): Promise<void>;
+  /** Count `condition` under `label` (passes and fails per label in the summary); returns it. */
+  check(label: string, condition: boolean): boolean;
+}
+
+/** One of the weighted tasks a user picks from per iteration. */
+export interface Task<State, Row> {
+  /** Relative frequency. Default 1. */
+  weight?: number;
+  run(vu: Vu<State, Row>): Promise<void> | void;
+}
+
+export interface ScenarioDefinition<State = Record<string, unknown>, Row = Record<string, string>> {
+  options: ScenarioOptionsInput;
+  /** A fresh state object per user. Default: {}. */
+  state?: (vu: Pick<Vu<State, Row>, 'id' | 'tag' | 'data'>) => State;
+  /** Once per user, before its loop, measured as setup (e.g. register and log in). */
+  setup?(vu: Vu<State, Row>): Promise<void> | void;
+  /** The loop: called again and again (closed model) or once per arrival (open model). */
+  iteration?(vu: Vu<State, Row>): Promise<void> | void;
+  /** Instead of `iteration`: each iteration runs one task, picked by weight. */
+  tasks?: ReadonlyArray<Task<State, Row>>;
+  /** Once per user whose setup finished, when the run stops it. */
+  teardown?(vu: Vu<State, Row>): Promise<void> | void;
+}
+
+/**
+ * A setup a JSON scenario can name (`"setup": "game-player"`): a script's setup, and how to get a
+ * fresh credential when a request answers 401 (the JSON steps then retry once).
+ */
+export interface SetupAlias<State = unknown, Row = unknown> {
+  setup(vu: Vu<State, Row>): Promise<void> | void;
+  reauthenticate?(vu: Vu<State, Row>): Promise<void> | void;
+}
+
+/** A scenario as `defineScenario` returns it; the brand lets the loader tell it from anything else. */
+export type Scenario<State = Record<string, unknown>, Row = Record<string, string>> = ScenarioDefinition<
+  State,
+  Row
+> & { readonly [SCENARIO_BRAND]: true };
+
+/** Symbol.for, so a scenario made by another copy of loadgen (src or dist) is recognised. */
+export const SCENARIO_BRAND: unique symbol = Symbol.for('game-load-lab.scenario') as never;
+
+/**
+ * Declare a scenario: `export default defineScenario({ options, setup, iteration })`.
+ * The state type is inferred from `state`; the data row type is the second type parameter.
+ */
+export function defineScenario<State = Record<string, unknown>, Row = Record<string, string>>(
+  definition: ScenarioDefinition<State, Row>,
+): Scenario<State, Row> {
+  return { ...definition, [SCENARIO_BRAND]: true as const };
+}
+
+export function isScenario(value: unknown): value is Scenario<unknown, unknown> {
+  return (
+    typeof value === 'object' && value !== null && (value as Record<symbol, unknown>)[SCENARIO_BRAND] === true
+  );
+}
+
+/**
+ * A request that got no response: already counted under its endpoint with its failure kind
+ * (connection_refused, timeout...), so the engine does not count it again as a script error.
+ */
+export class RequestFailedError extends Error {
+  readonly kind: string;
+  constructor(endpoint: string, kind: string, message: string) {
+    super(`${endpoint}: ${message}`);
+    this.name = 'RequestFailedError';
+    this.kind = kind;
+  }
+}

@@ -1,0 +1,29 @@
+import type { HttpClientKind } from './http-client.js';
+import type { Profile } from './profile.js';
+import type { SegmentSpec } from './segment.js';
+
+export type ResolvedModel =
+  | { type: 'closed'; users: number; spawnRate: number }
+  | { type: 'open'; rate: number; preAllocatedVUs: number; maxVUs: number };
+
+/** What the engine needs of a run: the load's shape and the target, nothing of what users do. */
+export interface EngineConfig {
+  name: string;
+  label: string;
+  testid: string;
+  target: string;
+  model: ResolvedModel;
+  profile: Profile;
+  durationSec: number;
+  threads: number;
+  segment: SegmentSpec;
+  timeoutSec: number;
+  /** Length of one time-series window. Default 1 s. */
+  windowSec: number;
+  /** Seconds to let in-flight requests finish after the duration. Default 5. */
+  gracefulStopSec: number;
+  /** Which HTTP client the engine uses: undici (default) or loadgen's lean HTTP/1.1 client. */
+  httpClient: HttpClientKind;
+  /** TCP connections per part; undefined = one per virtual user. */
+  connections?: number;
+}

@@ -1,0 +1,26 @@
+import { parentPort, workerData } from 'node:worker_threads';
+import { EnginePart } from '../engine/engine-part.js';
+import { instantiateScenario } from '../scenario/scenario-source.js';
+import type { FromWorker, PartWorkerData, ToWorker } from './worker-protocol.js';
+
+// Entry of one worker thread: the scenario loaded from its source, an EnginePart driven by messages.
+const port = parentPort;
+if (port === null) throw new Error('part-worker.js must run in a worker thread');
+const post = (message: FromWorker) => port.postMessage(message);
+const { spec, source } = workerData as PartWorkerData;
+const part = instantiateScenario(source).then(
+  (scenario) => new EnginePart(spec, scenario, (report) => post({ type: 'window', report })),
+);
+
+port.on('message', (message: ToWorker) => {
+  const step = part.then((p) =>
+    message.type === 'prepare'
+      ? p.prepare().then(() => post({ type: 'prepared' }))
+      : message.type === 'run'
+        ? p.run(message.startEpochMs).then(() => post({ type: 'done' }))
+        : p.stop(),
+  );
+  step.catch((error: unknown) =>
+    post({ type: 'failed', message: (error as Error).message ?? String(error) }),
+  );
+});

@@ -1,0 +1,111 @@
+import { pathToFileURL } from 'node:url';
+import {
+  isScenario,
+  type Scenario,
+  type ScenarioDefinition,
+  type SetupAlias,
+  type Task,
+} from '../api/scenario-api.js';
+import { describeError, type RunnableScenario } from '../engine/virtual-user.js';
+import { LoadgenError } from '../errors.js';
+import { compileJsonScenario } from './json-scenario.js';
+import type { JsonScenario } from './scenario-schema.js';
+
+/**
+ * Where a run's scenario comes from, as plain data: the main thread loads it once, and every
+ * worker thread instantiates it again from this (the bundle, or the parsed JSON).
+ */
+export type ScenarioSource =
+  | { kind: 'script'; file: string; bundle: string }
+  | {
+      kind: 'json';
+      file: string;
+      scenario: JsonScenario;
+      /** The script export a JSON `setup` alias names. */
+      alias?: { file: string; bundle: string; exportName: string };
+    };
+
+// Stack traces of a script then name its own .ts lines (the bundle carries an inline source map).
+process.setSourceMapsEnabled(true);
+
+/** Import a bundled script; an exception while loading names the script's file and line. */
+export async function importBundle(bundle: string, file: string): Promise<Record<string, unknown>> {
+  try {
+    return (await import(pathToFileURL(bundle).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new LoadgenError(
+      'LG_SCENARIO_INVALID',
+      `scenario ${file} failed while loading: ${describeError(error)}`,
+    );
+  }
+}
+
+/** The scenario a module exports by default (what `defineScenario` made). */
+export function defaultScenario(module: Record<string, unknown>, file: string): Scenario<unknown, unknown> {
+  const def = module.default;
+  if (!isScenario(def)) {
+    throw new LoadgenError(
+      'LG_SCENARIO_INVALID',
+      `scenario ${file} has no default export made by defineScenario(): add \`export default defineScenario({ options, iteration })\``,
+    );
+  }
+  return def;
+}
+
+function aliasOf(module: Record<string, unknown>, exportName: string, file: string): SetupAlias {
+  const alias = module[exportName] as Partial<SetupAlias> | undefined;
+  if (typeof alias?.setup !== 'function') {
+    throw new LoadgenError(
+      'LG_SCENARIO_INVALID',
+      `${file} has no export "${exportName}" with a setup function`,
+    );
+  }
+  return alias as SetupAlias;
+}
+
+/** `tasks` folded into one iteration that picks a task by weight, as Locust's @task does. */
+export function runnable(def: ScenarioDefinition<unknown, unknown>, file: string): RunnableScenario {
+  if (typeof def.iteration === 'function') return def as RunnableScenario;
+  const tasks = def.tasks;
+  if (tasks === undefined || tasks.length === 0) {
+    throw new LoadgenError('LG_SCENARIO_INVALID', `scenario ${file}: needs an iteration() function or tasks`);
+  }
+  for (const [i, t] of tasks.entries()) {
+    if (typeof t.run !== 'function' || !((t.weight ?? 1) > 0)) {
+      throw new LoadgenError(
+        'LG_SCENARIO_INVALID',
+        `scenario ${file}: tasks[${i}] needs run() and a weight > 0`,
+      );
+    }
+  }
+  const total = tasks.reduce((s, t) => s + (t.weight ?? 1), 0);
+  return {
+    ...def,
+    iteration(vu) {
+      let r = Math.random() * total;
+      let task = tasks[tasks.length - 1] as Task<unknown, unknown>;
+      for (const t of tasks) {
+        r -= t.weight ?? 1;
+        if (r < 0) {
+          task = t;
+          break;
+        }
+      }
+      return task.run(vu);
+    },
+  };
+}
+
+/** The scenario the engine runs, from its source: in the main thread and in every worker alike. */
+export async function instantiateScenario(source: ScenarioSource): Promise<RunnableScenario> {
+  if (source.kind === 'script') {
+    return runnable(
+      defaultScenario(await importBundle(source.bundle, source.file), source.file),
+      source.file,
+    );
+  }
+  const a = source.alias;
+  const alias =
+    a === undefined ? undefined : aliasOf(await importBundle(a.bundle, a.file), a.exportName, a.file);
+  return compileJsonScenario(source.scenario, alias);
+}

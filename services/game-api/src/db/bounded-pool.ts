@@ -48,6 +48,7 @@ export function boundedPool(pool: Pool, acquireTimeoutMs: number, events: PoolEv
     if (!wrapper) {
       wrapper = {
         query(sql: string, parameters: unknown[], callback?: (err: unknown, result: never) => void) {
+          // kysely's streamQuery (no callback) passes through unclassified: game-api never streams.
           if (!callback) return raw.query(sql, parameters);
           raw.query(sql, parameters, (err, result) => {
             if (err) return callback(classify(err), result as never);

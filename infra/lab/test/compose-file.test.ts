@@ -19,6 +19,7 @@ const designEnv = [
   'PORT',
   'MYSQL_URL',
   'DB_POOL_SIZE',
+  'DB_ACQUIRE_TIMEOUT_MS',
   'REDIS_URL',
   'JWT_SECRET',
   'JWT_TTL',

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
+import { DEFAULT_ACQUIRE_TIMEOUT_MS } from './db/database.js';
 
 /**
  * Every setting game-api reads, parsed once at start-up by `loadConfig` (the README's
@@ -25,6 +26,8 @@ const envSchema = z.object({
       'must look like mysql://user[:pass]@host[:port]/database',
     ),
   DB_POOL_SIZE: int(1, 1000).default(10),
+  /** How long a request waits for a pool connection before it answers 503 unavailable. */
+  DB_ACQUIRE_TIMEOUT_MS: int(1, 600_000).default(DEFAULT_ACQUIRE_TIMEOUT_MS),
   REDIS_URL: z
     .string()
     .default('redis://127.0.0.1:6379')
@@ -53,6 +56,7 @@ export interface Config {
   port: number;
   mysqlUrl: string;
   dbPoolSize: number;
+  dbAcquireTimeoutMs: number;
   redisUrl: string;
   redisKeyPrefix: string;
   jwtSecret: string;
@@ -102,6 +106,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     port: e.PORT,
     mysqlUrl: e.MYSQL_URL,
     dbPoolSize: e.DB_POOL_SIZE,
+    dbAcquireTimeoutMs: e.DB_ACQUIRE_TIMEOUT_MS,
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     jwtSecret: secret,

@@ -36,3 +36,23 @@ export class AppError extends Error {
     return ERROR_STATUS[this.code];
   }
 }
+
+export type Dependency = 'mysql' | 'redis';
+
+/**
+ * A request could not be served because a dependency it needs is unreachable or could not hand
+ * out a connection in time: an outage, not a defect. The data layer raises it (having
+ * classified the driver's error once, where the driver is wrapped); the error middleware answers
+ * it with `503 unavailable` and `Retry-After`. It is not an AppError because the data layer
+ * knows nothing of HTTP.
+ */
+export class DependencyUnavailableError extends Error {
+  override name = 'DependencyUnavailableError';
+  constructor(
+    readonly dependency: Dependency,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}

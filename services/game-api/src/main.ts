@@ -34,7 +34,10 @@ async function main(): Promise<void> {
   const logger = pino({ level: config.logLevel, base: { service: 'game-api' } });
 
   await ensureDatabaseExists(config.mysqlUrl);
-  const database = createDatabase(config.mysqlUrl, config.dbPoolSize);
+  const database = createDatabase(config.mysqlUrl, config.dbPoolSize, {
+    acquireTimeoutMs: config.dbAcquireTimeoutMs,
+    logger,
+  });
   const applied = await migrateToLatest(database.db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
 

@@ -9,6 +9,7 @@ describe('loadConfig', () => {
     expect(c).toMatchObject({
       port: 8000,
       dbPoolSize: 10,
+      dbAcquireTimeoutMs: 2000,
       jwtTtlSeconds: 3600,
       bcryptCost: 10,
       loginRateLimit: 10,
@@ -21,6 +22,7 @@ describe('loadConfig', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
+    [{ DB_ACQUIRE_TIMEOUT_MS: '0' }, 'DB_ACQUIRE_TIMEOUT_MS'],
     [{ BCRYPT_COST: '31' }, 'BCRYPT_COST'],
     [{ BOTTLENECK_MODE: 'disk' }, 'BOTTLENECK_MODE'],
     [{ BOTTLENECK_DELAY_MS: '-5' }, 'BOTTLENECK_DELAY_MS'],

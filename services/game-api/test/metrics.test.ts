@@ -43,6 +43,7 @@ describe('GET /metrics', () => {
       'game_api_fault_delay_ms',
       'game_api_db_pool_connections{state="in_use"}',
       'game_api_db_pool_connections{state="waiting"}',
+      'game_api_db_acquire_timeouts_total 0',
       'game_api_cache_requests_total',
       'nodejs_eventloop_lag_seconds',
       'process_cpu_seconds_total',

@@ -46,6 +46,7 @@ export async function startGameApi(o: GameApiOptions): Promise<StartedProcess> {
 /** game-api settings a user may set for the local lab, as for compose (DESIGN.md). */
 export const gameApiPassthroughVars = [
   'DB_POOL_SIZE',
+  'DB_ACQUIRE_TIMEOUT_MS',
   'JWT_TTL',
   'BCRYPT_COST',
   'HASH_WORKERS',

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LeaderboardRow, UsersRepository } from '../db/users-repository.js';
+import { DependencyUnavailableError } from '../errors.js';
 import type { Metrics } from '../metrics/metrics.js';
 
 const SCORES = 'lb:scores';
@@ -90,7 +91,11 @@ export class LeaderboardCache {
   private rebuildInBackground(): void {
     if (this.rebuilding) return;
     this.rebuilding = this.rebuild()
-      .catch((err: Error) => this.logger.warn({ err: err.message }, 'leaderboard rebuild failed'))
+      .catch((err: Error) => {
+        // During a MySQL outage every read would retry and fail; the outage is logged once elsewhere.
+        const level = err instanceof DependencyUnavailableError ? 'debug' : 'warn';
+        this.logger[level]({ err: err.message }, 'leaderboard rebuild failed');
+      })
       .finally(() => {
         this.rebuilding = undefined;
       });

@@ -1,13 +1,33 @@
 import { Kysely, MysqlDialect } from 'kysely';
 import { createPool, type Pool } from 'mysql2';
 import { createConnection } from 'mysql2/promise';
+import type { Logger } from 'pino';
+import { AvailabilityLog } from './availability-log.js';
+import { boundedPool } from './bounded-pool.js';
 import type { Database } from './schema.js';
+
+/** How long a query waits for a pool connection before answering 503 (DB_ACQUIRE_TIMEOUT_MS). */
+export const DEFAULT_ACQUIRE_TIMEOUT_MS = 2000;
+
+export interface PoolStats {
+  inUse: number;
+  idle: number;
+  waiting: number;
+  /** Waits for a connection that ran out of time since start-up (a running total). */
+  acquireTimeouts: number;
+}
 
 export interface DatabaseHandle {
   db: Kysely<Database>;
-  /** Connections in use, idle and requests waiting for one (read by the metrics gauges). */
-  poolStats(): { inUse: number; idle: number; waiting: number };
+  /** Connections in use and idle, requests waiting for one, acquire timeouts (read by the metrics). */
+  poolStats(): PoolStats;
   close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  acquireTimeoutMs?: number;
+  /** Where MySQL's loss and return are logged; without one they are not. */
+  logger?: Logger;
 }
 
 interface PoolInternals {
@@ -34,12 +54,17 @@ export async function ensureDatabaseExists(mysqlUrl: string): Promise<void> {
   }
 }
 
-export function createDatabase(mysqlUrl: string, poolSize: number): DatabaseHandle {
+export function createDatabase(
+  mysqlUrl: string,
+  poolSize: number,
+  { acquireTimeoutMs = DEFAULT_ACQUIRE_TIMEOUT_MS, logger }: DatabaseOptions = {},
+): DatabaseHandle {
   const pool: Pool = createPool({
     uri: mysqlUrl,
     connectionLimit: poolSize,
     maxIdle: poolSize,
     waitForConnections: true,
+    // No length limit: the wait is bounded in time instead (acquireTimeoutMs, bounded-pool.ts).
     queueLimit: 0,
     connectTimeout: 5000,
     enableKeepAlive: true,
@@ -49,13 +74,20 @@ export function createDatabase(mysqlUrl: string, poolSize: number): DatabaseHand
     dateStrings: false,
   });
   const internals = pool as unknown as PoolInternals;
-  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool }) });
+  const availability = logger ? new AvailabilityLog(logger) : undefined;
+  let acquireTimeouts = 0;
+  const bounded = boundedPool(pool, acquireTimeoutMs, {
+    acquireTimedOut: () => acquireTimeouts++,
+    unavailable: (err) => availability?.lost(err),
+    answered: () => availability?.answered(),
+  });
+  const db = new Kysely<Database>({ dialect: new MysqlDialect({ pool: bounded }) });
   return {
     db,
     poolStats() {
       const all = internals._allConnections?.length ?? 0;
       const idle = internals._freeConnections?.length ?? 0;
-      return { inUse: all - idle, idle, waiting: internals._connectionQueue?.length ?? 0 };
+      return { inUse: all - idle, idle, waiting: internals._connectionQueue?.length ?? 0, acquireTimeouts };
     },
     close: () => db.destroy(),
   };

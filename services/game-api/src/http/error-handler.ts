@@ -1,6 +1,9 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { AppError, type ErrorCode } from '../errors.js';
+import { AppError, DependencyUnavailableError, type ErrorCode } from '../errors.js';
+
+/** Seconds a client is told to wait after a dependency outage: about what a MySQL restart takes. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** body-parser marks its errors with a `type`; each maps to a stable code. */
 const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
@@ -20,7 +23,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
     let appError: AppError;
-    if (err instanceof AppError) {
+    if (err instanceof DependencyUnavailableError) {
+      // An outage, not a defect: no log line per request (the data layer logs the outage once).
+      appError = new AppError('unavailable', `${err.dependency} is unavailable; retry later`, undefined, {
+        'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS),
+      });
+    } else if (err instanceof AppError) {
       appError = err;
     } else if (typeof err?.type === 'string' && err.type in BODY_PARSER_ERRORS) {
       const [code, message] = BODY_PARSER_ERRORS[err.type]!;

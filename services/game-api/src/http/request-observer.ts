@@ -6,7 +6,9 @@ import type { Metrics } from '../metrics/metrics.js';
  * Times every request once and, when it finishes, records it in
  * `http_server_request_duration_seconds` under its route template (never the raw path, which
  * would explode the label set) and logs it: 5xx as error, 4xx as info, the rest at debug so a
- * load test at LOG_LEVEL=info does not pay for a log line per request. Logs never carry
+ * load test at LOG_LEVEL=info does not pay for a log line per request. A 503 is a dependency
+ * outage, which the data layer logs once when it starts and once when it ends, so it logs at
+ * debug too: an error line per refused request would bury those two. Logs never carry
  * bodies, tokens or headers.
  */
 export function requestObserver(metrics: Pick<Metrics, 'httpDuration'>, logger: Logger): RequestHandler {
@@ -20,7 +22,7 @@ export function requestObserver(metrics: Pick<Metrics, 'httpDuration'>, logger: 
         { http_request_method: req.method, http_route: route, http_response_status_code: String(status) },
         seconds,
       );
-      const level = status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
+      const level = status === 503 ? 'debug' : status >= 500 ? 'error' : status >= 400 ? 'info' : 'debug';
       if (logger.isLevelEnabled(level)) {
         logger[level]({ method: req.method, route, status, ms: Math.round(seconds * 1e4) / 10 }, 'request');
       }

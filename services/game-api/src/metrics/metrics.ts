@@ -17,7 +17,7 @@ export interface Metrics {
 }
 
 export interface MetricsSources {
-  poolStats(): { inUse: number; idle: number; waiting: number };
+  poolStats(): { inUse: number; idle: number; waiting: number; acquireTimeouts: number };
 }
 
 /**
@@ -57,6 +57,18 @@ export function createMetrics(sources: MetricsSources): Metrics {
       this.set({ state: 'in_use' }, s.inUse);
       this.set({ state: 'idle' }, s.idle);
       this.set({ state: 'waiting' }, s.waiting);
+    },
+  });
+  // The pool keeps the running total; the counter catches up with it at each scrape.
+  let acquireTimeoutsCounted = 0;
+  new Counter({
+    name: 'game_api_db_acquire_timeouts_total',
+    help: 'MySQL pool: requests that got no connection within DB_ACQUIRE_TIMEOUT_MS (answered 503).',
+    registers: [registry],
+    collect() {
+      const total = sources.poolStats().acquireTimeouts;
+      this.inc(total - acquireTimeoutsCounted);
+      acquireTimeoutsCounted = total;
     },
   });
   return {

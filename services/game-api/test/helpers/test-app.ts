@@ -32,6 +32,7 @@ export interface TestAppOptions {
   mysqlUrl?: string;
   redisUrl?: string;
   dbPoolSize?: number;
+  dbAcquireTimeoutMs?: number;
   loginRateLimit?: number;
   adminToken?: string | undefined;
   fault?: { delayMs: number; route: string; mode: FaultMode };
@@ -61,7 +62,10 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   });
   const logger = pino({ level: 'trace' }, sink);
-  const database = createDatabase(options.mysqlUrl ?? inject('mysqlUrl'), options.dbPoolSize ?? 5);
+  const database = createDatabase(options.mysqlUrl ?? inject('mysqlUrl'), options.dbPoolSize ?? 5, {
+    acquireTimeoutMs: options.dbAcquireTimeoutMs,
+    logger,
+  });
   const metrics = createMetrics({ poolStats: database.poolStats });
   const users = new UsersRepository(database.db);
   const redisKeyPrefix = `test:${randomUUID()}:`;

@@ -8,8 +8,27 @@ const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
   'entity.too.large': ['payload_too_large', 'the request body is larger than allowed'],
   'encoding.unsupported': ['unsupported_media_type', 'unsupported content encoding'],
   'charset.unsupported': ['unsupported_media_type', 'unsupported charset'],
-  'request.aborted': ['validation_failed', 'the request was aborted'],
+  'request.aborted': ['invalid_body', 'the request was aborted'],
+  'request.size.invalid': ['invalid_body', 'the request body does not match its Content-Length'],
 };
+
+/**
+ * The body-parser errors without a `type`: a body that does not decode as its Content-Encoding
+ * (gzip that is not gzip, a truncated deflate stream) reaches us as zlib's own error, which
+ * body-parser marks as an exposed http-error with status 400.
+ */
+function bodyParserError(err: unknown): AppError | undefined {
+  if (typeof err !== 'object' || err === null) return undefined;
+  const { type, status, expose } = err as { type?: unknown; status?: unknown; expose?: unknown };
+  if (typeof type === 'string' && type in BODY_PARSER_ERRORS) {
+    const [code, message] = BODY_PARSER_ERRORS[type]!;
+    return new AppError(code, message);
+  }
+  if (status === 400 && expose === true) {
+    return new AppError('invalid_body', 'the request body does not decode as its Content-Encoding');
+  }
+  return undefined;
+}
 
 export const notFound: RequestHandler = (req) => {
   throw new AppError('not_found', `no route for ${req.method} ${req.path}`);
@@ -19,13 +38,8 @@ export const notFound: RequestHandler = (req) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, next) => {
     if (res.headersSent) return next(err);
-    let appError: AppError;
-    if (err instanceof AppError) {
-      appError = err;
-    } else if (typeof err?.type === 'string' && err.type in BODY_PARSER_ERRORS) {
-      const [code, message] = BODY_PARSER_ERRORS[err.type]!;
-      appError = new AppError(code, message);
-    } else {
+    let appError = err instanceof AppError ? err : bodyParserError(err);
+    if (!appError) {
       logger.error({ err, method: req.method, path: req.path }, 'unhandled error');
       appError = new AppError('internal', 'internal server error');
     }

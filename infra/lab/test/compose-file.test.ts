@@ -21,6 +21,7 @@ const designEnv = [
   'DB_POOL_SIZE',
   'REDIS_URL',
   'JWT_SECRET',
+  'PASSWORD_PEPPER',
   'JWT_TTL',
   'BCRYPT_COST',
   'HASH_WORKERS',

@@ -50,7 +50,11 @@ export async function buildGameApi(config: Config, { logger }: { logger: Logger 
   });
   await connectRedis(redis, logger);
   leaderboard = new LeaderboardCache(redis, users, metrics, logger);
-  const hasher = createPasswordHasher({ workers: config.hashWorkers, cost: config.bcryptCost });
+  const hasher = createPasswordHasher({
+    workers: config.hashWorkers,
+    cost: config.bcryptCost,
+    pepper: config.passwordPepper,
+  });
   const fault = new FaultInjector(config.fault, database.db, metrics, logger);
 
   const deps: AppDeps = {

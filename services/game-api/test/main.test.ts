@@ -7,6 +7,7 @@ const env = () => ({
   REDIS_URL: inject('redisUrl'),
   REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
   JWT_SECRET: 'process-test-secret-0123456789abcdef',
+  PASSWORD_PEPPER: 'process-test-pepper-0123456789abcdef',
   BCRYPT_COST: '4',
   HASH_WORKERS: '1',
 });

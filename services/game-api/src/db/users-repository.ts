@@ -42,6 +42,11 @@ export class UsersRepository {
       .executeTakeFirst();
   }
 
+  /** Replaces a password hash with one of the current scheme (see `PEPPERED_PREFIX`). */
+  async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  }
+
   async list(page: number, limit: number) {
     const rows = await this.db
       .selectFrom('users')

@@ -25,12 +25,14 @@ export function loginRoutes(deps: AppDeps): Router {
       );
     }
     const user = await users.findCredentials(username);
-    const ok = await hasher.verify(password, user?.password_hash);
+    const { ok, needsRehash } = await hasher.verify(password, user?.password_hash);
     if (!user || !ok) {
       await loginLimiter.recordFailure(username);
       throw new AppError('invalid_credentials', INVALID);
     }
     await loginLimiter.reset(username);
+    // A hash from before the pre-hash: the password is known right now, so upgrade it.
+    if (needsRehash) await users.updatePasswordHash(user.id, await hasher.hash(password));
     res.json({
       token: tokens.sign({ userId: user.id, username: user.username }),
       expiresIn: tokens.ttlSeconds,

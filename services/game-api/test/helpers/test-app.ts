@@ -11,6 +11,7 @@ import { buildGameApi } from '../../src/game-api.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const TEST_PEPPER = 'test-pepper-that-is-long-enough-0123456789';
 
 /** Deletes keys by pattern (patterns are not prefixed by ioredis, so this sees full names). */
 export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
@@ -61,6 +62,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     REDIS_KEY_PREFIX: redisKeyPrefix,
     DB_POOL_SIZE: String(options.dbPoolSize ?? 5),
     JWT_SECRET: TEST_SECRET,
+    PASSWORD_PEPPER: TEST_PEPPER,
     JWT_TTL: String(options.jwtTtlSeconds ?? 3600),
     BCRYPT_COST: '4',
     HASH_WORKERS: '1',

@@ -147,6 +147,48 @@ const registerCases: RegisterCase[] = [
     probe: 'nul\u0000byte',
   },
   {
+    name: 'NUL byte in the password',
+    body: { username: 'nul_pw', password: 'pass\u0000word-123' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'nul_pw',
+  },
+  {
+    name: 'newline in the password',
+    body: { username: 'lf_pw', password: 'pass\nword-123' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'lf_pw',
+  },
+  {
+    name: 'escape character in the password',
+    body: { username: 'esc_pw', password: 'pass\u001b[2Jword' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'esc_pw',
+  },
+  {
+    name: 'DEL in the password',
+    body: { username: 'del_pw', password: 'pass\u007fword-123' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'del_pw',
+  },
+  {
+    name: 'C1 control (NEL) in the password',
+    body: { username: 'nel_pw', password: 'pass\u0085word-123' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'nel_pw',
+  },
+  {
+    name: 'tab in the username',
+    body: { username: 'tab\tname', password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'tab\tname',
+  },
+  {
     name: 'oversize body',
     body: { username: 'big_body', password: PASSWORD, pad: 'x'.repeat(20_000) },
     status: 413,
@@ -223,6 +265,34 @@ describe('bad input is refused at the edge with the error envelope, and nothing 
     });
     if (c.probe) expect(await usersNamed(c.probe)).toBe(0);
     expect(await userCount()).toBe(before);
+  });
+
+  it('refuses control characters in a login password too (NUL included)', async () => {
+    const res = await request(t.app)
+      .post('/api/login')
+      .send({ username: player.username, password: `${PASSWORD}\u0000` });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+  });
+
+  it('tells apart passwords that share their first 72 bytes (bcrypt reads no further)', async () => {
+    const username = 'long_pw_72';
+    const registered = `${'a'.repeat(72)}X`;
+    await request(t.app).post('/api/users').send({ username, password: registered }).expect(201);
+    const wrong = await request(t.app)
+      .post('/api/login')
+      .send({ username, password: `${'a'.repeat(72)}Y` });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('invalid_credentials');
+    // Also past 72 bytes in UTF-8 while under 72 characters: 36 two-byte characters, then more.
+    const wide = `${'é'.repeat(36)}-1`;
+    await request(t.app).post('/api/users').send({ username: 'long_pw_utf8', password: wide }).expect(201);
+    await request(t.app)
+      .post('/api/login')
+      .send({ username: 'long_pw_utf8', password: `${'é'.repeat(36)}-2` })
+      .expect(401);
+    await request(t.app).post('/api/login').send({ username, password: registered }).expect(200);
+    await request(t.app).post('/api/login').send({ username: 'long_pw_utf8', password: wide }).expect(200);
   });
 
   it('SQL metacharacters in a login are just a wrong username', async () => {

@@ -38,8 +38,12 @@ const envSchema = z.object({
   JWT_TTL: int(60, 30 * 24 * 3600).default(3600),
   BCRYPT_COST: int(4, 15).default(10),
   HASH_WORKERS: int(1, 64).default(Math.max(1, availableParallelism() - 1)),
-  /** Failed logins allowed per username per minute before 429; 0 disables the limit. */
+  /** Failed logins allowed per username per window before 429; 0 disables the limit. */
   LOGIN_RATE_LIMIT: int(0, 1_000_000).default(10),
+  /** Failed logins allowed per client address per window (any usernames); 0 disables it. */
+  LOGIN_ADDRESS_RATE_LIMIT: int(0, 1_000_000).default(100),
+  /** The login limits' window in seconds. */
+  LOGIN_RATE_WINDOW: int(1, 86_400).default(60),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BOTTLENECK_DELAY_MS: int(0, 600_000).default(0),
@@ -63,6 +67,8 @@ export interface Config {
   bcryptCost: number;
   hashWorkers: number;
   loginRateLimit: number;
+  loginAddressRateLimit: number;
+  loginRateWindowSeconds: number;
   adminToken: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   fault: { delayMs: number; route: string; mode: FaultMode };
@@ -126,6 +132,8 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     bcryptCost: e.BCRYPT_COST,
     hashWorkers: e.HASH_WORKERS,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    loginAddressRateLimit: e.LOGIN_ADDRESS_RATE_LIMIT,
+    loginRateWindowSeconds: e.LOGIN_RATE_WINDOW,
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     fault: { delayMs: e.BOTTLENECK_DELAY_MS, route: e.BOTTLENECK_ROUTE, mode: e.BOTTLENECK_MODE },

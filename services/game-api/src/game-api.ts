@@ -66,7 +66,11 @@ export async function buildGameApi(config: Config, { logger }: { logger: Logger 
     tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds),
     profiles: new ProfileCache(redis, metrics),
     leaderboard,
-    loginLimiter: new LoginRateLimiter(redis, config.loginRateLimit),
+    loginLimiter: new LoginRateLimiter(redis, {
+      perUsername: config.loginRateLimit,
+      perAddress: config.loginAddressRateLimit,
+      windowSeconds: config.loginRateWindowSeconds,
+    }),
     fault,
     adminToken: config.adminToken,
     health: {

@@ -13,6 +13,8 @@ describe('loadConfig', () => {
       jwtTtlSeconds: 3600,
       bcryptCost: 10,
       loginRateLimit: 10,
+      loginAddressRateLimit: 100,
+      loginRateWindowSeconds: 60,
       adminToken: undefined,
       fault: { delayMs: 0, route: 'GET /api/users', mode: 'app' },
     });

@@ -23,6 +23,8 @@ export interface TestAppOptions {
   redisUrl?: string;
   dbPoolSize?: number;
   loginRateLimit?: number;
+  loginAddressRateLimit?: number;
+  loginRateWindowSeconds?: number;
   adminToken?: string | undefined;
   fault?: { delayMs: number; route: string; mode: FaultMode };
   jwtTtlSeconds?: number;
@@ -67,6 +69,8 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BCRYPT_COST: '4',
     HASH_WORKERS: '1',
     LOGIN_RATE_LIMIT: String(options.loginRateLimit ?? 10),
+    LOGIN_ADDRESS_RATE_LIMIT: String(options.loginAddressRateLimit ?? 1000),
+    LOGIN_RATE_WINDOW: String(options.loginRateWindowSeconds ?? 60),
     ADMIN_TOKEN: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
     LOG_LEVEL: 'trace',
     BOTTLENECK_DELAY_MS: String(fault.delayMs),

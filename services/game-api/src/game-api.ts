@@ -6,7 +6,7 @@ import { createApp } from './app.js';
 import type { AppDeps } from './app-deps.js';
 import { createPasswordHasher } from './auth/password-hasher.js';
 import { TokenService } from './auth/token-service.js';
-import { LeaderboardCache } from './cache/leaderboard-cache.js';
+import { LeaderboardCache, type LeaderboardTuning } from './cache/leaderboard-cache.js';
 import { LoginRateLimiter } from './cache/login-rate-limiter.js';
 import { ProfileCache } from './cache/profile-cache.js';
 import { connectRedis, createRedis, isRedisReady } from './cache/redis-client.js';
@@ -32,7 +32,10 @@ export interface GameApi {
  * returns and the tests build their app with it, so the two cannot drift apart. Creates the
  * database when missing and applies pending migrations, as a start-up does.
  */
-export async function buildGameApi(config: Config, { logger }: { logger: Logger }): Promise<GameApi> {
+export async function buildGameApi(
+  config: Config,
+  { logger, leaderboard: tuning }: { logger: Logger; leaderboard?: LeaderboardTuning },
+): Promise<GameApi> {
   await ensureDatabaseExists(config.mysqlUrl);
   const database = createDatabase(config.mysqlUrl, config.dbPoolSize);
   const applied = await migrateToLatest(database.db);
@@ -49,7 +52,7 @@ export async function buildGameApi(config: Config, { logger }: { logger: Logger 
     onReconnect: () => void leaderboard?.invalidate(),
   });
   await connectRedis(redis, logger);
-  leaderboard = new LeaderboardCache(redis, users, metrics, logger);
+  leaderboard = new LeaderboardCache(redis, users, metrics, logger, tuning);
   const hasher = createPasswordHasher({
     workers: config.hashWorkers,
     cost: config.bcryptCost,

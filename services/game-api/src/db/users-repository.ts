@@ -74,7 +74,7 @@ export class UsersRepository {
   }
 
   /** Players by total score, best first: the leaderboard's source of truth. */
-  async topByScore(limit: number, offset = 0): Promise<LeaderboardRow[]> {
+  async topByScore(limit: number): Promise<LeaderboardRow[]> {
     const rows = await this.db
       .selectFrom('users')
       .select(['id', 'username', 'total_score'])
@@ -82,7 +82,22 @@ export class UsersRepository {
       .orderBy('total_score', 'desc')
       .orderBy('id')
       .limit(limit)
-      .offset(offset)
+      .execute();
+    return rows.map((r) => ({ userId: r.id, username: r.username, score: Number(r.total_score) }));
+  }
+
+  /**
+   * Players who have played, by id after `afterId` (keyset pagination): the leaderboard rebuild's
+   * pages. Ids never change, so no player is skipped or read twice while scores change meanwhile.
+   */
+  async leaderboardPage(afterId: number, limit: number): Promise<LeaderboardRow[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'total_score'])
+      .where('sessions_played', '>', 0)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
       .execute();
     return rows.map((r) => ({ userId: r.id, username: r.username, score: Number(r.total_score) }));
   }

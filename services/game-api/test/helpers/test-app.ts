@@ -5,6 +5,7 @@ import type { Redis } from 'ioredis';
 import { pino } from 'pino';
 import { inject } from 'vitest';
 import type { AppDeps } from '../../src/app-deps.js';
+import type { LeaderboardTuning } from '../../src/cache/leaderboard-cache.js';
 import { type FaultMode, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { buildGameApi } from '../../src/game-api.js';
@@ -28,6 +29,8 @@ export interface TestAppOptions {
   adminToken?: string | undefined;
   fault?: { delayMs: number; route: string; mode: FaultMode };
   jwtTtlSeconds?: number;
+  /** Small pages and a short lock, for the rebuild's tests. */
+  leaderboard?: LeaderboardTuning;
 }
 
 export interface TestApp {
@@ -77,7 +80,7 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BOTTLENECK_ROUTE: fault.route,
     BOTTLENECK_MODE: fault.mode,
   };
-  const api = await buildGameApi(loadConfig(env), { logger });
+  const api = await buildGameApi(loadConfig(env), { logger, leaderboard: options.leaderboard });
   return {
     app: api.app,
     deps: api.deps,

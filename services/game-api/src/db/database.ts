@@ -7,6 +7,8 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   /** Connections in use, idle and requests waiting for one (read by the metrics gauges). */
   poolStats(): { inUse: number; idle: number; waiting: number };
+  /** The pool's events: `enqueue` when a query has to wait for a free connection. */
+  poolEvents: Pick<Pool, 'on' | 'once' | 'off'>;
   close(): Promise<void>;
 }
 
@@ -57,6 +59,7 @@ export function createDatabase(mysqlUrl: string, poolSize: number): DatabaseHand
       const idle = internals._freeConnections?.length ?? 0;
       return { inUse: all - idle, idle, waiting: internals._connectionQueue?.length ?? 0 };
     },
+    poolEvents: pool,
     close: () => db.destroy(),
   };
 }

@@ -27,19 +27,28 @@ export interface GameApi {
   close(): Promise<void>;
 }
 
+/** Start-up's first step: creates the database when missing and applies pending migrations. */
+export async function prepareDatabase(config: Config, logger: Logger): Promise<void> {
+  await ensureDatabaseExists(config.mysqlUrl);
+  const database = createDatabase(config.mysqlUrl, 1);
+  try {
+    const applied = await migrateToLatest(database.db);
+    if (applied.length) logger.info({ applied }, 'migrations applied');
+  } finally {
+    await database.close();
+  }
+}
+
 /**
  * The whole dependency wiring of game-api, from a parsed `Config`: `main.ts` serves what this
- * returns and the tests build their app with it, so the two cannot drift apart. Creates the
- * database when missing and applies pending migrations, as a start-up does.
+ * returns and the tests build their app with it, so the two cannot drift apart. Opens no MySQL
+ * connection itself (the pool connects on first use); `prepareDatabase` comes first.
  */
 export async function buildGameApi(
   config: Config,
   { logger, leaderboard: tuning }: { logger: Logger; leaderboard?: LeaderboardTuning },
 ): Promise<GameApi> {
-  await ensureDatabaseExists(config.mysqlUrl);
   const database = createDatabase(config.mysqlUrl, config.dbPoolSize);
-  const applied = await migrateToLatest(database.db);
-  if (applied.length) logger.info({ applied }, 'migrations applied');
 
   const metrics = createMetrics({ poolStats: database.poolStats });
   const users = new UsersRepository(database.db);

@@ -1,6 +1,6 @@
 import { pino } from 'pino';
 import { type Config, ConfigError, loadConfig } from './config.js';
-import { buildGameApi } from './game-api.js';
+import { buildGameApi, prepareDatabase } from './game-api.js';
 import { listen } from './server.js';
 
 /** In-flight requests get this long after SIGTERM/SIGINT before connections are cut. */
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
     exitOnConfigError(err);
   }
   const logger = pino({ level: config.logLevel, base: { service: 'game-api' } });
+  await prepareDatabase(config, logger);
   const api = await buildGameApi(config, { logger }).catch(exitOnConfigError);
   const { fault } = api.deps;
 

@@ -8,7 +8,7 @@ import type { AppDeps } from '../../src/app-deps.js';
 import type { LeaderboardTuning } from '../../src/cache/leaderboard-cache.js';
 import { type FaultMode, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
-import { buildGameApi } from '../../src/game-api.js';
+import { buildGameApi, prepareDatabase } from '../../src/game-api.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -29,6 +29,8 @@ export interface TestAppOptions {
   adminToken?: string | undefined;
   fault?: { delayMs: number; route: string; mode: FaultMode };
   jwtTtlSeconds?: number;
+  /** Skip start-up's database step, for a MySQL that is unreachable from the start. */
+  unreachableMysql?: boolean;
   /** Small pages and a short lock, for the rebuild's tests. */
   leaderboard?: LeaderboardTuning;
 }
@@ -80,7 +82,9 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BOTTLENECK_ROUTE: fault.route,
     BOTTLENECK_MODE: fault.mode,
   };
-  const api = await buildGameApi(loadConfig(env), { logger, leaderboard: options.leaderboard });
+  const config = loadConfig(env);
+  if (!options.unreachableMysql) await prepareDatabase(config, logger);
+  const api = await buildGameApi(config, { logger, leaderboard: options.leaderboard });
   return {
     app: api.app,
     deps: api.deps,

@@ -22,6 +22,7 @@ const designEnv = [
   'DB_ACQUIRE_TIMEOUT_MS',
   'REDIS_URL',
   'JWT_SECRET',
+  'PASSWORD_PEPPER',
   'JWT_TTL',
   'BCRYPT_COST',
   'HASH_WORKERS',

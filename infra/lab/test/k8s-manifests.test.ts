@@ -53,6 +53,7 @@ describe('infra/k8s', () => {
       'MYSQL_URL',
       'REDIS_URL',
       'JWT_SECRET',
+      'PASSWORD_PEPPER',
       'ADMIN_TOKEN',
       'BOTTLENECK_DELAY_MS',
       'BOTTLENECK_ROUTE',

@@ -54,6 +54,7 @@ export async function startGameApi(
       MYSQL_URL: mysqlUrl,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       JWT_SECRET: 'loadgen-test-secret-0123456789abcdefghij',
+      PASSWORD_PEPPER: 'loadgen-test-pepper-0123456789abcdefghij',
       BCRYPT_COST: '4',
       LOG_LEVEL: 'info',
       ...env,

@@ -82,6 +82,7 @@ async function main() {
       MYSQL_URL: benchMysqlUrl,
       REDIS_KEY_PREFIX: `bench:${randomBytes(3).toString('hex')}:`,
       JWT_SECRET: randomBytes(32).toString('hex'),
+      PASSWORD_PEPPER: randomBytes(32).toString('hex'),
       BCRYPT_COST: process.env.BCRYPT_COST ?? '10',
       HASH_WORKERS: '1',
       // info: the start-up line `startTarget` waits for; requests below 400 log at debug only.

@@ -35,12 +35,18 @@ const envSchema = z.object({
   /** Prefix for every Redis key, so several deployments (or test runs) can share one Redis. */
   REDIS_KEY_PREFIX: z.string().max(64).default('game:'),
   JWT_SECRET: z.string().optional(),
+  /** HMAC-SHA-256 key passwords are pre-hashed with before bcrypt (the "pepper"). */
+  PASSWORD_PEPPER: z.string().optional(),
   /** Token lifetime in seconds. */
   JWT_TTL: int(60, 30 * 24 * 3600).default(3600),
   BCRYPT_COST: int(4, 15).default(10),
   HASH_WORKERS: int(1, 64).default(Math.max(1, availableParallelism() - 1)),
-  /** Failed logins allowed per username per minute before 429; 0 disables the limit. */
+  /** Failed logins allowed per username per window before 429; 0 disables the limit. */
   LOGIN_RATE_LIMIT: int(0, 1_000_000).default(10),
+  /** Failed logins allowed per client address per window (any usernames); 0 disables it. */
+  LOGIN_ADDRESS_RATE_LIMIT: int(0, 1_000_000).default(100),
+  /** The login limits' window in seconds. */
+  LOGIN_RATE_WINDOW: int(1, 86_400).default(60),
   ADMIN_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   BOTTLENECK_DELAY_MS: int(0, 600_000).default(0),
@@ -60,10 +66,13 @@ export interface Config {
   redisUrl: string;
   redisKeyPrefix: string;
   jwtSecret: string;
+  passwordPepper: string;
   jwtTtlSeconds: number;
   bcryptCost: number;
   hashWorkers: number;
   loginRateLimit: number;
+  loginAddressRateLimit: number;
+  loginRateWindowSeconds: number;
   adminToken: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   fault: { delayMs: number; route: string; mode: FaultMode };
@@ -73,9 +82,29 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Development-only secret so `NODE_ENV=development npm run api` works without set-up. */
+/** Development-only secrets so `NODE_ENV=development npm run api` works without set-up. */
 const DEV_SECRET = 'development-only-secret-do-not-use-in-production';
+const DEV_PEPPER = 'development-only-pepper-do-not-use-in-production';
 const MIN_SECRET_LENGTH = 32;
+
+/**
+ * A secret that must be set outside development. The pepper has no default derived from
+ * JWT_SECRET on purpose: rotating the token secret must never make every password unverifiable.
+ */
+function requiredSecret(name: string, value: string | undefined, env: string, devValue: string): string {
+  if (value === undefined) {
+    if (env !== 'development') {
+      throw new ConfigError(
+        `${name} is required (at least ${MIN_SECRET_LENGTH} characters) unless NODE_ENV=development`,
+      );
+    }
+    return devValue;
+  }
+  if (value.length < MIN_SECRET_LENGTH) {
+    throw new ConfigError(`${name} is too short: use at least ${MIN_SECRET_LENGTH} characters`);
+  }
+  return value;
+}
 
 export function loadConfig(env: NodeJS.ProcessEnv): Config {
   // Empty strings count as unset, as a shell's `VAR=` usually means "default".
@@ -89,17 +118,10 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     throw new ConfigError(`invalid environment: ${lines.join('; ')}`);
   }
   const e = parsed.data;
-  let secret = e.JWT_SECRET;
-  if (secret === undefined) {
-    if (e.NODE_ENV !== 'development') {
-      throw new ConfigError(
-        `JWT_SECRET is required (at least ${MIN_SECRET_LENGTH} characters) unless NODE_ENV=development`,
-      );
-    }
-    secret = DEV_SECRET;
-  }
-  if (secret.length < MIN_SECRET_LENGTH) {
-    throw new ConfigError(`JWT_SECRET is too short: use at least ${MIN_SECRET_LENGTH} characters`);
+  const secret = requiredSecret('JWT_SECRET', e.JWT_SECRET, e.NODE_ENV, DEV_SECRET);
+  const pepper = requiredSecret('PASSWORD_PEPPER', e.PASSWORD_PEPPER, e.NODE_ENV, DEV_PEPPER);
+  if (pepper === secret) {
+    throw new ConfigError('PASSWORD_PEPPER must differ from JWT_SECRET: they are rotated separately');
   }
   return {
     env: e.NODE_ENV,
@@ -110,10 +132,13 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     redisUrl: e.REDIS_URL,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,
     jwtSecret: secret,
+    passwordPepper: pepper,
     jwtTtlSeconds: e.JWT_TTL,
     bcryptCost: e.BCRYPT_COST,
     hashWorkers: e.HASH_WORKERS,
     loginRateLimit: e.LOGIN_RATE_LIMIT,
+    loginAddressRateLimit: e.LOGIN_ADDRESS_RATE_LIMIT,
+    loginRateWindowSeconds: e.LOGIN_RATE_WINDOW,
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     fault: { delayMs: e.BOTTLENECK_DELAY_MS, route: e.BOTTLENECK_ROUTE, mode: e.BOTTLENECK_MODE },

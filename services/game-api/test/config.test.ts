@@ -2,10 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
 
 const SECRET = 'x'.repeat(32);
+const PEPPER = 'p'.repeat(32);
 
 describe('loadConfig', () => {
   it('applies the documented defaults', () => {
-    const c = loadConfig({ JWT_SECRET: SECRET });
+    const c = loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: PEPPER });
     expect(c).toMatchObject({
       port: 8000,
       dbPoolSize: 10,
@@ -13,6 +14,8 @@ describe('loadConfig', () => {
       jwtTtlSeconds: 3600,
       bcryptCost: 10,
       loginRateLimit: 10,
+      loginAddressRateLimit: 100,
+      loginRateWindowSeconds: 60,
       adminToken: undefined,
       fault: { delayMs: 0, route: 'GET /api/users', mode: 'app' },
     });
@@ -32,13 +35,29 @@ describe('loadConfig', () => {
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
   ])('refuses %o with a message naming %s', (env, name) => {
-    expect(() => loadConfig({ JWT_SECRET: SECRET, ...env })).toThrow(new RegExp(`${name}=`));
+    expect(() => loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: PEPPER, ...env })).toThrow(
+      new RegExp(`${name}=`),
+    );
   });
 
   it('requires JWT_SECRET outside development and refuses short secrets', () => {
     expect(() => loadConfig({})).toThrow(ConfigError);
     expect(() => loadConfig({})).toThrow(/JWT_SECRET is required/);
-    expect(() => loadConfig({ JWT_SECRET: 'short-secret' })).toThrow(/JWT_SECRET is too short/);
+    expect(() => loadConfig({ JWT_SECRET: 'short-secret', PASSWORD_PEPPER: PEPPER })).toThrow(
+      /JWT_SECRET is too short/,
+    );
     expect(loadConfig({ NODE_ENV: 'development' }).jwtSecret.length).toBeGreaterThanOrEqual(32);
+  });
+
+  it('requires PASSWORD_PEPPER outside development, at least 32 characters and not the JWT secret', () => {
+    expect(() => loadConfig({ JWT_SECRET: SECRET })).toThrow(/PASSWORD_PEPPER is required/);
+    expect(() => loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: 'short-pepper' })).toThrow(
+      /PASSWORD_PEPPER is too short/,
+    );
+    expect(() => loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: SECRET })).toThrow(/must differ/);
+    expect(loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: PEPPER }).passwordPepper).toBe(PEPPER);
+    const dev = loadConfig({ NODE_ENV: 'development' });
+    expect(dev.passwordPepper.length).toBeGreaterThanOrEqual(32);
+    expect(dev.passwordPepper).not.toBe(dev.jwtSecret);
   });
 });

@@ -7,6 +7,7 @@ const env = () => ({
   REDIS_URL: inject('redisUrl'),
   REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
   JWT_SECRET: 'process-test-secret-0123456789abcdef',
+  PASSWORD_PEPPER: 'process-test-pepper-0123456789abcdef',
   BCRYPT_COST: '4',
   HASH_WORKERS: '1',
 });
@@ -22,6 +23,8 @@ describe('the game-api process', () => {
       ...env(),
       BOTTLENECK_DELAY_MS: '1500',
       BOTTLENECK_ROUTE: 'GET /api/users',
+      // debug: the fault logs when a request's delay has started, the event this test waits on.
+      LOG_LEVEL: 'debug',
     });
     const username = `sd_${randomBytes(5).toString('hex')}`;
     const credentials = JSON.stringify({ username, password: 'password-123' });
@@ -30,7 +33,7 @@ describe('the game-api process', () => {
     const auth = { authorization: `Bearer ${login.body.token}` };
 
     const inFlight = json(`${api.url}/api/users`, { headers: auth });
-    await new Promise((r) => setTimeout(r, 300));
+    await api.line((l) => l.includes('"msg":"fault delay started"'));
     const signalled = Date.now();
     api.child.kill('SIGTERM');
     const res = await inFlight;

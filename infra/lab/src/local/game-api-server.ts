@@ -10,6 +10,8 @@ export interface GameApiOptions {
   /** Empty: no admin endpoint (GET/PUT /admin/fault answer 404). */
   adminToken: string;
   jwtSecret: string;
+  /** The password pre-hash key: must stay the same as long as the MySQL data it hashed does. */
+  passwordPepper: string;
   /** Settings passed through from the caller's environment (BCRYPT_COST, BOTTLENECK_*, ...). */
   passthrough: Record<string, string>;
   logFile: string;
@@ -34,6 +36,7 @@ export async function startGameApi(o: GameApiOptions): Promise<StartedProcess> {
       REDIS_URL: o.redisUrl,
       ...(o.adminToken ? { ADMIN_TOKEN: o.adminToken } : {}),
       JWT_SECRET: o.jwtSecret,
+      PASSWORD_PEPPER: o.passwordPepper,
     },
     logFile: o.logFile,
   });
@@ -51,6 +54,8 @@ export const gameApiPassthroughVars = [
   'BCRYPT_COST',
   'HASH_WORKERS',
   'LOGIN_RATE_LIMIT',
+  'LOGIN_ADDRESS_RATE_LIMIT',
+  'LOGIN_RATE_WINDOW',
   'LOG_LEVEL',
   'BOTTLENECK_DELAY_MS',
   'BOTTLENECK_ROUTE',

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { LabError } from '../errors.js';
 import { freePort } from './free-port.js';
 import { gameApiPassthroughVars, startGameApi } from './game-api-server.js';
@@ -25,6 +25,18 @@ export interface LocalLabOptions {
 }
 
 export const defaultAdminToken = 'lab-admin-token-change-me';
+
+/**
+ * game-api's PASSWORD_PEPPER for this lab, kept beside the MySQL data it belongs to: a new one on
+ * every start would make the players of earlier runs unable to log in. Purged with that data.
+ */
+async function labPepper(file: string): Promise<string> {
+  const existing = await readFile(file, 'utf8').catch(() => '');
+  if (existing.trim().length >= 32) return existing.trim();
+  const pepper = randomBytes(32).toString('hex');
+  await writeFile(file, `${pepper}\n`, { mode: 0o600 });
+  return pepper;
+}
 
 /**
  * Starts MariaDB, Redis, game-api and Prometheus as local processes (no Docker), records them in
@@ -69,6 +81,7 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
       redisUrl,
       adminToken: o.adminToken,
       jwtSecret: randomBytes(32).toString('hex'),
+      passwordPepper: await labPepper(`${o.dir}/mysql/password-pepper`),
       passthrough,
       logFile: `${o.dir}/logs/game-api.log`,
     });

@@ -31,6 +31,7 @@ async function apiWithEnv(env: Record<string, string>): Promise<string> {
       redisUrl: lab.state.env.REDIS_URL ?? '',
       adminToken: '',
       jwtSecret: 'x'.repeat(40),
+      passwordPepper: 'p'.repeat(40),
       passthrough: { BCRYPT_COST: '4', ...env },
       logFile: `${lab.dir}/logs/game-api-${port}.log`,
     }),

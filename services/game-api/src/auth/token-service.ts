@@ -2,6 +2,10 @@ import { createSecretKey, type KeyObject } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 
 const ALGORITHM = 'HS256';
+/** Who issues the tokens and whom they are for: a token minted for another service (even one
+ * sharing the secret) or by another issuer is refused. */
+export const TOKEN_ISSUER = 'game-load-lab/game-api';
+export const TOKEN_AUDIENCE = 'game-load-lab/game-api';
 
 export interface TokenClaims {
   userId: number;
@@ -27,6 +31,8 @@ export class TokenService {
     return jwt.sign({ name: claims.username }, this.key, {
       algorithm: ALGORITHM,
       subject: String(claims.userId),
+      issuer: TOKEN_ISSUER,
+      audience: TOKEN_AUDIENCE,
       expiresIn: this.ttlSeconds,
     });
   }
@@ -34,7 +40,11 @@ export class TokenService {
   /** The token's claims, or undefined for any token that is not valid now. */
   verify(token: string): TokenClaims | undefined {
     try {
-      const payload = jwt.verify(token, this.key, { algorithms: [ALGORITHM] });
+      const payload = jwt.verify(token, this.key, {
+        algorithms: [ALGORITHM],
+        issuer: TOKEN_ISSUER,
+        audience: TOKEN_AUDIENCE,
+      });
       // Every token we issue expires; one without `exp` was not made here.
       if (typeof payload === 'string' || typeof payload.exp !== 'number') return undefined;
       const userId = Number(payload.sub);

@@ -21,6 +21,8 @@ export interface DatabaseHandle {
   db: Kysely<Database>;
   /** Connections in use and idle, requests waiting for one, acquire timeouts (read by the metrics). */
   poolStats(): PoolStats;
+  /** The pool's events: `enqueue` when a query has to wait for a free connection. */
+  poolEvents: Pick<Pool, 'on' | 'once' | 'off'>;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export function createDatabase(
       const idle = internals._freeConnections?.length ?? 0;
       return { inUse: all - idle, idle, waiting: internals._connectionQueue?.length ?? 0, acquireTimeouts };
     },
+    poolEvents: pool,
     close: () => db.destroy(),
   };
 }

@@ -42,6 +42,11 @@ export class UsersRepository {
       .executeTakeFirst();
   }
 
+  /** Replaces a password hash with one of the current scheme (see `PEPPERED_PREFIX`). */
+  async updatePasswordHash(id: number, passwordHash: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).execute();
+  }
+
   async list(page: number, limit: number) {
     const rows = await this.db
       .selectFrom('users')
@@ -69,7 +74,7 @@ export class UsersRepository {
   }
 
   /** Players by total score, best first: the leaderboard's source of truth. */
-  async topByScore(limit: number, offset = 0): Promise<LeaderboardRow[]> {
+  async topByScore(limit: number): Promise<LeaderboardRow[]> {
     const rows = await this.db
       .selectFrom('users')
       .select(['id', 'username', 'total_score'])
@@ -77,7 +82,22 @@ export class UsersRepository {
       .orderBy('total_score', 'desc')
       .orderBy('id')
       .limit(limit)
-      .offset(offset)
+      .execute();
+    return rows.map((r) => ({ userId: r.id, username: r.username, score: Number(r.total_score) }));
+  }
+
+  /**
+   * Players who have played, by id after `afterId` (keyset pagination): the leaderboard rebuild's
+   * pages. Ids never change, so no player is skipped or read twice while scores change meanwhile.
+   */
+  async leaderboardPage(afterId: number, limit: number): Promise<LeaderboardRow[]> {
+    const rows = await this.db
+      .selectFrom('users')
+      .select(['id', 'username', 'total_score'])
+      .where('sessions_played', '>', 0)
+      .where('id', '>', afterId)
+      .orderBy('id')
+      .limit(limit)
       .execute();
     return rows.map((r) => ({ userId: r.id, username: r.username, score: Number(r.total_score) }));
   }

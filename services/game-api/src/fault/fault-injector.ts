@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { RequestHandler } from 'express';
 import { type Kysely, sql } from 'kysely';
@@ -19,8 +20,12 @@ export interface FaultState {
  * - `app`: a timer in the handler (only the target route slows down);
  * - `db`: `SELECT SLEEP()` inside MySQL on a pool connection, so the pool really is held and
  *   other routes queue for connections when it runs out (the knock-on effect of a slow query).
+ *
+ * Emits `delay-start` once a delay holds what it holds (in `db` mode: a pool connection) and
+ * `delay-end` when it is over, with the route, so an observer can follow a delay by events
+ * instead of guessing with timers.
  */
-export class FaultInjector {
+export class FaultInjector extends EventEmitter<{ 'delay-start': [string]; 'delay-end': [string] }> {
   private state: FaultState;
   private readonly points = new Set<string>();
 
@@ -30,6 +35,7 @@ export class FaultInjector {
     private readonly metrics: Pick<Metrics, 'faultDelay'>,
     private readonly logger: Logger,
   ) {
+    super();
     this.state = { ...initial };
     this.publish();
   }
@@ -48,8 +54,20 @@ export class FaultInjector {
     return async (_req, _res, next) => {
       const { delayMs, mode } = this.state;
       if (delayMs > 0 && this.state.route === route) {
-        if (mode === 'db') await sql`SELECT SLEEP(${delayMs / 1000})`.execute(this.db);
-        else await sleep(delayMs);
+        const started = () => {
+          this.logger.debug({ route, mode, delayMs }, 'fault delay started');
+          this.emit('delay-start', route);
+        };
+        if (mode === 'db') {
+          await this.db.connection().execute(async (conn) => {
+            started();
+            await sql`SELECT SLEEP(${delayMs / 1000})`.execute(conn);
+          });
+        } else {
+          started();
+          await sleep(delayMs);
+        }
+        this.emit('delay-end', route);
       }
       next();
     };

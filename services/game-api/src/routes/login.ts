@@ -13,24 +13,21 @@ export function loginRoutes(deps: AppDeps): Router {
 
   router.post('/api/login', fault.point('POST /api/login'), async (req, res) => {
     const { username, password } = parseBody(credentials, req);
-    const wait = await loginLimiter.retryAfter(username);
-    if (wait > 0) {
-      throw new AppError(
-        'rate_limited',
-        'too many failed logins for this username; try again later',
-        undefined,
-        {
-          'Retry-After': String(wait),
-        },
-      );
+    // The socket's address: X-Forwarded-For is not trusted (no proxy in front of game-api here).
+    const address = req.ip ?? req.socket.remoteAddress ?? 'unknown';
+    // Consumed before the compare, so concurrent guesses cannot all slip past the limit.
+    const attempt = await loginLimiter.attempt(username, address);
+    if (!attempt.allowed) {
+      throw new AppError('rate_limited', 'too many failed logins; try again later', undefined, {
+        'Retry-After': String(attempt.retryAfterSeconds),
+      });
     }
     const user = await users.findCredentials(username);
-    const ok = await hasher.verify(password, user?.password_hash);
-    if (!user || !ok) {
-      await loginLimiter.recordFailure(username);
-      throw new AppError('invalid_credentials', INVALID);
-    }
-    await loginLimiter.reset(username);
+    const { ok, needsRehash } = await hasher.verify(password, user?.password_hash);
+    if (!user || !ok) throw new AppError('invalid_credentials', INVALID);
+    await loginLimiter.succeeded(username, address);
+    // A hash from before the pre-hash: the password is known right now, so upgrade it.
+    if (needsRehash) await users.updatePasswordHash(user.id, await hasher.hash(password));
     res.json({
       token: tokens.sign({ userId: user.id, username: user.username }),
       expiresIn: tokens.ttlSeconds,

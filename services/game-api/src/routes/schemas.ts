@@ -5,7 +5,12 @@ export const credentials = z.object({
   username: z
     .string()
     .regex(/^[A-Za-z0-9_.-]{3,32}$/, 'must be 3 to 32 characters of A-Z, a-z, 0-9, "_", "." or "-"'),
-  password: z.string().min(8, 'must be at least 8 characters').max(128, 'must be at most 128 characters'),
+  password: z
+    .string()
+    .min(8, 'must be at least 8 characters')
+    .max(128, 'must be at most 128 characters')
+    // NUL and the other C0/C1 controls: never typed on purpose, and a NUL ends a C string.
+    .refine((v) => !/\p{Cc}/u.test(v), 'must not contain control characters'),
 });
 
 export const pagination = z.object({

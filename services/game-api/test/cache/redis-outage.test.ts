@@ -49,7 +49,7 @@ describe('Redis stopped mid-test', () => {
     await request(t.app).get('/api/users').set(player.auth).expect(200);
     expect(Date.now() - started).toBeLessThan(5000);
 
-    // Writes keep working too: MySQL is the source of truth, login fails open on the limiter.
+    // Writes keep working too: MySQL is the source of truth; the login limiter counts in memory.
     const newcomer = await newPlayer(t.app, 'offline');
     await playSession(t.app, newcomer, [40]);
     const errors = (await t.deps.metrics.cacheRequests.get()).values.filter(

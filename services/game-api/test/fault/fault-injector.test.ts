@@ -1,9 +1,50 @@
 import request from 'supertest';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { FaultInjector } from '../../src/fault/fault-injector.js';
 import { newPlayer, type Player } from '../helpers/players.js';
 import { createTestApp, TEST_ADMIN_TOKEN, type TestApp } from '../helpers/test-app.js';
 
 const DELAY = 400;
+
+/**
+ * Follows the fault's delays by its events: `started(n)` resolves once n delays hold what they
+ * hold (a pool connection in db mode), `running` is how many have started and not ended.
+ */
+function watchDelays(fault: FaultInjector) {
+  let started = 0;
+  let running = 0;
+  const waiters: { n: number; resolve: () => void }[] = [];
+  const onStart = () => {
+    started++;
+    running++;
+    for (const w of waiters.filter((w) => started >= w.n)) w.resolve();
+  };
+  const onEnd = () => {
+    running--;
+  };
+  fault.on('delay-start', onStart);
+  fault.on('delay-end', onEnd);
+  return {
+    started: (n: number) =>
+      new Promise<void>((resolve) => {
+        if (started >= n) resolve();
+        else waiters.push({ n, resolve });
+      }),
+    get count() {
+      return started;
+    },
+    get running() {
+      return running;
+    },
+    stop() {
+      fault.off('delay-start', onStart);
+      fault.off('delay-end', onEnd);
+    },
+  };
+}
+
+/** Sends now (supertest sends on then()). */
+const send = (req: request.Test) => req.then((r) => r);
 
 async function timed(run: () => PromiseLike<unknown>): Promise<number> {
   const started = performance.now();
@@ -21,10 +62,17 @@ describe('fault toggle, app mode', () => {
   afterAll(() => t.close());
 
   it('slows the target route by at least the delay and leaves the others alone', async () => {
-    const slow = await timed(() => request(t.app).get('/api/users').set(p.auth).expect(200));
-    expect(slow).toBeGreaterThanOrEqual(DELAY);
-    const fast = await timed(() => request(t.app).get('/api/me').set(p.auth).expect(200));
-    expect(fast).toBeLessThan(DELAY);
+    const delays = watchDelays(t.deps.fault);
+    const started = performance.now();
+    const slow = send(request(t.app).get('/api/users').set(p.auth));
+    await delays.started(1);
+    // Another route answers while the target's delay is still running, and is not delayed itself.
+    await request(t.app).get('/api/me').set(p.auth).expect(200);
+    expect(delays.running).toBe(1);
+    expect(delays.count).toBe(1);
+    expect((await slow).status).toBe(200);
+    expect(performance.now() - started).toBeGreaterThanOrEqual(DELAY);
+    delays.stop();
   });
 
   it('shows the fault in game_api_fault_delay_ms', async () => {
@@ -47,31 +95,41 @@ describe('fault toggle, db mode with a small pool', () => {
 
   it('holds pool connections inside MySQL, so other routes queue behind the slow one', async () => {
     // Two slow requests take both connections for DELAY ms; a session start must wait for one.
-    const slow = [1, 2].map(() =>
-      request(t.app)
-        .get('/api/users')
-        .set(p.auth)
-        .then((r) => r),
+    const delays = watchDelays(t.deps.fault);
+    const slow = [1, 2].map(() => send(request(t.app).get('/api/users').set(p.auth)));
+    await delays.started(2); // both connections are held inside SELECT SLEEP
+    let runningWhenQueued = -1;
+    const enqueued = new Promise<void>((resolve) =>
+      t.database.poolEvents.once('enqueue', () => {
+        runningWhenQueued = delays.running;
+        resolve();
+      }),
     );
-    await new Promise((r) => setTimeout(r, 50));
-    const queued = await timed(() => request(t.app).post('/api/sessions').set(p.auth).expect(201));
+    const queued = timed(() => request(t.app).post('/api/sessions').set(p.auth).expect(201));
+    await enqueued;
+    expect(runningWhenQueued).toBe(2); // it waited for a connection the slow ones held
     const results = await Promise.all(slow);
     expect(results.map((r) => r.status)).toEqual([200, 200]);
-    expect(queued).toBeGreaterThanOrEqual(DELAY * 0.75);
+    expect(await queued).toBeGreaterThanOrEqual(DELAY * 0.75);
+    delays.stop();
   });
 
   it('in app mode the same load does not queue the other route', async () => {
-    t.deps.fault.set({ delayMs: DELAY, route: 'GET /api/users', mode: 'app' }, 'test');
-    const slow = [1, 2].map(() =>
-      request(t.app)
-        .get('/api/users')
-        .set(p.auth)
-        .then((r) => r),
-    );
-    await new Promise((r) => setTimeout(r, 50));
-    const other = await timed(() => request(t.app).post('/api/sessions').set(p.auth).expect(201));
+    // Longer than elsewhere: the assertion is that the other route answers while these still run.
+    t.deps.fault.set({ delayMs: DELAY * 4, route: 'GET /api/users', mode: 'app' }, 'test');
+    const delays = watchDelays(t.deps.fault);
+    let enqueued = 0;
+    const onEnqueue = () => enqueued++;
+    t.database.poolEvents.on('enqueue', onEnqueue);
+    const slow = [1, 2].map(() => send(request(t.app).get('/api/users').set(p.auth)));
+    await delays.started(2);
+    await request(t.app).post('/api/sessions').set(p.auth).expect(201);
+    // Answered while both delays still ran, without ever waiting for a pool connection.
+    expect(delays.running).toBe(2);
+    expect(enqueued).toBe(0);
     await Promise.all(slow);
-    expect(other).toBeLessThan(DELAY * 0.75);
+    t.database.poolEvents.off('enqueue', onEnqueue);
+    delays.stop();
   });
 });
 
@@ -110,9 +168,10 @@ describe('PUT /admin/fault', () => {
       .set('X-Admin-Token', TEST_ADMIN_TOKEN)
       .send({ delayMs: 0 })
       .expect(200);
-    expect(await timed(() => request(t.app).get('/api/leaderboard').set(p.auth).expect(200))).toBeLessThan(
-      DELAY,
-    );
+    const delays = watchDelays(t.deps.fault);
+    await request(t.app).get('/api/leaderboard').set(p.auth).expect(200);
+    expect(delays.count).toBe(0);
+    delays.stop();
     expect(t.logs.lines.some((l) => l.includes('"msg":"fault cleared"'))).toBe(true);
   });
 

@@ -58,7 +58,8 @@ export async function disposableRedis(): Promise<DisposableRedis> {
     url: `redis://127.0.0.1:${port}`,
     start,
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      // Killed by a signal, a child has signalCode set and exitCode null: both mean it is gone.
+      if (!child || child.exitCode !== null || child.signalCode !== null) return;
       const exited = once(child, 'exit');
       child.kill('SIGKILL');
       await exited;

@@ -10,6 +10,8 @@ export interface GameApiProcess {
   stdout: string[];
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /** Resolves with the first stdout line (already written or to come) that matches. */
+  line(match: (line: string) => boolean): Promise<string>;
 }
 
 /** Runs the real entry point (`main.ts`, through tsx) as users do, on a free port. */
@@ -19,6 +21,7 @@ export async function startGameApi(env: Record<string, string>): Promise<GameApi
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stdout: string[] = [];
+  const waiting: { match: (line: string) => boolean; resolve: (line: string) => void }[] = [];
   let stderr = '';
   child.stderr!.on('data', (d) => {
     stderr += d;
@@ -28,12 +31,22 @@ export async function startGameApi(env: Record<string, string>): Promise<GameApi
     child.stdout!.on('data', (d: Buffer) => {
       for (const line of d.toString().split('\n').filter(Boolean)) {
         stdout.push(line);
+        for (const w of waiting.filter((w) => w.match(line))) {
+          waiting.splice(waiting.indexOf(w), 1);
+          w.resolve(line);
+        }
         if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).port as number);
       }
     });
     exited.then((code) => reject(new Error(`game-api exited (${code}) before listening: ${stderr}`)));
   });
-  return { child, url: `http://127.0.0.1:${port}`, stdout, exited };
+  const line = (match: (line: string) => boolean) =>
+    new Promise<string>((resolve) => {
+      const seen = stdout.find(match);
+      if (seen !== undefined) resolve(seen);
+      else waiting.push({ match, resolve });
+    });
+  return { child, url: `http://127.0.0.1:${port}`, stdout, exited, line };
 }
 
 /** Runs the entry point to completion (for start-up failures). */

@@ -2,26 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
-import { sql } from 'kysely';
 import { pino } from 'pino';
 import { inject } from 'vitest';
-import { createApp } from '../../src/app.js';
 import type { AppDeps } from '../../src/app-deps.js';
-import { createPasswordHasher } from '../../src/auth/password-hasher.js';
-import { TokenService } from '../../src/auth/token-service.js';
-import { LeaderboardCache } from '../../src/cache/leaderboard-cache.js';
-import { LoginRateLimiter } from '../../src/cache/login-rate-limiter.js';
-import { ProfileCache } from '../../src/cache/profile-cache.js';
-import { connectRedis, createRedis, isRedisReady } from '../../src/cache/redis-client.js';
-import type { FaultMode } from '../../src/config.js';
-import { createDatabase, type DatabaseHandle } from '../../src/db/database.js';
-import { SessionsRepository } from '../../src/db/sessions-repository.js';
-import { UsersRepository } from '../../src/db/users-repository.js';
-import { FaultInjector } from '../../src/fault/fault-injector.js';
-import { createMetrics } from '../../src/metrics/metrics.js';
+import type { LeaderboardTuning } from '../../src/cache/leaderboard-cache.js';
+import { type FaultMode, loadConfig } from '../../src/config.js';
+import type { DatabaseHandle } from '../../src/db/database.js';
+import { buildGameApi, prepareDatabase } from '../../src/game-api.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
+export const TEST_PEPPER = 'test-pepper-that-is-long-enough-0123456789';
 
 /** Deletes keys by pattern (patterns are not prefixed by ioredis, so this sees full names). */
 export async function deleteKeys(redis: Redis, pattern: string): Promise<void> {
@@ -34,15 +25,22 @@ export interface TestAppOptions {
   dbPoolSize?: number;
   dbAcquireTimeoutMs?: number;
   loginRateLimit?: number;
+  loginAddressRateLimit?: number;
+  loginRateWindowSeconds?: number;
   adminToken?: string | undefined;
   fault?: { delayMs: number; route: string; mode: FaultMode };
   jwtTtlSeconds?: number;
+  /** Skip start-up's database step, for a MySQL that is unreachable from the start. */
+  unreachableMysql?: boolean;
+  /** Small pages and a short lock, for the rebuild's tests. */
+  leaderboard?: LeaderboardTuning;
 }
 
 export interface TestApp {
   app: Express;
   deps: AppDeps;
   database: DatabaseHandle;
+  redis: Redis;
   redisKeyPrefix: string;
   /** Every log line the app wrote, as parsed JSON objects and as raw text. */
   logs: { lines: string[] };
@@ -50,8 +48,9 @@ export interface TestApp {
 }
 
 /**
- * Builds the app exactly as `main.ts` does, on the run's real MySQL database and a real Redis,
- * with its own Redis key prefix so test files never see each other's keys.
+ * Builds the app with `buildGameApi`, the wiring `main.ts` serves, from an environment parsed by
+ * the same `loadConfig`; on the run's real MySQL database and a real Redis, with its own Redis
+ * key prefix so test files never see each other's keys.
  */
 export async function createTestApp(options: TestAppOptions = {}): Promise<TestApp> {
   const logs = { lines: [] as string[] };
@@ -62,59 +61,45 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     },
   });
   const logger = pino({ level: 'trace' }, sink);
-  const database = createDatabase(options.mysqlUrl ?? inject('mysqlUrl'), options.dbPoolSize ?? 5, {
-    acquireTimeoutMs: options.dbAcquireTimeoutMs,
-    logger,
-  });
-  const metrics = createMetrics({ poolStats: database.poolStats });
-  const users = new UsersRepository(database.db);
   const redisKeyPrefix = `test:${randomUUID()}:`;
-  let leaderboard: LeaderboardCache | undefined;
-  const redis = createRedis({
-    url: options.redisUrl ?? inject('redisUrl'),
-    keyPrefix: redisKeyPrefix,
-    logger,
-    onReconnect: () => void leaderboard?.invalidate(),
-  });
-  await connectRedis(redis, logger);
-  leaderboard = new LeaderboardCache(redis, users, metrics, logger);
-  const hasher = createPasswordHasher({ workers: 1, cost: 4 });
-  const fault = new FaultInjector(
-    options.fault ?? { delayMs: 0, route: 'GET /api/users', mode: 'app' },
-    database.db,
-    metrics,
-    logger,
-  );
-  const deps: AppDeps = {
-    logger,
-    metrics,
-    users,
-    sessions: new SessionsRepository(database.db),
-    hasher,
-    tokens: new TokenService(TEST_SECRET, options.jwtTtlSeconds ?? 3600),
-    profiles: new ProfileCache(redis, metrics),
-    leaderboard,
-    loginLimiter: new LoginRateLimiter(redis, options.loginRateLimit ?? 10),
-    fault,
-    adminToken: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
-    health: {
-      mysql: async () => {
-        await sql`SELECT 1`.execute(database.db);
-      },
-      redis: () => isRedisReady(redis),
-    },
+  const fault = options.fault ?? { delayMs: 0, route: 'GET /api/users', mode: 'app' };
+  const env: Record<string, string | undefined> = {
+    NODE_ENV: 'test',
+    MYSQL_URL: options.mysqlUrl ?? inject('mysqlUrl'),
+    REDIS_URL: options.redisUrl ?? inject('redisUrl'),
+    REDIS_KEY_PREFIX: redisKeyPrefix,
+    DB_POOL_SIZE: String(options.dbPoolSize ?? 5),
+    ...(options.dbAcquireTimeoutMs === undefined
+      ? {}
+      : { DB_ACQUIRE_TIMEOUT_MS: String(options.dbAcquireTimeoutMs) }),
+    JWT_SECRET: TEST_SECRET,
+    PASSWORD_PEPPER: TEST_PEPPER,
+    JWT_TTL: String(options.jwtTtlSeconds ?? 3600),
+    BCRYPT_COST: '4',
+    HASH_WORKERS: '1',
+    LOGIN_RATE_LIMIT: String(options.loginRateLimit ?? 10),
+    LOGIN_ADDRESS_RATE_LIMIT: String(options.loginAddressRateLimit ?? 1000),
+    LOGIN_RATE_WINDOW: String(options.loginRateWindowSeconds ?? 60),
+    ADMIN_TOKEN: 'adminToken' in options ? options.adminToken : TEST_ADMIN_TOKEN,
+    LOG_LEVEL: 'trace',
+    BOTTLENECK_DELAY_MS: String(fault.delayMs),
+    BOTTLENECK_ROUTE: fault.route,
+    BOTTLENECK_MODE: fault.mode,
   };
-  const app = createApp(deps);
+  const config = loadConfig(env);
+  if (!options.unreachableMysql) await prepareDatabase(config, logger);
+  const api = await buildGameApi(config, { logger, leaderboard: options.leaderboard });
   return {
-    app,
-    deps,
-    database,
+    app: api.app,
+    deps: api.deps,
+    database: api.database,
+    redis: api.redis,
     redisKeyPrefix,
     logs,
     async close() {
-      await leaderboard?.settled();
-      await deleteKeys(redis, `${redisKeyPrefix}*`).catch(() => undefined);
-      await Promise.allSettled([hasher.close(), database.close(), redis.quit()]);
+      await api.deps.leaderboard.settled();
+      await deleteKeys(api.redis, `${redisKeyPrefix}*`).catch(() => undefined);
+      await api.close();
     },
   };
 }

@@ -1,16 +1,25 @@
+import { deflateSync, gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type FreshDatabase, freshDatabase } from '../helpers/fresh-database.js';
 import { newPlayer, PASSWORD, type Player } from '../helpers/players.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
+// A database of this file's own: no other test file writes to it, so the user count after a
+// refused request must equal the count before, exactly.
+let database: FreshDatabase;
 let t: TestApp;
 let player: Player;
 let other: Player;
 beforeAll(async () => {
-  t = await createTestApp();
+  database = await freshDatabase();
+  t = await createTestApp({ mysqlUrl: database.url });
   [player, other] = await Promise.all([newPlayer(t.app), newPlayer(t.app)]);
 });
-afterAll(() => t.close());
+afterAll(async () => {
+  await t.close();
+  await database.drop();
+});
 
 const usersNamed = async (username: string) =>
   (await t.database.db.selectFrom('users').select('id').where('username', '=', username).execute()).length;
@@ -26,8 +35,9 @@ const userCount = async () =>
 
 interface RegisterCase {
   name: string;
-  body: string | object;
+  body: string | object | Buffer;
   contentType?: string;
+  headers?: Record<string, string>;
   status: number;
   code: string;
   /** The username that must not exist afterwards. */
@@ -35,6 +45,7 @@ interface RegisterCase {
 }
 
 const long = 'x'.repeat(33);
+const json = (o: object) => Buffer.from(JSON.stringify(o));
 const registerCases: RegisterCase[] = [
   {
     name: 'malformed JSON',
@@ -136,6 +147,48 @@ const registerCases: RegisterCase[] = [
     probe: 'nul\u0000byte',
   },
   {
+    name: 'NUL byte in the password',
+    body: { username: 'nul_pw', password: 'pass\u0000word-123' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'nul_pw',
+  },
+  {
+    name: 'newline in the password',
+    body: { username: 'lf_pw', password: 'pass\nword-123' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'lf_pw',
+  },
+  {
+    name: 'escape character in the password',
+    body: { username: 'esc_pw', password: 'pass\u001b[2Jword' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'esc_pw',
+  },
+  {
+    name: 'DEL in the password',
+    body: { username: 'del_pw', password: 'pass\u007fword-123' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'del_pw',
+  },
+  {
+    name: 'C1 control (NEL) in the password',
+    body: { username: 'nel_pw', password: 'pass\u0085word-123' },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'nel_pw',
+  },
+  {
+    name: 'tab in the username',
+    body: { username: 'tab\tname', password: PASSWORD },
+    status: 400,
+    code: 'validation_failed',
+    probe: 'tab\tname',
+  },
+  {
     name: 'oversize body',
     body: { username: 'big_body', password: PASSWORD, pad: 'x'.repeat(20_000) },
     status: 413,
@@ -150,13 +203,56 @@ const registerCases: RegisterCase[] = [
     code: 'unsupported_media_type',
     probe: 'form_user',
   },
+  {
+    name: 'content-encoding gzip on a body that is not gzip',
+    body: json({ username: 'not_gzip', password: PASSWORD }),
+    headers: { 'Content-Encoding': 'gzip' },
+    status: 400,
+    code: 'invalid_body',
+    probe: 'not_gzip',
+  },
+  {
+    name: 'truncated gzip body',
+    body: gzipSync(json({ username: 'cut_gzip', password: PASSWORD })).subarray(0, 20),
+    headers: { 'Content-Encoding': 'gzip' },
+    status: 400,
+    code: 'invalid_body',
+    probe: 'cut_gzip',
+  },
+  {
+    name: 'content-encoding deflate on a body that is not deflate',
+    body: json({ username: 'not_deflate', password: PASSWORD }),
+    headers: { 'Content-Encoding': 'deflate' },
+    status: 400,
+    code: 'invalid_body',
+    probe: 'not_deflate',
+  },
+  {
+    name: 'unsupported content-encoding',
+    body: deflateSync(json({ username: 'lzw_body', password: PASSWORD })),
+    headers: { 'Content-Encoding': 'compress' },
+    status: 415,
+    code: 'unsupported_media_type',
+    probe: 'lzw_body',
+  },
+  {
+    name: 'unsupported charset',
+    body: json({ username: 'latin_body', password: PASSWORD }),
+    contentType: 'application/json; charset=latin1',
+    status: 415,
+    code: 'unsupported_media_type',
+    probe: 'latin_body',
+  },
 ];
 
 describe('bad input is refused at the edge with the error envelope, and nothing is written', () => {
   it.each(registerCases)('POST /api/users: $name -> $status', async (c) => {
     const before = await userCount();
     const req = request(t.app).post('/api/users');
-    if (typeof c.body === 'string') req.set('Content-Type', c.contentType ?? 'application/json');
+    if (typeof c.body === 'string' || Buffer.isBuffer(c.body)) {
+      req.set('Content-Type', c.contentType ?? 'application/json');
+    }
+    if (c.headers) req.set(c.headers);
     const res = await req.send(c.body as object);
     expect(res.status).toBe(c.status);
     expect(res.headers['content-type']).toMatch(/application\/json/);
@@ -168,9 +264,35 @@ describe('bad input is refused at the edge with the error envelope, and nothing 
       },
     });
     if (c.probe) expect(await usersNamed(c.probe)).toBe(0);
-    // Other test files run in parallel on the same database, so the table may grow; it must
-    // not grow by more than they could add while this request ran.
-    expect(await userCount()).toBeGreaterThanOrEqual(before);
+    expect(await userCount()).toBe(before);
+  });
+
+  it('refuses control characters in a login password too (NUL included)', async () => {
+    const res = await request(t.app)
+      .post('/api/login')
+      .send({ username: player.username, password: `${PASSWORD}\u0000` });
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('validation_failed');
+  });
+
+  it('tells apart passwords that share their first 72 bytes (bcrypt reads no further)', async () => {
+    const username = 'long_pw_72';
+    const registered = `${'a'.repeat(72)}X`;
+    await request(t.app).post('/api/users').send({ username, password: registered }).expect(201);
+    const wrong = await request(t.app)
+      .post('/api/login')
+      .send({ username, password: `${'a'.repeat(72)}Y` });
+    expect(wrong.status).toBe(401);
+    expect(wrong.body.error.code).toBe('invalid_credentials');
+    // Also past 72 bytes in UTF-8 while under 72 characters: 36 two-byte characters, then more.
+    const wide = `${'é'.repeat(36)}-1`;
+    await request(t.app).post('/api/users').send({ username: 'long_pw_utf8', password: wide }).expect(201);
+    await request(t.app)
+      .post('/api/login')
+      .send({ username: 'long_pw_utf8', password: `${'é'.repeat(36)}-2` })
+      .expect(401);
+    await request(t.app).post('/api/login').send({ username, password: registered }).expect(200);
+    await request(t.app).post('/api/login').send({ username: 'long_pw_utf8', password: wide }).expect(200);
   });
 
   it('SQL metacharacters in a login are just a wrong username', async () => {

@@ -20,7 +20,10 @@ describe('probes', () => {
 
   it('GET /readyz answers 503 when MySQL is unreachable, while /livez stays up', async () => {
     // Port 9 (discard) has no MySQL: a real connection failure, not a stub.
-    const broken = await createTestApp({ mysqlUrl: 'mysql://root@127.0.0.1:9/nothing' });
+    const broken = await createTestApp({
+      mysqlUrl: 'mysql://root@127.0.0.1:9/nothing',
+      unreachableMysql: true,
+    });
     try {
       const res = await request(broken.app).get('/readyz').expect(503);
       expect(res.body).toEqual({ status: 'unavailable', checks: { mysql: 'down', redis: 'up' } });

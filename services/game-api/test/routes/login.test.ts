@@ -1,5 +1,7 @@
+import bcrypt from 'bcryptjs';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PEPPERED_PREFIX } from '../../src/auth/password-hasher.js';
 import { newPlayer, PASSWORD, uniqueName } from '../helpers/players.js';
 import { createTestApp, type TestApp } from '../helpers/test-app.js';
 
@@ -67,4 +69,29 @@ describe('POST /api/login', () => {
         .expect(200);
     }
   });
+
+  it('stores bcrypt over the peppered HMAC, never plain bcrypt of the password', async () => {
+    const player = await newPlayer(t.app);
+    const { password_hash } = await storedHash(player.username);
+    expect(password_hash.startsWith(PEPPERED_PREFIX)).toBe(true);
+    expect(await bcrypt.compare(PASSWORD, password_hash.slice(PEPPERED_PREFIX.length))).toBe(false);
+  });
+
+  it('still verifies a plain bcrypt hash from before the pre-hash, and upgrades it on login', async () => {
+    const username = uniqueName('legacy');
+    await t.deps.users.create(username, await bcrypt.hash(PASSWORD, 4));
+    await request(t.app).post('/api/login').send({ username, password: 'not-the-password' }).expect(401);
+    expect((await storedHash(username)).password_hash.startsWith('$2')).toBe(true);
+    await request(t.app).post('/api/login').send({ username, password: PASSWORD }).expect(200);
+    expect((await storedHash(username)).password_hash.startsWith(PEPPERED_PREFIX)).toBe(true);
+    await request(t.app).post('/api/login').send({ username, password: PASSWORD }).expect(200);
+    await request(t.app).post('/api/login').send({ username, password: 'not-the-password' }).expect(401);
+  });
 });
+
+const storedHash = (username: string) =>
+  t.database.db
+    .selectFrom('users')
+    .select('password_hash')
+    .where('username', '=', username)
+    .executeTakeFirstOrThrow();

@@ -10,7 +10,7 @@ beforeAll(async () => {
 afterAll(() => t.close());
 
 describe('POST /api/users', () => {
-  it('registers a player and stores only a bcrypt hash of the password', async () => {
+  it('registers a player and stores only a bcrypt hash of the peppered password', async () => {
     const username = uniqueName();
     const res = await request(t.app).post('/api/users').send({ username, password: PASSWORD }).expect(201);
     expect(res.body).toEqual({ id: expect.any(Number), username });
@@ -19,7 +19,7 @@ describe('POST /api/users', () => {
       .select('password_hash')
       .where('username', '=', username)
       .executeTakeFirstOrThrow();
-    expect(row.password_hash).toMatch(/^\$2[aby]\$04\$/);
+    expect(row.password_hash).toMatch(/^hmac-sha256:\$2[aby]\$04\$/);
     expect(row.password_hash).not.toContain(PASSWORD);
   });
 

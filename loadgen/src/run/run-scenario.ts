@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as delay } from 'node:timers/promises';
 import { localPart, type PartRunner, threadPart } from '../engine/part-runner.js';
 import { partShare } from '../engine/segment.js';
+import { LoadgenError } from '../errors.js';
 import { createLoadgenRegistry, serveMetrics } from '../metrics/prometheus-exporter.js';
 import { RunAggregator } from '../metrics/run-aggregator.js';
 import { scrapeServerMetrics, serverDelta } from '../metrics/server-metrics.js';
@@ -31,6 +32,29 @@ export interface RunDeps {
 /** A short run-unique tag for usernames: unique across runs, segments and machines. */
 function runTag(testid: string): string {
   return createHash('sha1').update(testid).update(randomBytes(8)).digest('hex').slice(0, 8);
+}
+
+/** How late a --start-at may be met: later than this, the segments' clocks would silently differ. */
+export const START_AT_TOLERANCE_MS = 1000;
+
+/**
+ * Wait (interruptibly) until `startAtEpochMs` on the wall clock, which is what segments on
+ * different machines share. Already past by more than START_AT_TOLERANCE_MS is an error, not a
+ * silent skew: the preparation (open-model users' setup) took longer than the lead time given.
+ */
+async function waitForStart(startAtEpochMs: number, deps: RunDeps): Promise<void> {
+  const at = new Date(startAtEpochMs).toISOString();
+  const lateMs = Date.now() - startAtEpochMs;
+  if (lateMs > START_AT_TOLERANCE_MS) {
+    throw new LoadgenError(
+      'LG_USAGE',
+      `--start-at ${at} passed ${(lateMs / 1000).toFixed(1)} s before this segment was ready to start; give a later time`,
+    );
+  }
+  if (lateMs < 0) deps.log?.(`waiting for --start-at ${at} (in ${(-lateMs / 1000).toFixed(1)} s)`);
+  // The engine parts wait out the last few ms themselves, on the clock their windows use.
+  const wait = startAtEpochMs - Date.now() - 20;
+  if (wait > 0) await delay(wait, undefined, { signal: deps.signal }).catch(() => undefined);
 }
 
 /**
@@ -77,18 +101,21 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
   };
   try {
     await Promise.all(parts.map((p) => p.prepare()));
-    // A common start a little ahead, so every thread's windows line up on the same clock.
-    const startEpochMs = Math.ceil(performance.timeOrigin + performance.now() + 50);
+    // A common start, so every thread's windows line up on the same clock: --start-at's instant
+    // (shared by every segment of the run, on any machine), else a little ahead of now.
+    const startEpochMs = config.startAtEpochMs ?? Math.ceil(performance.timeOrigin + performance.now() + 50);
     const startedAt = new Date(startEpochMs);
     if (deps.signal?.aborted) onAbort();
     deps.signal?.addEventListener('abort', onAbort, { once: true });
-    await Promise.all(parts.map((p) => p.run(startEpochMs)));
+    if (config.startAtEpochMs !== undefined) await waitForStart(config.startAtEpochMs, deps);
+    // Interrupted while waiting for --start-at: nothing ran; the parts are not started at all.
+    if (!interrupted) await Promise.all(parts.map((p) => p.run(startEpochMs)));
     agg.finish();
     live?.finish();
     const endedAt = new Date();
-    const elapsedSec = Math.min(
-      (endedAt.getTime() - startEpochMs) / 1000,
-      interrupted ? Infinity : config.durationSec,
+    const elapsedSec = Math.max(
+      0,
+      Math.min((endedAt.getTime() - startEpochMs) / 1000, interrupted ? Infinity : config.durationSec),
     );
     const after = before === undefined ? undefined : await scrapeServerMetrics(metricsUrl);
     const server = before && after ? serverDelta(metricsUrl, before, after) : undefined;

@@ -29,4 +29,9 @@ export interface RunConfig {
   httpClient: HttpClientKind;
   /** TCP connections per part; undefined = one per virtual user. */
   connections?: number;
+  /**
+   * `--start-at`: the wall-clock instant (epoch ms) at which this process starts its users, so
+   * that segments on several machines share one clock. Undefined = as soon as it is ready.
+   */
+  startAtEpochMs?: number;
 }

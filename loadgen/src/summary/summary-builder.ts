@@ -42,6 +42,9 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
     windowSec: config.windowSec,
     loadgenVersion: LOADGEN_VERSION,
     fault,
+    ...(config.startAtEpochMs === undefined
+      ? {}
+      : { startAt: new Date(config.startAtEpochMs).toISOString() }),
   };
 }
 

@@ -4,13 +4,15 @@ import { HTTP_CLIENT_KINDS } from '../engine/http-client.js';
 /**
  * The versioned contract of `summary.json`. The report, compare and capacity commands read it,
  * and `loadgen merge` writes it, so every change that a reader of older files could not take
- * (a new required field, a renamed or retyped one) bumps SUMMARY_SCHEMA_VERSION; a new optional
- * field, which old files simply lack, does not.
+ * (a new required field, a renamed or retyped one) bumps SUMMARY_SCHEMA_VERSION and adds a step
+ * to summary-migrations.ts that lifts the previous version to it; a new optional field, which
+ * old files simply lack, does not. Readers accept every version ever written: they migrate on read.
+ * Versions: 1 (loadgen 0.1.0); 2 makes `run.httpClient` required (v1 files without it ran undici).
  * Times are in milliseconds unless the field name says otherwise; histograms are HdrHistograms of
  * microseconds (1 µs .. 1 h, 3 significant digits) encoded with hdr-histogram-js
  * `encodeIntoCompressedBase64`, so any two of them can be added exactly.
  */
-export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();
@@ -121,6 +123,26 @@ export const faultInfoSchema = z.object({
 });
 export type FaultInfo = z.infer<typeof faultInfoSchema>;
 
+/** One input of a merge, as it ran: its segment and its own clock's start (t = 0 of its windows). */
+export const mergedPartSchema = z.object({
+  index: count,
+  count: z.number().int().positive(),
+  startedAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+});
+
+export const mergeInfoSchema = z.object({
+  /** Every merged input, in segment order. */
+  parts: z.array(mergedPartSchema),
+  /** Latest start minus earliest start among the inputs: how far apart their clocks began. */
+  maxStartSkewMs: z.number().nonnegative(),
+  /** True when segments were missing and `--allow-partial` accepted that. */
+  partial: z.boolean(),
+  /** Segment indexes of `0..count-1` that were not merged (empty unless partial). */
+  missingSegments: z.array(count),
+});
+export type MergeInfo = z.infer<typeof mergeInfoSchema>;
+
 export const runInfoSchema = z.object({
   testid: z.string().min(1),
   scenario: z.object({ name: z.string(), label: z.string() }),
@@ -131,13 +153,14 @@ export const runInfoSchema = z.object({
   /** Actually measured seconds from start to stop (shorter when interrupted). */
   elapsedSec: z.number().nonnegative(),
   threads: z.number().int().positive(),
-  /** The HTTP client that sent the requests (absent in summaries written before it was a choice). */
-  httpClient: z.enum(HTTP_CLIENT_KINDS).optional(),
+  /** The HTTP client that sent the requests (v1 files written before it was a choice: undici). */
+  httpClient: z.enum(HTTP_CLIENT_KINDS),
   /** The execution segment this summary covers; 0/1 = the whole run. */
   segment: z.object({ index: count, count: z.number().int().positive() }),
   /** How many summaries were merged into this one (1 for a plain run). */
   parts: z.number().int().positive(),
   thresholds: z.array(z.string()),
+  /** t = 0 of the time series: every window starts at startedAt + t seconds. */
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
   interrupted: z.boolean(),
@@ -145,6 +168,10 @@ export const runInfoSchema = z.object({
   loadgenVersion: z.string(),
   /** The target's fault toggle as read from its /metrics (game_api_fault_delay_ms), if exposed. */
   fault: faultInfoSchema.nullable(),
+  /** The wall-clock instant every segment was told to start at (`--start-at`), if one was given. */
+  startAt: z.iso.datetime().optional(),
+  /** Only in a summary written by `loadgen merge`: what went into it. */
+  merge: mergeInfoSchema.optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 

@@ -68,7 +68,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
 
   const agg = new RunAggregator(config.threads, config.windowSec);
   const live = deps.output ? new LiveView(deps.output, config.durationSec, config.windowSec) : undefined;
-  if (live) agg.subscribe((w, all) => live.update(w, all));
+  if (live) agg.subscribe((w, latest, run) => live.update(w, latest, run));
   const metrics =
     deps.metricsPort === undefined
       ? undefined

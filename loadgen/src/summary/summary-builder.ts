@@ -48,7 +48,7 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
   };
 }
 
-/** Per-endpoint stats and totals from the aggregator's exact cumulative histograms. */
+/** Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. */
 export function statsOf(
   agg: RunAggregator,
   elapsedSec: number,

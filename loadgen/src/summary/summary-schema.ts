@@ -53,7 +53,7 @@ export const windowEndpointSchema = z.object({
   p50: ms,
   p95: ms,
   p99: ms,
-  /** Encoded histogram of this window, so merged windows keep exact percentiles. */
+  /** Encoded histogram of this window, so merged windows keep their percentiles (3 significant digits). */
   histogram: z.string(),
 });
 export type WindowEndpoint = z.infer<typeof windowEndpointSchema>;

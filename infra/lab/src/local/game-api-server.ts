@@ -43,7 +43,7 @@ export async function startGameApi(o: GameApiOptions): Promise<StartedProcess> {
   return started;
 }
 
-/** game-api settings a user may set for the local lab, as for compose (DESIGN.md). */
+/** game-api settings a user may set for the local lab, as for compose (README "Environment"). */
 export const gameApiPassthroughVars = [
   'DB_POOL_SIZE',
   'JWT_TTL',

@@ -108,6 +108,8 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     if (deps.signal?.aborted) onAbort();
     deps.signal?.addEventListener('abort', onAbort, { once: true });
     if (config.startAtEpochMs !== undefined) await waitForStart(config.startAtEpochMs, deps);
+    // The parts wait out any last milliseconds themselves; past the start, this is how late they go.
+    const startLateMs = Math.max(0, Math.round(Date.now() - startEpochMs));
     // Interrupted while waiting for --start-at: nothing ran; the parts are not started at all.
     if (!interrupted) await Promise.all(parts.map((p) => p.run(startEpochMs)));
     agg.finish();
@@ -122,7 +124,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     const summary = buildSummary(
       config,
       agg,
-      { startedAt, endedAt, elapsedSec, interrupted },
+      { startedAt, endedAt, elapsedSec, interrupted, startLateMs },
       server,
       before?.fault ?? null,
     );

@@ -119,6 +119,8 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   const windowSec = first.run.windowSec;
   const startMs = summaries.map((s) => Date.parse(s.run.startedAt));
   const originMs = Math.min(...startMs);
+  // Windows are placed by each input's clock (startedAt); the skew is told by when users really began.
+  const actualStartMs = summaries.map((s, i) => (startMs[i] as number) + (s.run.startLateMs ?? 0));
   const offsetSec = startMs.map((ms) => (ms - originMs) / 1000);
   const elapsedSec =
     Math.round(Math.max(...summaries.map((s, i) => (offsetSec[i] as number) + s.run.elapsedSec)) * 1000) /
@@ -187,14 +189,15 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       interrupted: summaries.some((s) => s.run.interrupted),
       merge: {
         parts: summaries
-          .map((s) => ({
+          .map((s, i) => ({
             index: s.run.segment.index,
             count: s.run.segment.count,
             startedAt: s.run.startedAt,
+            actualStartAt: new Date(actualStartMs[i] as number).toISOString(),
             endedAt: s.run.endedAt,
           }))
           .sort((a, b) => a.index - b.index),
-        maxStartSkewMs: Math.max(...startMs) - originMs,
+        maxStartSkewMs: Math.max(...actualStartMs) - Math.min(...actualStartMs),
         partial: missing.length > 0,
         missingSegments: missing,
       },

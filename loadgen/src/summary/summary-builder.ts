@@ -20,6 +20,8 @@ export interface RunTiming {
   endedAt: Date;
   elapsedSec: number;
   interrupted: boolean;
+  /** How late the users started after startedAt (ms). */
+  startLateMs?: number;
 }
 
 export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['fault']): RunInfo {

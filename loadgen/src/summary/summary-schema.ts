@@ -128,13 +128,15 @@ export const mergedPartSchema = z.object({
   index: count,
   count: z.number().int().positive(),
   startedAt: z.iso.datetime(),
+  /** When its users actually started: startedAt + its run.startLateMs. */
+  actualStartAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
 });
 
 export const mergeInfoSchema = z.object({
   /** Every merged input, in segment order. */
   parts: z.array(mergedPartSchema),
-  /** Latest start minus earliest start among the inputs: how far apart their clocks began. */
+  /** Latest actual start minus earliest among the inputs: how far apart they really began. */
   maxStartSkewMs: z.number().nonnegative(),
   /** True when segments were missing and `--allow-partial` accepted that. */
   partial: z.boolean(),
@@ -170,6 +172,11 @@ export const runInfoSchema = z.object({
   fault: faultInfoSchema.nullable(),
   /** The wall-clock instant every segment was told to start at (`--start-at`), if one was given. */
   startAt: z.iso.datetime().optional(),
+  /**
+   * How late after startedAt this process was ready to set its users going (a --start-at met late
+   * but within its 1 s tolerance); its windows still count from startedAt. Absent = not measured.
+   */
+  startLateMs: z.number().nonnegative().optional(),
   /** Only in a summary written by `loadgen merge`: what went into it. */
   merge: mergeInfoSchema.optional(),
 });

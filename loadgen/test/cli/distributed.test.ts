@@ -72,6 +72,9 @@ describe('a distributed run: three processes, one --start-at, one merge', () => 
     expect(merged.run.startAt).toBe(at);
     expect(merged.run.merge?.parts.map((p) => p.startedAt)).toEqual([at, at, at]);
     expect(merged.run.merge?.maxStartSkewMs).toBeLessThan(merged.run.windowSec * 1000);
+    for (const p of merged.run.merge?.parts ?? []) {
+      expect(Date.parse(p.actualStartAt) - startAt).toBeLessThan(merged.run.windowSec * 1000);
+    }
     // No smear: as many windows as the single run, and every segment's users in the same ones.
     expect(merged.timeSeries.map((w) => w.t)).toEqual(single.timeSeries.map((w) => w.t));
     expect(merged.timeSeries.slice(0, -1).map((w) => w.activeUsers)).toEqual(

@@ -53,9 +53,11 @@ describe('merge checks what it merges', () => {
   it('lines windows up by wall-clock time and records every start and the largest skew', () => {
     const a = segment(0, 2);
     const b = segment(1, 2, 3000); // started 3 s later: its window t=0 ran at the merged t=3
+    b.run.startLateMs = 250; // and its users went 250 ms after its own clock's start
     const m = mergeSummaries([b, a]);
     expect(m.run.startedAt).toBe(a.run.startedAt);
-    expect(m.run.merge?.maxStartSkewMs).toBe(3000);
+    expect(m.run.merge?.maxStartSkewMs).toBe(3250);
+    expect(m.run.merge?.parts[1]?.actualStartAt).toBe(new Date(T0 + 3250).toISOString());
     expect(m.run.merge?.parts.map((p) => [p.index, p.startedAt])).toEqual([
       [0, a.run.startedAt],
       [1, b.run.startedAt],

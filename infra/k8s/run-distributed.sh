@@ -3,6 +3,7 @@
 # against the game-api Service, then the merge Job, then the merged summary copied to
 # ./results/<testid>/merged. Needs kubectl pointed at the cluster and `kubectl apply -k infra/k8s`
 # done once. Usage: infra/k8s/run-distributed.sh <preset> <segments> [image]
+# START_LEAD_SEC (default 15): how far ahead of "every pod is running" the common start is.
 set -euo pipefail
 
 preset=${1:?usage: run-distributed.sh <preset> <segments> [image]}
@@ -21,6 +22,20 @@ render() { # document index (0 = segments Job, 1 = merge Job)
 
 echo "== $testid: $segments segment pod(s) of '$preset' in namespace $ns"
 render 0 | kubectl -n "$ns" apply -f -
+
+# The start barrier. Each pod waits for /results/<testid>/start-at (loadgen-job.yaml); once every
+# pod is scheduled and running (images pulled, containers up), one start time a little ahead goes
+# there, and every pod passes it to --start-at. The nodes' clocks must agree (NTP), as for any
+# distributed measurement; a pod that reads the time more than 1 s late fails rather than skews.
+selector="job-name=loadgen-$testid_k8s"
+until [ "$(kubectl -n "$ns" get pods -l "$selector" -o name | wc -l)" -ge "$segments" ]; do sleep 2; done
+kubectl -n "$ns" wait --for=condition=Ready --timeout=15m pod -l "$selector"
+lead=${START_LEAD_SEC:-15}
+start_ms=$(( ($(date +%s) + lead) * 1000 ))
+first=$(kubectl -n "$ns" get pods -l "$selector" -o jsonpath='{.items[0].metadata.name}')
+kubectl -n "$ns" exec "$first" -- sh -c \
+  "mkdir -p /results/$testid_k8s && echo $start_ms > /results/$testid_k8s/start-at.tmp && mv /results/$testid_k8s/start-at.tmp /results/$testid_k8s/start-at"
+echo "== all $segments pods start at $(date -u -d "@$(( start_ms / 1000 ))" +%H:%M:%SZ 2>/dev/null || echo "epoch ms $start_ms") (in ${lead} s)"
 kubectl -n "$ns" wait --for=condition=complete --timeout=2h "job/loadgen-$testid_k8s"
 
 echo "== merging the $segments summaries"

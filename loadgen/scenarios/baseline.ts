@@ -1,4 +1,4 @@
-import { gameScenario } from './game.ts';
+import { GAMEPLAY_THRESHOLDS, gameScenario } from './game.ts';
 
 export default gameScenario({
   name: 'baseline',
@@ -11,5 +11,5 @@ export default gameScenario({
     spawnRate: 2,
   },
   duration: '60s',
-  thresholds: ['p95<500', 'errors<1%'],
+  thresholds: GAMEPLAY_THRESHOLDS,
 });

@@ -1,4 +1,4 @@
-import { gameScenario } from './game.ts';
+import { GAMEPLAY_THRESHOLDS, gameScenario } from './game.ts';
 
 export default gameScenario({
   name: 'stress',
@@ -10,5 +10,5 @@ export default gameScenario({
     spawnRate: 10,
   },
   duration: '60s',
-  thresholds: ['p95<500', 'errors<1%'],
+  thresholds: GAMEPLAY_THRESHOLDS,
 });

@@ -39,7 +39,7 @@ const ctx: CliContext = {
 
 const program = new Command('loadgen')
   .description(
-    'Load generator for the game API: closed and open models, exact HDR latencies, mergeable summaries',
+    'Load generator for the game API: closed and open models, HdrHistogram latencies (3 significant digits), losslessly mergeable summaries',
   )
   .version(LOADGEN_VERSION)
   .showHelpAfterError('(add --help for usage)')

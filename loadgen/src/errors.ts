@@ -3,6 +3,7 @@ export type LoadgenErrorCode =
   | 'LG_USAGE'
   | 'LG_SCENARIO_INVALID'
   | 'LG_SUMMARY_INVALID'
+  | 'LG_MERGE_REFUSED'
   | 'LG_TARGET_UNREACHABLE'
   | 'LG_IO';
 

@@ -35,7 +35,8 @@ export {
 } from './metrics/hdr-histograms.js';
 export { createLoadgenRegistry, serveMetrics } from './metrics/prometheus-exporter.js';
 export { parsePrometheusText } from './metrics/server-metrics.js';
-export { type RunDeps, runScenario } from './run/run-scenario.js';
+export { type RunDeps, runScenario, START_AT_TOLERANCE_MS } from './run/run-scenario.js';
+export { parseStartAt } from './run/start-at.js';
 export type { RunConfig } from './scenario/run-config.js';
 export {
   type LoadedScenario,
@@ -48,9 +49,10 @@ export {
   resolveRun,
 } from './scenario/scenario-loader.js';
 export type { JsonScenario, JsonScenarioInput } from './scenario/scenario-schema.js';
-export { mergeSummaries } from './summary/merge-summaries.js';
-export { statsCsv } from './summary/stats-csv.js';
-export { readSummaryFile, writeSummaryFiles } from './summary/summary-files.js';
+export { type MergeOptions, mergeSummaries } from './summary/merge-summaries.js';
+export { STATS_CSV_COLUMNS, statsCsv } from './summary/stats-csv.js';
+export { parseSummary, readSummaryFile, writeSummaryFiles } from './summary/summary-files.js';
+export { migrateSummary } from './summary/summary-migrations.js';
 export * from './summary/summary-schema.js';
 export { evaluateThresholds } from './thresholds/threshold-evaluator.js';
 export { parseThreshold, type Threshold } from './thresholds/threshold-parser.js';

@@ -5,6 +5,7 @@ import { checkDashboards } from './dashboards/check-dashboards.js';
 import { loadDashboards } from './dashboards/dashboard-queries.js';
 import { PrometheusApi } from './dashboards/prometheus-api.js';
 import { LabError } from './errors.js';
+import { LAB_EXIT } from './exit-codes.js';
 import { defaultAdminToken, localLabStatus, startLocalLab, stopLocalLab } from './local/local-lab.js';
 import { repoPath } from './repo-paths.js';
 import { runPreset } from './runs/run-preset.js';
@@ -89,7 +90,7 @@ local
       );
     }
     for (const [k, v] of Object.entries(status.state.env)) log(`  export ${k}=${JSON.stringify(v)}`);
-    if (Object.values(status.running).some((r) => !r)) process.exitCode = 5;
+    if (Object.values(status.running).some((r) => !r)) process.exitCode = LAB_EXIT.notRunning;
   });
 
 program
@@ -121,7 +122,8 @@ program
       log,
       interrupted: () => interrupted,
     });
-    process.exitCode = result.interrupted ? 130 : result.exitCode;
+    // loadgen's code passes through unchanged: the two tables share their numbers (src/exit-codes.ts).
+    process.exitCode = result.interrupted ? LAB_EXIT.interrupted : result.exitCode;
   });
 
 program
@@ -153,7 +155,7 @@ program
       log(`${problem ? 'FAIL' : 'ok  '} ${c.dashboard} / ${c.source} [${c.refId}] ${problem ?? ''}`);
     }
     log(`${checks.length - bad} passed, ${bad} failed`);
-    if (bad) process.exitCode = 1;
+    if (bad) process.exitCode = LAB_EXIT.dashboardsWithoutData;
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
@@ -164,5 +166,5 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(
     `lab: unexpected error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
-  process.exit(1);
+  process.exit(LAB_EXIT.internal);
 });

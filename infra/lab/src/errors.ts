@@ -1,12 +1,14 @@
-/** Stable codes; the CLI maps them to one-line messages and these exit codes (docs/lab.md). */
+import { LAB_EXIT } from './exit-codes.js';
+
+/** Stable codes; the CLI maps them to one-line messages and the exit codes of src/exit-codes.ts. */
 export const labErrorCodes = {
-  LAB_BAD_INPUT: 2,
-  LAB_TOOL_MISSING: 3,
-  LAB_START_FAILED: 4,
-  LAB_NOT_RUNNING: 5,
-  LAB_TARGET_UNREACHABLE: 6,
-  LAB_FAULT_TOGGLE_FAILED: 7,
-  LAB_RUN_FAILED: 8,
+  LAB_BAD_INPUT: LAB_EXIT.badInput,
+  LAB_TARGET_UNREACHABLE: LAB_EXIT.targetUnreachable,
+  LAB_NOT_RUNNING: LAB_EXIT.notRunning,
+  LAB_TOOL_MISSING: LAB_EXIT.toolMissing,
+  LAB_FAULT_TOGGLE_FAILED: LAB_EXIT.faultToggleFailed,
+  LAB_RUN_FAILED: LAB_EXIT.runFailed,
+  LAB_START_FAILED: LAB_EXIT.startFailed,
 } as const;
 
 export type LabErrorCode = keyof typeof labErrorCodes;

@@ -1,9 +1,14 @@
-import { readFile } from 'node:fs/promises';
-import { describe, expect, it } from 'vitest';
+import { spawn } from 'node:child_process';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { repoPath } from '../src/repo-paths.js';
 
-// No cluster here: these check the wiring a cluster would reject or silently get wrong.
+// No cluster here: every manifest is validated against the Kubernetes API schemas
+// (kubernetes-models: types, required fields, enums, formats), and the wiring a cluster would
+// accept yet get wrong is checked field by field. The segment pods' start barrier runs in a local sh.
 interface Doc {
   apiVersion: string;
   kind: string;
@@ -11,6 +16,13 @@ interface Doc {
   // biome-ignore lint/suspicious/noExplicitAny: manifests are checked field by field below
   spec: any;
 }
+
+const JOB_VARS = {
+  __TESTID__: 'stress-20261122t101500',
+  __PRESET__: 'stress',
+  __SEGMENTS__: '4',
+  __IMAGE__: 'game-load-lab/loadgen:local',
+};
 
 async function load(file: string, vars: Record<string, string> = {}): Promise<Doc[]> {
   let text = await readFile(repoPath('infra', 'k8s', file), 'utf8');
@@ -20,6 +32,47 @@ async function load(file: string, vars: Record<string, string> = {}): Promise<Do
     return d.toJS() as Doc;
   });
 }
+
+/** The model class of kubernetes-models for a document (`v1` is the core group's module). */
+async function modelFor(doc: Doc): Promise<new (data: object) => { validate(): void }> {
+  const mod = (await import(`kubernetes-models/${doc.apiVersion}`)) as Record<string, unknown>;
+  const model = mod[doc.kind];
+  if (typeof model !== 'function') throw new Error(`kubernetes-models has no ${doc.apiVersion} ${doc.kind}`);
+  return model as new (
+    data: object,
+  ) => { validate(): void };
+}
+
+describe('infra/k8s against the Kubernetes API schemas', () => {
+  it('validates every object of every manifest (the run Job filled in as run-distributed.sh does)', async () => {
+    const files = (await readdir(repoPath('infra', 'k8s'))).filter(
+      (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml',
+    );
+    expect(files.sort()).toEqual([
+      'game-api.yaml',
+      'loadgen-job.yaml',
+      'loadgen-results-pvc.yaml',
+      'namespace.yaml',
+      'stores.yaml',
+    ]);
+    const validated: string[] = [];
+    for (const file of files) {
+      for (const doc of await load(file, JOB_VARS)) {
+        const Model = await modelFor(doc);
+        expect(() => new Model(doc).validate(), `${file}: ${doc.kind} ${doc.metadata.name}`).not.toThrow();
+        validated.push(`${doc.kind}/${doc.metadata.name}`);
+      }
+    }
+    expect(validated).toContain('Job/loadgen-stress-20261122t101500');
+    expect(validated).toContain('HorizontalPodAutoscaler/game-api');
+  });
+
+  it('the validation catches what a cluster would reject', async () => {
+    const [job] = await load('loadgen-job.yaml', { ...JOB_VARS, __SEGMENTS__: 'four' });
+    const Model = await modelFor(job as Doc);
+    expect(() => new Model(job as Doc).validate()).toThrow(/completions must be integer/);
+  });
+});
 
 describe('infra/k8s', () => {
   it('kustomization lists every manifest except the per-run job', async () => {
@@ -63,12 +116,7 @@ describe('infra/k8s', () => {
   });
 
   it('runs loadgen as an Indexed Job whose pods take --segment from the completion index', async () => {
-    const [job, merge] = await load('loadgen-job.yaml', {
-      __TESTID__: 'stress-20261122t101500',
-      __PRESET__: 'stress',
-      __SEGMENTS__: '4',
-      __IMAGE__: 'game-load-lab/loadgen:local',
-    });
+    const [job, merge] = await load('loadgen-job.yaml', JOB_VARS);
     expect(job?.spec.completionMode).toBe('Indexed');
     expect(job?.spec.completions).toBe(4);
     expect(job?.spec.parallelism).toBe(4);
@@ -78,11 +126,8 @@ describe('infra/k8s', () => {
     expect(env.SEGMENT_INDEX.valueFrom.fieldRef.fieldPath).toBe(
       "metadata.annotations['batch.kubernetes.io/job-completion-index']",
     );
-    const args: string[] = container.args;
-    expect(args.slice(0, 2)).toEqual(['run', 'stress']);
-    expect(args[args.indexOf('--segment') + 1]).toBe('$(SEGMENT_INDEX)/$(SEGMENTS)');
-    expect(args[args.indexOf('--out') + 1]).toBe('/results/$(TESTID)/segment-$(SEGMENT_INDEX)');
     expect(env.SEGMENTS.value).toBe('4');
+    expect(container.volumeMounts).toEqual([{ name: 'results', mountPath: env.RESULTS.value }]);
 
     // The merge step reads what the segment pods wrote, from the same volume.
     const mergePod = merge?.spec.template.spec;
@@ -93,5 +138,68 @@ describe('infra/k8s', () => {
     expect(mergePod.containers[0].args[0]).toBe(
       'exec node /app/loadgen/dist/cli.js merge /results/stress-20261122t101500/segment-*/summary.json --out /results/stress-20261122t101500/merged',
     );
+  });
+});
+
+/** What the kubelet does to a container's args: $(VAR) from its env, $$ to a literal $. */
+function expandK8s(text: string, env: Record<string, string>): string {
+  return text.replace(/\$\$|\$\(([A-Za-z_][A-Za-z0-9_]*)\)/g, (m, name?: string) =>
+    m === '$$' ? '$' : name !== undefined && name in env ? (env[name] as string) : m,
+  );
+}
+
+describe("the segment pods' start barrier (loadgen-job.yaml, run in a local sh)", async () => {
+  const [job] = await load('loadgen-job.yaml', JOB_VARS);
+  const container = job?.spec.template.spec.containers[0];
+  const scratch = await mkdtemp(join(tmpdir(), 'lab-k8s-'));
+  afterAll(() => rm(scratch, { recursive: true, force: true }));
+  // A stand-in for node on PATH: it records the arguments loadgen would have been started with.
+  const bin = join(scratch, 'bin');
+  await mkdir(bin);
+  await writeFile(join(bin, 'node'), '#!/bin/sh\nprintf "%s\\n" "$@" > "$RESULTS/node-args"\n');
+  await chmod(join(bin, 'node'), 0o755);
+
+  function runPod(results: string, waitSec: number) {
+    const env: Record<string, string> = {
+      PATH: `${bin}:${process.env.PATH}`,
+      SEGMENT_INDEX: '2',
+      SEGMENTS: '4',
+      TESTID: JOB_VARS.__TESTID__,
+      RESULTS: results,
+      START_WAIT_SEC: String(waitSec),
+    };
+    expect(container.command).toEqual(['sh', '-c']);
+    const script = expandK8s(container.args[0], env);
+    const child = spawn('sh', ['-c', script], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    return new Promise<{ code: number | null; stderr: string }>((resolve) =>
+      child.on('close', (code) => resolve({ code, stderr })),
+    );
+  }
+
+  it('waits for the start time, then starts loadgen with its segment and --start-at', async () => {
+    const results = join(scratch, 'ok');
+    const pod = runPod(results, 60);
+    // run-distributed.sh writes the file once every pod runs: here, whenever the pod is already waiting.
+    await mkdir(join(results, JOB_VARS.__TESTID__), { recursive: true });
+    await writeFile(join(results, JOB_VARS.__TESTID__, 'start-at'), '1795537800000\n');
+    const { code, stderr } = await pod;
+    expect(code, stderr).toBe(0);
+    const args = (await readFile(join(results, 'node-args'), 'utf8')).trim().split('\n');
+    expect(args.slice(0, 3)).toEqual(['/app/loadgen/dist/cli.js', 'run', 'stress']);
+    const flag = (name: string) => args[args.indexOf(name) + 1];
+    expect(flag('--segment')).toBe('2/4');
+    expect(flag('--start-at')).toBe('1795537800000');
+    expect(flag('--testid')).toBe(JOB_VARS.__TESTID__);
+    expect(flag('--out')).toBe(join(results, JOB_VARS.__TESTID__, 'segment-2'));
+  });
+
+  it('gives up with exit 2 when no start time comes', async () => {
+    const { code, stderr } = await runPod(join(scratch, 'never'), 1);
+    expect(code).toBe(2);
+    expect(stderr).toMatch(/no start time in .*start-at after 1 s/);
   });
 });

@@ -45,7 +45,7 @@ const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 /**
  * Cut a step run's time series at the profile's steps and add up each step's windows, leaving
  * out the `exclude`d endpoints; latency figures come from the merged per-window HdrHistograms,
- * so they are exact for the step.
+ * so they are the step's own (3 significant digits, as every HdrHistogram figure here).
  */
 export function analyseSteps(summary: Summary, exclude: readonly string[] = []): StepRow[] {
   if (summary.run.profile.type !== 'step') {

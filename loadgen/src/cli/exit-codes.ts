@@ -2,7 +2,7 @@ import type { LoadgenErrorCode } from '../errors.js';
 
 /**
  * Every exit code of the loadgen CLI, in one place (README "Exit codes" mirrors this).
- * 0 ok · 1 unexpected internal error · 2 bad input (flags, scenario, summary files) ·
+ * 0 ok · 1 unexpected internal error · 2 bad input (flags, scenario, summary files, a refused merge) ·
  * 3 target unreachable · 4 cannot write results · 99 a threshold failed · 130 interrupted.
  */
 export const EXIT = {
@@ -19,6 +19,7 @@ export const EXIT_BY_CODE: Record<LoadgenErrorCode, number> = {
   LG_USAGE: EXIT.usage,
   LG_SCENARIO_INVALID: EXIT.usage,
   LG_SUMMARY_INVALID: EXIT.usage,
+  LG_MERGE_REFUSED: EXIT.usage,
   LG_TARGET_UNREACHABLE: EXIT.unreachable,
   LG_IO: EXIT.io,
 };

@@ -113,14 +113,18 @@ export class EnginePart {
 
     let window = 0;
     const tick = 100;
-    while (!this.stopRequested) {
+    // The last window is flushed after the loop, with the responses of the grace period.
+    const lastIndex = Math.max(0, Math.ceil((durationSec * 1000) / windowMs) - 1);
+    for (;;) {
       const now = performance.now();
-      if (now >= endPerf) break;
-      this.closed?.adjust((now - startPerf) / 1000);
-      while (now >= startPerf + (window + 1) * windowMs) {
+      // Flush every boundary passed before looking at the end: a wake-up late across a boundary
+      // and the end (a blocked event loop) would otherwise fold the unflushed window into the last.
+      while (window < lastIndex && now >= startPerf + (window + 1) * windowMs) {
         this.emit(this.recorder.flush(window, this.activeUsers));
         window++;
       }
+      if (this.stopRequested || now >= endPerf) break;
+      this.closed?.adjust((now - startPerf) / 1000);
       const nextBoundary = startPerf + (window + 1) * windowMs;
       const sleep = Math.max(1, Math.min(tick, nextBoundary - now, endPerf - now));
       await new Promise<void>((resolve) => {
@@ -148,7 +152,6 @@ export class EnginePart {
     await this.client.destroy().catch(() => undefined);
     await settled;
     // Responses that finished during the grace period belong to the last window of the run.
-    const lastIndex = Math.max(0, Math.ceil((durationSec * 1000) / windowMs) - 1);
     this.emit(this.recorder.flush(Math.min(window, lastIndex), usersAtEnd));
   }
 }

@@ -10,9 +10,11 @@ import { Http1ResponseParser, type ParsedResponse } from './http1-response-parse
  * object per call; on `npm run bench -w loadgen` that was the gap to autocannon.
  *
  * Plain http:// only. Kept deliberately small: no redirects, no compression, no proxies, no
- * pipelining. A request that fails on a reused connection before any byte of its response came
- * back (the server closed the idle socket as the request went out) is sent once more on a new
- * connection, as browsers do; every other failure is the caller's.
+ * pipelining. An idempotent request (GET, HEAD, OPTIONS, TRACE, PUT, DELETE) that fails on a
+ * reused connection before any byte of its response came back (the server closed the idle socket
+ * as the request went out) is sent once more on a new connection, as undici does. Any other
+ * method is never sent twice: the server may have acted on it before closing (a POST that
+ * registered a player or added points), so its failure is the caller's, as is every other failure.
  */
 export class LeanHttpClient implements HttpClient {
   private readonly connections: Array<Connection | undefined>;
@@ -79,6 +81,7 @@ export class LeanHttpClient implements HttpClient {
         bytes,
         keepBody,
         isHead: method === 'HEAD',
+        idempotent: IDEMPOTENT.has(method),
         resolve,
         reject,
         ticks: 0,
@@ -196,10 +199,15 @@ const busyPoll = new BusyPoll(0.05);
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
+/** RFC 9110 section 9.2.2: sending these twice has the effect of sending them once. */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);
+
 interface PendingRequest {
   bytes: Buffer;
   keepBody: boolean;
   isHead: boolean;
+  /** May be sent again after a stale keep-alive close (see LeanHttpClient). */
+  idempotent: boolean;
   resolve: (response: HttpResponse) => void;
   reject: (error: Error) => void;
   /** Sweeper ticks since it was written. */
@@ -337,7 +345,7 @@ class Connection {
     const p = this.current;
     if (p === undefined) return;
     this.current = undefined;
-    if (retryable && !p.retried) {
+    if (retryable && p.idempotent && !p.retried) {
       p.retried = true;
       this.send(p);
       return;

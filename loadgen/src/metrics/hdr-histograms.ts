@@ -37,7 +37,10 @@ export function decodeHistogram(encoded: string): Histogram {
   return histogram;
 }
 
-/** Add every encoded histogram into one; the result's percentiles are exact for the union. */
+/**
+ * Add every encoded histogram into one: the histogram of the union, nothing lost in adding (its
+ * percentiles carry HdrHistogram's 3 significant digits, as each input's do).
+ */
 export function mergeEncoded(encoded: readonly string[]): Histogram {
   const total = createHistogram();
   for (const e of encoded) {

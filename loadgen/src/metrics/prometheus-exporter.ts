@@ -59,7 +59,7 @@ function bucketValues(h: Histogram, labels: Record<string, string>, name: string
   return out;
 }
 
-/** Build the registry of DESIGN.md's loadgen_* metrics over a running aggregator. */
+/** Build the registry of the loadgen_* metrics (docs/design.md, "Metric names") over a running aggregator. */
 export function createLoadgenRegistry(
   agg: RunAggregator,
   run: { testid: string; scenario: string },

@@ -26,6 +26,14 @@ export interface WindowLatency {
   p99: number;
 }
 
+/** The run from its start to the latest completed window, over every endpoint together. */
+export interface RunSoFar extends WindowLatency {
+  requests: number;
+  errors: number;
+  /** The slowest response so far (ms): a stall shows here even when too few requests hit it to move p99. */
+  max: number;
+}
+
 interface PendingWindow {
   reports: number;
   activeUsers: number;
@@ -36,7 +44,7 @@ interface PendingWindow {
 
 /**
  * The main thread's view of the run: adds every part's window reports into cumulative
- * per-endpoint histograms (exact, via HdrHistogram add) and into one merged window per index.
+ * per-endpoint histograms (HdrHistogram add, which loses nothing) and into one merged window per index.
  */
 export class RunAggregator {
   readonly endpoints = new Map<string, EndpointTotals>();
@@ -53,15 +61,19 @@ export class RunAggregator {
   readonly setupEndpoints = new Set<string>();
   /** Users of the latest completed window, summed over parts. */
   activeUsers = 0;
-  private onWindow: ((w: TimeWindow, all: WindowLatency) => void) | undefined;
+  private onWindow: ((w: TimeWindow, all: WindowLatency, run: RunSoFar) => void) | undefined;
+  /** Every completed window's requests over all endpoints, for the live view's run-so-far figures. */
+  private readonly runHistogram: Histogram = createHistogram();
+  private runRequests = 0;
+  private runErrors = 0;
 
   constructor(
     private readonly parts: number,
     private readonly windowSec: number,
   ) {}
 
-  /** Called with each window once every part has reported it. */
-  subscribe(listener: (w: TimeWindow, all: WindowLatency) => void): void {
+  /** Called with each window once every part has reported it, and the run up to it. */
+  subscribe(listener: (w: TimeWindow, all: WindowLatency, run: RunSoFar) => void): void {
     this.onWindow = listener;
   }
 
@@ -173,8 +185,19 @@ export class RunAggregator {
     this.windows.push(window);
     this.windows.sort((a, b) => a.t - b.t);
     const latency = { p50: percentileMs(all, 50), p95: percentileMs(all, 95), p99: percentileMs(all, 99) };
+    this.runHistogram.add(all);
     all.destroy();
-    this.onWindow?.(window, latency);
+    this.runRequests += requests;
+    this.runErrors += errors;
+    const h = this.runHistogram;
+    this.onWindow?.(window, latency, {
+      requests: this.runRequests,
+      errors: this.runErrors,
+      p50: percentileMs(h, 50),
+      p95: percentileMs(h, 95),
+      p99: percentileMs(h, 99),
+      max: h.totalCount === 0 ? 0 : Math.round(h.maxValue) / 1000,
+    });
   }
 
   /** Flush windows some part never reported (it ended a window earlier than the others). */

@@ -1,4 +1,4 @@
-import type { WindowLatency } from '../metrics/run-aggregator.js';
+import type { RunSoFar, WindowLatency } from '../metrics/run-aggregator.js';
 import type { TimeWindow } from '../summary/summary-schema.js';
 
 export interface LiveOutput {
@@ -7,10 +7,21 @@ export interface LiveOutput {
 }
 
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
+const pct = (errors: number, requests: number): string =>
+  `${(requests === 0 ? 0 : (100 * errors) / requests).toFixed(2)}%`;
 
-function windowLine(w: TimeWindow, all: WindowLatency): string {
-  const errPct = w.requests === 0 ? 0 : (100 * w.errors) / w.requests;
-  return `users ${w.activeUsers}  req/s ${w.requests}  p50 ${fmt(all.p50)}  p95 ${fmt(all.p95)}  p99 ${fmt(all.p99)} ms  errors ${errPct.toFixed(2)}%`;
+/**
+ * The run so far beside the latest window. The window alone hides what happened between two
+ * printed lines (a plain line comes every 5 s, a 1 s server freeze lasts one window); the run so
+ * far keeps it, in its p99 and above all in its max.
+ */
+function statusLine(w: TimeWindow, latest: WindowLatency, run: RunSoFar, windowSec: number): string {
+  const rps = Math.round(w.requests / windowSec);
+  return (
+    `users ${w.activeUsers}` +
+    ` | run ${run.requests} req  p50 ${fmt(run.p50)}  p95 ${fmt(run.p95)}  p99 ${fmt(run.p99)}  max ${fmt(run.max)} ms  errors ${pct(run.errors, run.requests)}` +
+    ` | last ${windowSec}s ${rps} req/s  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}`
+  );
 }
 
 /**
@@ -27,17 +38,18 @@ export class LiveView {
     private readonly plainEverySec = 5,
   ) {}
 
-  /** `all`: the window's exact percentiles over every endpoint together. */
-  update(w: TimeWindow, all: WindowLatency): void {
+  /** `latest`: the window's percentiles over every endpoint together; `run`: from the start to it. */
+  update(w: TimeWindow, latest: WindowLatency, run: RunSoFar): void {
     const elapsed = Math.min(this.durationSec, w.t + this.windowSec);
+    const line = statusLine(w, latest, run, this.windowSec);
     if (this.out.isTTY) {
-      const width = 24;
+      const width = 16;
       const done = Math.round((elapsed / this.durationSec) * width);
       const bar = `${'█'.repeat(done)}${'░'.repeat(width - done)}`;
-      this.out.write(`\r\x1b[K${bar} ${elapsed.toFixed(0)}/${this.durationSec}s  ${windowLine(w, all)}`);
+      this.out.write(`\r\x1b[K${bar} ${elapsed.toFixed(0)}/${this.durationSec}s  ${line}`);
     } else if (elapsed - this.lastPlain >= this.plainEverySec || elapsed >= this.durationSec) {
       this.lastPlain = elapsed;
-      this.out.write(`[${elapsed.toFixed(0)}s/${this.durationSec}s] ${windowLine(w, all)}\n`);
+      this.out.write(`[${elapsed.toFixed(0)}s/${this.durationSec}s] ${line}\n`);
     }
   }
 

@@ -3,6 +3,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type { EngineConfig } from '../engine/engine-config.js';
 import type { PartSpec } from '../engine/engine-part.js';
 import { partShare } from '../engine/segment.js';
+import { LoadgenError } from '../errors.js';
 import { createLoadgenRegistry, serveMetrics } from '../metrics/prometheus-exporter.js';
 import { RunAggregator } from '../metrics/run-aggregator.js';
 import { scrapeServerMetrics, serverDelta } from '../metrics/server-metrics.js';
@@ -37,6 +38,29 @@ function runTag(testid: string): string {
   return createHash('sha1').update(testid).update(randomBytes(8)).digest('hex').slice(0, 8);
 }
 
+/** How late a --start-at may be met: later than this, the segments' clocks would silently differ. */
+export const START_AT_TOLERANCE_MS = 1000;
+
+/**
+ * Wait (interruptibly) until `startAtEpochMs` on the wall clock, which is what segments on
+ * different machines share. Already past by more than START_AT_TOLERANCE_MS is an error, not a
+ * silent skew: the preparation (open-model users' setup) took longer than the lead time given.
+ */
+async function waitForStart(startAtEpochMs: number, deps: RunDeps): Promise<void> {
+  const at = new Date(startAtEpochMs).toISOString();
+  const lateMs = Date.now() - startAtEpochMs;
+  if (lateMs > START_AT_TOLERANCE_MS) {
+    throw new LoadgenError(
+      'LG_USAGE',
+      `--start-at ${at} passed ${(lateMs / 1000).toFixed(1)} s before this segment was ready to start; give a later time`,
+    );
+  }
+  if (lateMs < 0) deps.log?.(`waiting for --start-at ${at} (in ${(-lateMs / 1000).toFixed(1)} s)`);
+  // The engine parts wait out the last few ms themselves, on the clock their windows use.
+  const wait = startAtEpochMs - Date.now() - 20;
+  if (wait > 0) await delay(wait, undefined, { signal: deps.signal }).catch(() => undefined);
+}
+
 /**
  * Run one scenario (this process's segment of it) and return its summary. This is the library
  * entry the CLI and the tests call; it never exits the process or writes files.
@@ -49,7 +73,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
 
   const agg = new RunAggregator(config.threads, config.windowSec);
   const live = deps.output ? new LiveView(deps.output, config.durationSec, config.windowSec) : undefined;
-  if (live) agg.subscribe((w, all) => live.update(w, all));
+  if (live) agg.subscribe((w, latest, run) => live.update(w, latest, run));
   const metrics =
     deps.metricsPort === undefined
       ? undefined
@@ -94,23 +118,28 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
   deps.signal?.addEventListener('abort', onAbort, { once: true });
   try {
     await Promise.all(parts.map((p) => p.prepare()));
-    // A common start a little ahead, so every thread's windows line up on the same clock.
-    const startEpochMs = Math.ceil(performance.timeOrigin + performance.now() + 50);
+    // A common start, so every thread's windows line up on the same clock: --start-at's instant
+    // (shared by every segment of the run, on any machine), else a little ahead of now.
+    const startEpochMs = config.startAtEpochMs ?? Math.ceil(performance.timeOrigin + performance.now() + 50);
     const startedAt = new Date(startEpochMs);
-    await Promise.all(parts.map((p) => p.run(startEpochMs)));
+    if (config.startAtEpochMs !== undefined) await waitForStart(config.startAtEpochMs, deps);
+    // The parts wait out any last milliseconds themselves; past the start, this is how late they go.
+    const startLateMs = Math.max(0, Math.round(Date.now() - startEpochMs));
+    // Interrupted while waiting for --start-at: nothing ran; the parts are not started at all.
+    if (!interrupted) await Promise.all(parts.map((p) => p.run(startEpochMs)));
     agg.finish();
     live?.finish();
     const endedAt = new Date();
-    const elapsedSec = Math.min(
-      (endedAt.getTime() - startEpochMs) / 1000,
-      interrupted ? Infinity : config.durationSec,
+    const elapsedSec = Math.max(
+      0,
+      Math.min((endedAt.getTime() - startEpochMs) / 1000, interrupted ? Infinity : config.durationSec),
     );
     const after = before === undefined ? undefined : await scrapeServerMetrics(metricsUrl, faultGauge);
     const server = before && after ? serverDelta(metricsUrl, before, after) : undefined;
     const summary = buildSummary(
       config,
       agg,
-      { startedAt, endedAt, elapsedSec, interrupted },
+      { startedAt, endedAt, elapsedSec, interrupted, startLateMs },
       server,
       before?.fault ?? null,
     );

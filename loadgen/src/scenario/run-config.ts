@@ -13,4 +13,9 @@ export interface RunConfig extends EngineConfig {
   server: ServerOptions;
   /** The data file's rows, split between the parts when the run starts. */
   data?: { file: string; rows: unknown[] };
+  /**
+   * `--start-at`: the wall-clock instant (epoch ms) at which this process starts its users, so
+   * that segments on several machines share one clock. Undefined = as soon as it is ready.
+   */
+  startAtEpochMs?: number;
 }

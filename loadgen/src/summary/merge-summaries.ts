@@ -55,17 +55,77 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
   };
 }
 
+export interface MergeOptions {
+  /** Where each summary came from (file paths), for the messages; default `#1`, `#2`, ... */
+  sources?: string[];
+  /** Merge even when segments are missing; the result is marked partial and names them. */
+  allowPartial?: boolean;
+}
+
+const refuse = (message: string): never => {
+  throw new LoadgenError('LG_MERGE_REFUSED', `merge refused: ${message}`);
+};
+
 /**
- * Combine summaries of segments (or threads, or machines) of one run into one. Histograms are
- * added, so the merged percentiles are exactly those of one histogram fed every request.
+ * What makes inputs one run, checked before anything is added: a merge of two different runs, or
+ * of one segment twice, would give figures that look right and are not.
  */
-export function mergeSummaries(summaries: Summary[]): Summary {
+function checkMergeable(summaries: Summary[], sources: string[], allowPartial: boolean): number[] {
+  const first = summaries[0] as Summary;
+  const name = (i: number) => sources[i] ?? `#${i + 1}`;
+  const seg = (s: Summary) => `${s.run.segment.index}/${s.run.segment.count}`;
+  summaries.forEach((s, i) => {
+    const r = s.run;
+    if (r.testid !== first.run.testid)
+      refuse(`${name(i)} is run "${r.testid}", ${name(0)} is run "${first.run.testid}" (one run at a time)`);
+    if (r.scenario.name !== first.run.scenario.name || r.scenario.label !== first.run.scenario.label)
+      refuse(
+        `${name(i)} ran scenario ${r.scenario.name} (${r.scenario.label}), ${name(0)} ran ${first.run.scenario.name} (${first.run.scenario.label})`,
+      );
+    if (r.windowSec !== first.run.windowSec)
+      refuse(`${name(i)} has ${r.windowSec} s windows, ${name(0)} has ${first.run.windowSec} s windows`);
+    if (r.segment.count !== first.run.segment.count)
+      refuse(
+        `${name(i)} is segment ${seg(s)}, ${name(0)} is segment ${seg(first)}: different segment counts`,
+      );
+  });
+  const seen = new Map<number, number>();
+  summaries.forEach((s, i) => {
+    const twice = seen.get(s.run.segment.index);
+    if (twice !== undefined) refuse(`${name(twice)} and ${name(i)} are both segment ${seg(s)}`);
+    seen.set(s.run.segment.index, i);
+  });
+  const n = first.run.segment.count;
+  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i));
+  if (missing.length > 0 && !allowPartial) {
+    refuse(
+      `segment${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')} of run "${first.run.testid}" missing (--allow-partial merges what is there and marks the result partial)`,
+    );
+  }
+  return missing;
+}
+
+/**
+ * Combine the segment summaries of one run into one. Histograms are added, so the merged
+ * percentiles are those of one histogram fed every request (HdrHistogram: 3 significant digits,
+ * and adding loses nothing). Windows are lined up by wall-clock time: each input's window t lies
+ * at its own startedAt + t, so inputs that started apart land where they ran, not on top of each
+ * other. Refuses (LG_MERGE_REFUSED) inputs that are not one run's distinct segments.
+ */
+export function mergeSummaries(summaries: Summary[], options: MergeOptions = {}): Summary {
   const first = summaries[0];
   if (first === undefined) throw new LoadgenError('LG_USAGE', 'merge needs at least one summary');
-  const elapsedSec = Math.max(...summaries.map((s) => s.run.elapsedSec));
+  const missing = checkMergeable(summaries, options.sources ?? [], options.allowPartial === true);
+  const windowSec = first.run.windowSec;
+  const startMs = summaries.map((s) => Date.parse(s.run.startedAt));
+  const originMs = Math.min(...startMs);
+  // Windows are placed by each input's clock (startedAt); the skew is told by when users really began.
+  const actualStartMs = summaries.map((s, i) => (startMs[i] as number) + (s.run.startLateMs ?? 0));
+  const offsetSec = startMs.map((ms) => (ms - originMs) / 1000);
+  const elapsedSec =
+    Math.round(Math.max(...summaries.map((s, i) => (offsetSec[i] as number) + s.run.elapsedSec)) * 1000) /
+    1000;
   const n = first.run.segment.count;
-  const indexes = new Set(summaries.map((s) => (s.run.segment.count === n ? s.run.segment.index : -1)));
-  const complete = n > 1 && indexes.size === n && !indexes.has(-1);
 
   const endpoints: EndpointStats[] = [];
   for (const [name, list] of [
@@ -90,12 +150,15 @@ export function mergeSummaries(summaries: Summary[]): Summary {
     h.destroy();
   }
 
-  const timeSeries = [
-    ...groupBy(
-      summaries.flatMap((s) => s.timeSeries),
-      (w) => String(w.t),
-    ),
-  ]
+  // A window's place on the merged clock: its own start plus its segment's offset, to the nearest
+  // whole window (with --start-at every offset is 0; without, segments may start any time apart).
+  const placed = summaries.flatMap((s, i) =>
+    s.timeSeries.map((w) => {
+      const index = Math.round(((offsetSec[i] as number) + w.t) / windowSec);
+      return { ...w, t: Math.round(index * windowSec * 1000) / 1000 };
+    }),
+  );
+  const timeSeries = [...groupBy(placed, (w) => String(w.t))]
     .map(([, ws]) => mergeWindows(ws))
     .sort((a, b) => a.t - b.t);
 
@@ -116,15 +179,30 @@ export function mergeSummaries(summaries: Summary[]): Summary {
     schemaVersion: first.schemaVersion,
     run: {
       ...first.run,
-      segment: complete ? { index: 0, count: 1 } : first.run.segment,
+      // The whole run, even when partial: merge.partial and merge.missingSegments say what is not in it.
+      segment: n > 1 ? { index: 0, count: 1 } : first.run.segment,
       parts: summaries.reduce((s, x) => s + x.run.parts, 0),
       elapsedSec,
-      startedAt: summaries.map((s) => s.run.startedAt).sort()[0] as string,
+      startedAt: new Date(originMs).toISOString(),
       endedAt: summaries
         .map((s) => s.run.endedAt)
         .sort()
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
+      merge: {
+        parts: summaries
+          .map((s, i) => ({
+            index: s.run.segment.index,
+            count: s.run.segment.count,
+            startedAt: s.run.startedAt,
+            actualStartAt: new Date(actualStartMs[i] as number).toISOString(),
+            endedAt: s.run.endedAt,
+          }))
+          .sort((a, b) => a.index - b.index),
+        maxStartSkewMs: Math.max(...actualStartMs) - Math.min(...actualStartMs),
+        partial: missing.length > 0,
+        missingSegments: missing,
+      },
     },
     totals: {
       requests,

@@ -1,6 +1,10 @@
-import type { Summary } from './summary-schema.js';
+import type { EndpointStats, LatencyStats, Totals } from './summary-schema.js';
 
-const HEADER = [
+/**
+ * The columns of stats.csv, in their fixed order (loadgen/README.md "Output" documents it). New
+ * columns go at the end, so a script that reads columns by position keeps working.
+ */
+export const STATS_CSV_COLUMNS = [
   'endpoint',
   'requests',
   'errors',
@@ -15,33 +19,37 @@ const HEADER = [
   'p99_ms',
   'p999_ms',
   'max_ms',
-];
+] as const;
+
+/** Latency fields by name, not by the order of an object's keys (a parsed file's order is the file's). */
+const LATENCY: ReadonlyArray<keyof LatencyStats> = ['min', 'mean', 'p50', 'p90', 'p95', 'p99', 'p999', 'max'];
 
 const cell = (v: string | number): string => {
   const s = String(v);
   return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+const row = (
+  name: string,
+  requests: number,
+  errors: number,
+  rps: number,
+  bytes: number,
+  latency: LatencyStats,
+): Array<string | number> => [
+  name,
+  requests,
+  errors,
+  requests === 0 ? 0 : Number((errors / requests).toFixed(6)),
+  rps,
+  bytes,
+  ...LATENCY.map((k) => latency[k]),
+];
+
 /** stats.csv: one row per endpoint plus an "Aggregated" row, like Locust's stats CSV. */
-export function statsCsv(summary: Summary): string {
-  const rows = summary.endpoints.map((e) => [
-    e.endpoint,
-    e.count,
-    e.errors,
-    e.count === 0 ? 0 : Number((e.errors / e.count).toFixed(6)),
-    e.rps,
-    e.bytes,
-    ...Object.values(e.latencyMs),
-  ]);
+export function statsCsv(summary: { endpoints: EndpointStats[]; totals: Totals }): string {
+  const rows = summary.endpoints.map((e) => row(e.endpoint, e.count, e.errors, e.rps, e.bytes, e.latencyMs));
   const t = summary.totals;
-  rows.push([
-    'Aggregated',
-    t.requests,
-    t.errors,
-    Number(t.errorRate.toFixed(6)),
-    t.rps,
-    t.bytes,
-    ...Object.values(t.latencyMs),
-  ]);
-  return `${[HEADER, ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
+  rows.push(row('Aggregated', t.requests, t.errors, t.rps, t.bytes, t.latencyMs));
+  return `${[[...STATS_CSV_COLUMNS], ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
 }

@@ -20,6 +20,8 @@ export interface RunTiming {
   endedAt: Date;
   elapsedSec: number;
   interrupted: boolean;
+  /** How late the users started after startedAt (ms). */
+  startLateMs?: number;
 }
 
 export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['fault']): RunInfo {
@@ -43,10 +45,13 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
     loadgenVersion: LOADGEN_VERSION,
     fault,
     ...(config.server.resources === undefined ? {} : { resources: config.server.resources }),
+    ...(config.startAtEpochMs === undefined
+      ? {}
+      : { startAt: new Date(config.startAtEpochMs).toISOString() }),
   };
 }
 
-/** Per-endpoint stats and totals from the aggregator's exact cumulative histograms. */
+/** Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. */
 export function statsOf(
   agg: RunAggregator,
   elapsedSec: number,

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { LoadgenError } from '../errors.js';
 import { formatZodError } from '../scenario/scenario-loader.js';
 import { statsCsv } from './stats-csv.js';
+import { migrateSummary } from './summary-migrations.js';
 import { type Summary, summarySchema } from './summary-schema.js';
 
 /** Write summary.json and stats.csv into `dir` (atomically: tmp file + rename). */
@@ -22,7 +23,27 @@ export function writeSummaryFiles(dir: string, summary: Summary): { summaryPath:
   }
 }
 
-/** Read and validate a summary.json (any consumer: merge, report, compare). */
+/**
+ * Validate a parsed summary.json of any schema version ever written, migrated to the current one
+ * (summary-migrations.ts). `source` names it in errors.
+ */
+export function parseSummary(raw: unknown, source: string): Summary {
+  const migrated = migrateSummary(raw);
+  if (!migrated.ok) {
+    throw new LoadgenError('LG_SUMMARY_INVALID', `${source}: not a loadgen summary: ${migrated.reason}`);
+  }
+  const parsed = summarySchema.safeParse(migrated.summary);
+  if (!parsed.success) {
+    const version = (raw as { schemaVersion: number }).schemaVersion;
+    throw new LoadgenError(
+      'LG_SUMMARY_INVALID',
+      `${source}: not a loadgen summary (schemaVersion ${version}): ${formatZodError(parsed.error)}`,
+    );
+  }
+  return parsed.data;
+}
+
+/** Read and validate a summary.json (any consumer: merge, report, compare, capacity). */
 export function readSummaryFile(path: string): Summary {
   let raw: unknown;
   try {
@@ -33,12 +54,5 @@ export function readSummaryFile(path: string): Summary {
       `${path}: cannot read summary (${(error as Error).message})`,
     );
   }
-  const parsed = summarySchema.safeParse(raw);
-  if (!parsed.success) {
-    throw new LoadgenError(
-      'LG_SUMMARY_INVALID',
-      `${path}: not a loadgen summary v1: ${formatZodError(parsed.error)}`,
-    );
-  }
-  return parsed.data;
+  return parseSummary(raw, path);
 }

@@ -5,13 +5,15 @@ import { HTTP_CLIENT_KINDS } from '../engine/http-client.js';
 /**
  * The versioned contract of `summary.json`. The report, compare and capacity commands read it,
  * and `loadgen merge` writes it, so every change that a reader of older files could not take
- * (a new required field, a renamed or retyped one) bumps SUMMARY_SCHEMA_VERSION; a new optional
- * field, which old files simply lack, does not.
+ * (a new required field, a renamed or retyped one) bumps SUMMARY_SCHEMA_VERSION and adds a step
+ * to summary-migrations.ts that lifts the previous version to it; a new optional field, which
+ * old files simply lack, does not. Readers accept every version ever written: they migrate on read.
+ * Versions: 1 (loadgen 0.1.0); 2 makes `run.httpClient` required (v1 files without it ran undici).
  * Times are in milliseconds unless the field name says otherwise; histograms are HdrHistograms of
  * microseconds (1 µs .. 1 h, 3 significant digits) encoded with hdr-histogram-js
  * `encodeIntoCompressedBase64`, so any two of them can be added exactly.
  */
-export const SUMMARY_SCHEMA_VERSION = 1;
+export const SUMMARY_SCHEMA_VERSION = 2;
 
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();
@@ -54,7 +56,7 @@ export const windowEndpointSchema = z.object({
   p50: ms,
   p95: ms,
   p99: ms,
-  /** Encoded histogram of this window, so merged windows keep exact percentiles. */
+  /** Encoded histogram of this window, so merged windows keep their percentiles (3 significant digits). */
   histogram: z.string(),
 });
 export type WindowEndpoint = z.infer<typeof windowEndpointSchema>;
@@ -131,6 +133,28 @@ export const faultInfoSchema = z.object({
 });
 export type FaultInfo = z.infer<typeof faultInfoSchema>;
 
+/** One input of a merge, as it ran: its segment and its own clock's start (t = 0 of its windows). */
+export const mergedPartSchema = z.object({
+  index: count,
+  count: z.number().int().positive(),
+  startedAt: z.iso.datetime(),
+  /** When its users actually started: startedAt + its run.startLateMs. */
+  actualStartAt: z.iso.datetime(),
+  endedAt: z.iso.datetime(),
+});
+
+export const mergeInfoSchema = z.object({
+  /** Every merged input, in segment order. */
+  parts: z.array(mergedPartSchema),
+  /** Latest actual start minus earliest among the inputs: how far apart they really began. */
+  maxStartSkewMs: z.number().nonnegative(),
+  /** True when segments were missing and `--allow-partial` accepted that. */
+  partial: z.boolean(),
+  /** Segment indexes of `0..count-1` that were not merged (empty unless partial). */
+  missingSegments: z.array(count),
+});
+export type MergeInfo = z.infer<typeof mergeInfoSchema>;
+
 export const runInfoSchema = z.object({
   testid: z.string().min(1),
   scenario: z.object({ name: z.string(), label: z.string() }),
@@ -141,13 +165,14 @@ export const runInfoSchema = z.object({
   /** Actually measured seconds from start to stop (shorter when interrupted). */
   elapsedSec: z.number().nonnegative(),
   threads: z.number().int().positive(),
-  /** The HTTP client that sent the requests (absent in summaries written before it was a choice). */
-  httpClient: z.enum(HTTP_CLIENT_KINDS).optional(),
+  /** The HTTP client that sent the requests (v1 files written before it was a choice: undici). */
+  httpClient: z.enum(HTTP_CLIENT_KINDS),
   /** The execution segment this summary covers; 0/1 = the whole run. */
   segment: z.object({ index: count, count: z.number().int().positive() }),
   /** How many summaries were merged into this one (1 for a plain run). */
   parts: z.number().int().positive(),
   thresholds: z.array(z.string()),
+  /** t = 0 of the time series: every window starts at startedAt + t seconds. */
   startedAt: z.iso.datetime(),
   endedAt: z.iso.datetime(),
   interrupted: z.boolean(),
@@ -157,6 +182,15 @@ export const runInfoSchema = z.object({
   fault: faultInfoSchema.nullable(),
   /** Per-endpoint database and cache costs from the scenario (options.server.resources), for `capacity`. */
   resources: z.record(z.string(), endpointResourcesSchema).optional(),
+  /** The wall-clock instant every segment was told to start at (`--start-at`), if one was given. */
+  startAt: z.iso.datetime().optional(),
+  /**
+   * How late after startedAt this process was ready to set its users going (a --start-at met late
+   * but within its 1 s tolerance); its windows still count from startedAt. Absent = not measured.
+   */
+  startLateMs: z.number().nonnegative().optional(),
+  /** Only in a summary written by `loadgen merge`: what went into it. */
+  merge: mergeInfoSchema.optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 

@@ -219,6 +219,6 @@ describe('loadgen CLI (built binary)', () => {
     expect(Math.abs(merged.totals.iterations - 80)).toBeLessThanOrEqual(2);
     const bad = await runCli(['merge', scenarioFile]);
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/not a loadgen summary v1/);
+    expect(bad.stderr).toMatch(/not a loadgen summary: schemaVersion is undefined/);
   });
 });

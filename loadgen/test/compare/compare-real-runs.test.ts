@@ -132,6 +132,6 @@ describe('compare on real short runs', () => {
     );
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/junk\.json: not a loadgen summary v1: run\.testid/);
+    expect(r.stderr).toMatch(/junk\.json: not a loadgen summary \(schemaVersion 1\): run\.testid/);
   }, 30_000);
 });

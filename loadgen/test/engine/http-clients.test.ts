@@ -232,6 +232,22 @@ describe('lean HTTP client only', () => {
     expect(s.sockets.length).toBe(2);
   });
 
+  it('never sends a POST twice: a reused connection closing before its response fails it', async () => {
+    // The server may have acted on the POST before it closed (a registration, points added).
+    let posts = 0;
+    const s = await rawServer((socket, request, nth) => {
+      if (request.startsWith('POST ')) posts++;
+      if (nth === 0) socket.write('HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok');
+      else socket.destroy();
+    });
+    const c = client('lean', s.url);
+    expect((await get(c)).status).toBe(200);
+    const post = c.request(0, 'POST', '/api/sessions/1/score', {}, '{"points":5}', false);
+    expect(await failureKind(post)).toBe('connection_reset');
+    expect(posts).toBe(1);
+    expect(s.sockets.length).toBe(1);
+  });
+
   it('skips an interim 100 Continue before the response', async () => {
     const s = await rawServer((socket) => {
       socket.write('HTTP/1.1 100 Continue\r\n\r\n');

@@ -11,7 +11,7 @@ afterEach(async () => {
 });
 
 describe('Prometheus metrics', () => {
-  it('serves the DESIGN.md names during the run and the final totals after it', async () => {
+  it('serves the docs/design.md metric names during the run and the final totals after it', async () => {
     server = await startTestServer((req, res) => {
       if (req.url !== '/fail') return false;
       res.writeHead(503).end('down');

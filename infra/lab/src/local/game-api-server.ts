@@ -46,7 +46,7 @@ export async function startGameApi(o: GameApiOptions): Promise<StartedProcess> {
   return started;
 }
 
-/** game-api settings a user may set for the local lab, as for compose (DESIGN.md). */
+/** game-api settings a user may set for the local lab, as for compose (README "Environment"). */
 export const gameApiPassthroughVars = [
   'DB_POOL_SIZE',
   'DB_ACQUIRE_TIMEOUT_MS',

@@ -8,6 +8,8 @@ const processSchema = z.object({
   command: z.string(),
   logFile: z.string(),
   port: z.number().int(),
+  /** /proc start time (clock ticks since boot): tells this process from a later one with its pid. */
+  startTime: z.string().optional(),
 });
 
 export const labStateSchema = z.object({

@@ -4,7 +4,7 @@ import { LabError } from '../errors.js';
 import { freePort } from './free-port.js';
 import { gameApiPassthroughVars, startGameApi } from './game-api-server.js';
 import { type LabState, readLabState, removeLabState, writeLabState } from './lab-state.js';
-import { isAlive, runs, type StartedProcess, stopProcess } from './managed-process.js';
+import { isSameProcess, type StartedProcess, stopProcess } from './managed-process.js';
 import { startMariaDb } from './mariadb-server.js';
 import { localPrometheusConfig } from './prometheus-config.js';
 import { startPrometheus } from './prometheus-server.js';
@@ -45,7 +45,8 @@ async function labPepper(file: string): Promise<string> {
  */
 export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
   const existing = await readLabState(o.dir);
-  if (existing?.processes.some((p) => isAlive(p.pid))) {
+  const stillRunning = await Promise.all((existing?.processes ?? []).map(isSameProcess));
+  if (existing !== undefined && stillRunning.some(Boolean)) {
     throw new LabError(
       'LAB_BAD_INPUT',
       `a local lab already runs from ${o.dir} (API ${existing.urls.api}); stop it with npm run lab:local:down`,
@@ -156,6 +157,6 @@ export async function localLabStatus(
   const state = await readLabState(dir);
   if (!state) return undefined;
   const running: Record<string, boolean> = {};
-  for (const p of state.processes) running[p.name] = isAlive(p.pid) && (await runs(p.pid, p.command));
+  for (const p of state.processes) running[p.name] = await isSameProcess(p);
   return { state, running };
 }

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { openSync } from 'node:fs';
+import { openSync, readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LabError } from '../errors.js';
@@ -19,6 +19,12 @@ export interface StartedProcess {
   pid: number;
   command: string;
   logFile: string;
+  /**
+   * When the process started, in clock ticks since boot (/proc/<pid>/stat, field 22): with the pid,
+   * it names this process and no later one that reuses the pid. Absent off Linux, and in state
+   * files written before it was recorded.
+   */
+  startTime?: string;
 }
 
 /**
@@ -38,7 +44,29 @@ export function startDetached(spec: ProcessSpec): StartedProcess {
   }
   child.on('error', () => undefined);
   child.unref();
-  return { name: spec.name, pid: child.pid, command: spec.command, logFile: spec.logFile };
+  const startTime = procStat(child.pid)?.startTime;
+  return {
+    name: spec.name,
+    pid: child.pid,
+    command: spec.command,
+    logFile: spec.logFile,
+    ...(startTime === undefined ? {} : { startTime }),
+  };
+}
+
+/** Start time and process group of `pid` from /proc, or undefined (gone, or no /proc). */
+export function procStat(pid: number): { startTime: string; processGroup: number } | undefined {
+  let stat: string;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return undefined;
+  }
+  // "pid (comm) state ppid pgrp ..."; comm may hold spaces and parentheses, so split after the last ')'.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const startTime = fields[19];
+  const processGroup = Number(fields[2]);
+  return startTime === undefined ? undefined : { startTime, processGroup };
 }
 
 export function isAlive(pid: number): boolean {
@@ -50,8 +78,8 @@ export function isAlive(pid: number): boolean {
   }
 }
 
-/** True when `pid` still runs `command` (a recycled pid must not be signalled). */
-export async function runs(pid: number, command: string): Promise<boolean> {
+/** True when `pid` still runs `command` (the weaker check, for state files without a start time). */
+async function runsCommand(pid: number, command: string): Promise<boolean> {
   try {
     const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8');
     const base = command.split('/').pop() ?? command;
@@ -62,14 +90,28 @@ export async function runs(pid: number, command: string): Promise<boolean> {
   }
 }
 
+/**
+ * True while `p.pid` is still the process the lab started: the same start time, and still the
+ * leader of the process group it was started in (detached: its own). A pid the system gave to
+ * another process since, a `node` one included, is not signalled.
+ */
+export async function isSameProcess(p: StartedProcess): Promise<boolean> {
+  if (!isAlive(p.pid)) return false;
+  if (p.startTime === undefined) return runsCommand(p.pid, p.command);
+  const now = procStat(p.pid);
+  if (now === undefined) return false;
+  return now.startTime === p.startTime && now.processGroup === p.pid;
+}
+
 /** SIGTERM, then SIGKILL after `graceMs`; resolves once the process is gone. */
 export async function stopProcess(p: StartedProcess, graceMs = 10_000): Promise<'stopped' | 'not running'> {
-  if (!isAlive(p.pid) || !(await runs(p.pid, p.command))) return 'not running';
+  if (!(await isSameProcess(p))) return 'not running';
   process.kill(p.pid, 'SIGTERM');
   const deadline = Date.now() + graceMs;
-  while (isAlive(p.pid) && Date.now() < deadline) await sleep(100);
-  if (isAlive(p.pid)) process.kill(p.pid, 'SIGKILL');
-  while (isAlive(p.pid)) await sleep(50);
+  // Checked again before every signal: once it is gone, its pid may be someone else's.
+  while ((await isSameProcess(p)) && Date.now() < deadline) await sleep(100);
+  if (await isSameProcess(p)) process.kill(p.pid, 'SIGKILL');
+  while (await isSameProcess(p)) await sleep(50);
   return 'stopped';
 }
 

@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { HttpClientKind } from '../../engine/http-client.js';
 import { parseSegment } from '../../engine/segment.js';
-import { runScenario } from '../../run/run-scenario.js';
+import { runScenario, START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
+import { parseStartAt } from '../../run/start-at.js';
 import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import {
@@ -29,6 +30,7 @@ interface RunFlags {
   metricsPort?: number;
   metricsLinger: number;
   httpClient?: HttpClientKind;
+  startAt?: string;
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
@@ -49,6 +51,10 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('--rate <n>', 'open model: iterations started per second (peak)', positiveArg('--rate'))
     .option('--threads <n>', 'worker threads sharing the load on this machine', positiveArg('--threads'))
     .option('--segment <i/n>', 'run share i of n (0-based) for distributed runs; merge the summaries after')
+    .option(
+      '--start-at <time>',
+      'start the users at this wall-clock instant (ISO time with zone, or epoch ms); give every segment the same one',
+    )
     .option('-o, --out <dir>', 'results directory (default $LOADGEN_OUT/<testid> or results/<testid>)')
     .option(
       '--threshold <expr>',
@@ -74,7 +80,8 @@ Examples:
   $ loadgen run baseline --target http://localhost:8000
   $ loadgen run stress -t http://localhost:8000 --duration 2m --threshold 'p95<500' --threshold 'errors<1%'
   $ loadgen run ./my-scenario.json --rate 200 --threads 2 --metrics-port 9464
-  $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4   # then: loadgen merge results/big-1*/summary.json
+  $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4 --start-at 2026-11-24T16:30:00Z
+      # the same --testid and --start-at on every machine, then: loadgen merge results/big-1*/summary.json
 
 Flags override the scenario file. --users / --rate on a ramp/step/spike/burst profile scale it to that peak.
 Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 threshold failed, 130 interrupted.`,
@@ -97,6 +104,8 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         httpClient: flags.httpClient,
       });
       config.thresholds.forEach(parseThreshold);
+      if (flags.startAt !== undefined)
+        config.startAtEpochMs = parseStartAt(flags.startAt, Date.now(), START_AT_TOLERANCE_MS);
       const segTag = config.segment.count > 1 ? `-seg${config.segment.index}of${config.segment.count}` : '';
       const outDir = flags.out ?? defaultOutDir(ctx, config.testid + segTag);
       const metricsPort =

@@ -79,6 +79,7 @@ export function makeSummary(plan: RunPlan): Summary {
       durationSec: plan.seconds,
       elapsedSec: plan.seconds,
       threads: 1,
+      httpClient: 'undici',
       segment: { index: 0, count: 1 },
       parts: 1,
       thresholds: (plan.thresholds ?? []).map((t) => t.expr),

@@ -14,7 +14,7 @@ export interface TokenClaims {
 
 /**
  * Signs and verifies access tokens. The secret is held as a `crypto.KeyObject` (verify ~7 µs
- * instead of ~410 µs with a string secret, DESIGN.md) and the algorithm is pinned, so `alg: none`
+ * instead of ~410 µs with a string secret; docs/design.md) and the algorithm is pinned, so `alg: none`
  * and algorithm-confusion tokens are refused.
  */
 export class TokenService {

@@ -21,7 +21,7 @@ export interface MetricsSources {
 }
 
 /**
- * All of game-api's Prometheus metrics in one registry (names per DESIGN.md; dashboards and the
+ * All of game-api's Prometheus metrics in one registry (names per docs/design.md, "Metric names"; dashboards and the
  * lab's end-to-end test query them by these names).
  */
 export function createMetrics(sources: MetricsSources): Metrics {

@@ -1,0 +1,47 @@
+import { SUMMARY_SCHEMA_VERSION } from './summary-schema.js';
+
+type Json = Record<string, unknown>;
+
+/**
+ * How to lift a summary of version v to v + 1, for every v ever written. A stored run must stay
+ * readable by every later loadgen (report and compare read runs months old), so a schema bump
+ * comes with its step here, and the step is never removed; test/fixtures keeps a file of each
+ * version that the tests read through this chain.
+ */
+const LIFT: Record<number, (summary: Json) => Json> = {
+  // v1 -> v2: run.httpClient became required. v1 files without it predate the lean client, so
+  // undici sent their requests.
+  1: (summary) => {
+    const run = (summary.run ?? {}) as Json;
+    return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
+  },
+};
+
+export type MigrationResult = { ok: true; summary: unknown } | { ok: false; reason: string };
+
+/**
+ * Bring a parsed summary.json of any version up to SUMMARY_SCHEMA_VERSION. Only the version
+ * number is checked here; the caller validates the result against the current schema.
+ */
+export function migrateSummary(raw: unknown): MigrationResult {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, reason: 'not a JSON object' };
+  }
+  const version = (raw as Json).schemaVersion;
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) {
+    return { ok: false, reason: `schemaVersion is ${JSON.stringify(version)}, not a version number` };
+  }
+  if (version > SUMMARY_SCHEMA_VERSION) {
+    return {
+      ok: false,
+      reason: `schemaVersion ${version} was written by a newer loadgen (this one reads 1 to ${SUMMARY_SCHEMA_VERSION})`,
+    };
+  }
+  let summary = raw as Json;
+  for (let v = version; v < SUMMARY_SCHEMA_VERSION; v++) {
+    const lift = LIFT[v];
+    if (lift === undefined) return { ok: false, reason: `no migration from schemaVersion ${v}` };
+    summary = lift(summary);
+  }
+  return { ok: true, summary };
+}

@@ -19,6 +19,7 @@ beforeAll(async () => {
     REDIS_URL: inject('redisUrl'),
     REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
     JWT_SECRET: 'outage-test-secret-0123456789abcdef',
+    PASSWORD_PEPPER: 'outage-test-pepper-0123456789abcdefgh',
     BCRYPT_COST: '4',
     HASH_WORKERS: '1',
     DB_ACQUIRE_TIMEOUT_MS: String(ACQUIRE_TIMEOUT_MS),

@@ -188,7 +188,162 @@ async function memory(httpClient: 'undici' | 'lean'): Promise<void> {
   }
 }
 
-await throughput();
-console.log('');
-await memory('undici'); // loadgen run's default
-await memory('lean');
+/** One run of the game pattern (register, log in, the 8-call loop, no think time) by one client. */
+type GameTool = { name: string; run: (target: string) => Promise<Measured> };
+
+const loadgenGame =
+  (name: string, cliPath: string, scenario: string, httpClient: 'undici' | 'lean'): GameTool => ({
+    name,
+    run: async (target) => {
+      const out = join(work, `game-${name.replace(/\W+/g, '-')}`);
+      const r = await runToEnd([
+        ...client,
+        process.execPath,
+        cliPath,
+        'run',
+        scenario,
+        '-t',
+        target,
+        '-d',
+        `${SECONDS}s`,
+        '--http-client',
+        httpClient,
+        '--metrics-linger',
+        '0',
+        '-o',
+        out,
+      ]);
+      if (r.code !== 0) throw new Error(`${name} failed: ${r.stderr}`);
+      const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+        totals: { requests: number; errors: number };
+        run: { elapsedSec: number };
+      };
+      if (s.totals.errors > 0) throw new Error(`${name}: ${s.totals.errors} errors`);
+      return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
+    },
+  });
+
+async function gamePattern(): Promise<void> {
+  const tools: GameTool[] = [
+    loadgenGame('script (game.ts), undici', cli, join(here, 'game-no-think.ts'), 'undici'),
+    loadgenGame('script (game.ts), lean', cli, join(here, 'game-no-think.ts'), 'lean'),
+    loadgenGame('JSON form, undici', cli, join(here, 'game-no-think.json'), 'undici'),
+  ];
+  // The engine before scripts (the JSON engine this one replaced), built from an older commit:
+  // BENCH_BASELINE_CLI=/path/to/old/loadgen/dist/cli.js.
+  const baseline = process.env.BENCH_BASELINE_CLI;
+  if (baseline !== undefined) {
+    tools.push(loadgenGame('JSON engine before scripts, undici', baseline, join(here, 'game-no-think.json'), 'undici'));
+  }
+  if (hasCommand('locust')) {
+    tools.push({
+      name: 'Locust FastHttpUser',
+      run: async (target) => {
+        const prefix = join(work, 'locust');
+        const r = await runToEnd([
+          ...client,
+          'locust',
+          '-f',
+          join(here, 'locustfile.py'),
+          '--headless',
+          '-u',
+          '50',
+          '-r',
+          '1000',
+          '-t',
+          `${SECONDS}s`,
+          '-H',
+          target,
+          '--only-summary',
+          '--csv',
+          prefix,
+        ]);
+        const rows = readFileSync(`${prefix}_stats.csv`, 'utf8').trim().split('\n');
+        const header = (rows[0] ?? '').split(',');
+        const total = (rows.find((row) => row.includes(',Aggregated,')) ?? '').split(',');
+        const requests = Number(total[header.indexOf('Request Count')]);
+        if (!(requests > 0)) throw new Error(`locust output not understood: ${r.stderr.slice(-500)}`);
+        return measured(requests, SECONDS, r.cpuSec);
+      },
+    });
+  } else {
+    console.log('locust not installed (apt-get install -y python3-locust): skipped');
+  }
+  const { child, port } = await startWithPort([...pinPrefix(1), process.execPath, join(here, 'game-target.mjs')]);
+  const target = `http://127.0.0.1:${port}`;
+  console.log(`game pattern: 50 users, no think time, ${SECONDS} s each, ${ROUNDS} rounds, target ${target}`);
+  const results = new Map<string, number[]>(tools.map((t) => [t.name, []]));
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const tool of tools) {
+        const m = await tool.run(target);
+        results.get(tool.name)?.push(m.rps);
+        console.log(`  round ${round} ${tool.name.padEnd(36)} ${Math.round(m.rps)} req/s`);
+      }
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const med = new Map([...results].map(([k, v]) => [k, median(v)]));
+  console.log('\nmedian over rounds:');
+  for (const [k, v] of med) console.log(`  ${k.padEnd(36)} ${Math.round(v)} req/s`);
+  const script = med.get('script (game.ts), undici') as number;
+  for (const [other, goal] of [
+    ['JSON engine before scripts, undici', 0.9],
+    ['JSON form, undici', undefined],
+    ['Locust FastHttpUser', 4],
+  ] as const) {
+    const o = med.get(other);
+    if (o === undefined) continue;
+    console.log(
+      `  script (undici) / ${other} = ${(script / o).toFixed(2)}x${goal === undefined ? '' : ` (target >= ${goal})`}`,
+    );
+  }
+}
+
+/** 5,000 closed-model players of the scripted game pattern, with its think time: peak RSS. */
+async function scriptedMemory(): Promise<void> {
+  const { child, port } = await startWithPort([...pinPrefix(1), process.execPath, join(here, 'game-target.mjs')]);
+  try {
+    const out = join(work, 'rss-game');
+    const r = await runToEnd([
+      ...client,
+      process.execPath,
+      cli,
+      'run',
+      join(here, 'game-5000.ts'),
+      '-t',
+      `http://127.0.0.1:${port}`,
+      '--metrics-linger',
+      '0',
+      '-o',
+      out,
+    ]);
+    if (r.code !== 0) throw new Error(`loadgen run failed: ${r.stderr}`);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      totals: { requests: number; errors: number; peakUsers: number };
+    };
+    console.log(
+      `memory, scripted game pattern: 5000 closed-model players (think 0.5-1.5 s, 20 s): peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target <= 200), ` +
+        `peak users ${s.totals.peakUsers}, ${s.totals.requests} requests, ${s.totals.errors} errors`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
+const only = process.env.BENCH_ONLY;
+if (only === undefined || only === 'throughput') {
+  await throughput();
+  console.log('');
+}
+if (only === undefined || only === 'memory') {
+  await memory('undici'); // loadgen run's default
+  await memory('lean');
+  console.log('');
+}
+if (only === undefined || only === 'game') {
+  await gamePattern();
+  console.log('');
+  await scriptedMemory();
+}

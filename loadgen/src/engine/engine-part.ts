@@ -108,7 +108,16 @@ export class EnginePart {
     const windowMs = windowSec * 1000;
     this.started = true;
     const wait = startPerf - performance.now();
-    if (wait > 0) await delay(wait);
+    // A stop before the start (Ctrl-C while waiting for --start-at) ends the wait at once.
+    if (wait > 0 && !this.stopRequested) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, wait);
+        this.wakeStop = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+    }
     this.open?.start(startPerf);
 
     let window = 0;

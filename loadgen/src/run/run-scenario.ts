@@ -125,8 +125,9 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     if (config.startAtEpochMs !== undefined) await waitForStart(config.startAtEpochMs, deps);
     // The parts wait out any last milliseconds themselves; past the start, this is how late they go.
     const startLateMs = Math.max(0, Math.round(Date.now() - startEpochMs));
-    // Interrupted while waiting for --start-at: nothing ran; the parts are not started at all.
-    if (!interrupted) await Promise.all(parts.map((p) => p.run(startEpochMs)));
+    // Interrupted before the start (in setup, or waiting for --start-at): the parts still report
+    // what they measured so far (setup requests), then stop at once.
+    await Promise.all(parts.map((p) => p.run(startEpochMs)));
     agg.finish();
     live?.finish();
     const endedAt = new Date();

@@ -15,14 +15,18 @@ const server = createServer((req, res) => {
     const path = req.url.split('?')[0];
     if (path === '/metrics') return res.writeHead(404).end();
     if (req.method === 'POST' && path === '/api/users') return json(res, 201, { id: 1, username: 'p' });
-    if (req.method === 'POST' && path === '/api/login') return json(res, 200, { token: 'bench-token', expiresIn: 3600 });
-    if (req.headers.authorization !== 'Bearer bench-token') return json(res, 401, { error: { code: 'unauthorized' } });
+    if (req.method === 'POST' && path === '/api/login')
+      return json(res, 200, { token: 'bench-token', expiresIn: 3600 });
+    if (req.headers.authorization !== 'Bearer bench-token')
+      return json(res, 401, { error: { code: 'unauthorized' } });
     if (path === '/api/me') return json(res, 200, { id: 1, username: 'p', sessions: 3, totalScore: 1200 });
-    if (req.method === 'POST' && path === '/api/sessions') return json(res, 201, { id: ++sessions, startedAt: 'now' });
+    if (req.method === 'POST' && path === '/api/sessions')
+      return json(res, 201, { id: ++sessions, startedAt: 'now' });
     if (path.endsWith('/score')) return json(res, 200, { id: 1, score: 10 });
     if (path.endsWith('/end')) return json(res, 200, { id: 1, score: 10, endedAt: 'now' });
     if (path === '/api/leaderboard') return json(res, 200, { entries: [{ username: 'p', score: 1200 }] });
-    if (path === '/api/users') return json(res, 200, { users: [{ id: 1, username: 'p' }], page: 1, limit: 20 });
+    if (path === '/api/users')
+      return json(res, 200, { users: [{ id: 1, username: 'p' }], page: 1, limit: 20 });
     json(res, 404, { error: { code: 'not_found' } });
   });
 });

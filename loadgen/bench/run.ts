@@ -191,37 +191,41 @@ async function memory(httpClient: 'undici' | 'lean'): Promise<void> {
 /** One run of the game pattern (register, log in, the 8-call loop, no think time) by one client. */
 type GameTool = { name: string; run: (target: string) => Promise<Measured> };
 
-const loadgenGame =
-  (name: string, cliPath: string, scenario: string, httpClient: 'undici' | 'lean'): GameTool => ({
-    name,
-    run: async (target) => {
-      const out = join(work, `game-${name.replace(/\W+/g, '-')}`);
-      const r = await runToEnd([
-        ...client,
-        process.execPath,
-        cliPath,
-        'run',
-        scenario,
-        '-t',
-        target,
-        '-d',
-        `${SECONDS}s`,
-        '--http-client',
-        httpClient,
-        '--metrics-linger',
-        '0',
-        '-o',
-        out,
-      ]);
-      if (r.code !== 0) throw new Error(`${name} failed: ${r.stderr}`);
-      const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
-        totals: { requests: number; errors: number };
-        run: { elapsedSec: number };
-      };
-      if (s.totals.errors > 0) throw new Error(`${name}: ${s.totals.errors} errors`);
-      return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
-    },
-  });
+const loadgenGame = (
+  name: string,
+  cliPath: string,
+  scenario: string,
+  httpClient: 'undici' | 'lean',
+): GameTool => ({
+  name,
+  run: async (target) => {
+    const out = join(work, `game-${name.replace(/\W+/g, '-')}`);
+    const r = await runToEnd([
+      ...client,
+      process.execPath,
+      cliPath,
+      'run',
+      scenario,
+      '-t',
+      target,
+      '-d',
+      `${SECONDS}s`,
+      '--http-client',
+      httpClient,
+      '--metrics-linger',
+      '0',
+      '-o',
+      out,
+    ]);
+    if (r.code !== 0) throw new Error(`${name} failed: ${r.stderr}`);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      totals: { requests: number; errors: number };
+      run: { elapsedSec: number };
+    };
+    if (s.totals.errors > 0) throw new Error(`${name}: ${s.totals.errors} errors`);
+    return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
+  },
+});
 
 async function gamePattern(): Promise<void> {
   const tools: GameTool[] = [
@@ -233,7 +237,9 @@ async function gamePattern(): Promise<void> {
   // BENCH_BASELINE_CLI=/path/to/old/loadgen/dist/cli.js.
   const baseline = process.env.BENCH_BASELINE_CLI;
   if (baseline !== undefined) {
-    tools.push(loadgenGame('JSON engine before scripts, undici', baseline, join(here, 'game-no-think.json'), 'undici'));
+    tools.push(
+      loadgenGame('JSON engine before scripts, undici', baseline, join(here, 'game-no-think.json'), 'undici'),
+    );
   }
   if (hasCommand('locust')) {
     tools.push({
@@ -269,7 +275,11 @@ async function gamePattern(): Promise<void> {
   } else {
     console.log('locust not installed (apt-get install -y python3-locust): skipped');
   }
-  const { child, port } = await startWithPort([...pinPrefix(1), process.execPath, join(here, 'game-target.mjs')]);
+  const { child, port } = await startWithPort([
+    ...pinPrefix(1),
+    process.execPath,
+    join(here, 'game-target.mjs'),
+  ]);
   const target = `http://127.0.0.1:${port}`;
   console.log(`game pattern: 50 users, no think time, ${SECONDS} s each, ${ROUNDS} rounds, target ${target}`);
   const results = new Map<string, number[]>(tools.map((t) => [t.name, []]));
@@ -303,7 +313,11 @@ async function gamePattern(): Promise<void> {
 
 /** 5,000 closed-model players of the scripted game pattern, with its think time: peak RSS. */
 async function scriptedMemory(): Promise<void> {
-  const { child, port } = await startWithPort([...pinPrefix(1), process.execPath, join(here, 'game-target.mjs')]);
+  const { child, port } = await startWithPort([
+    ...pinPrefix(1),
+    process.execPath,
+    join(here, 'game-target.mjs'),
+  ]);
   try {
     const out = join(work, 'rss-game');
     const r = await runToEnd([

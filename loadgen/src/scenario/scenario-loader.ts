@@ -6,7 +6,6 @@ import type { ResolvedModel } from '../engine/engine-config.js';
 import type { HttpClientKind } from '../engine/http-client.js';
 import { expandProfile, scaleProfile } from '../engine/profile.js';
 import type { SegmentSpec } from '../engine/segment.js';
-import type { RunnableScenario } from '../engine/virtual-user.js';
 import { LoadgenError } from '../errors.js';
 import { loadRows } from './data-feed.js';
 import type { RunConfig } from './run-config.js';
@@ -53,8 +52,6 @@ export interface LoadedScenario {
   name: string;
   options: ScenarioOptions;
   source: ScenarioSource;
-  /** The main thread's instance of what every user runs. */
-  scenario: RunnableScenario;
   /** The data file's rows (options.data), read once. */
   data?: { file: string; rows: unknown[] };
 }
@@ -102,8 +99,11 @@ export async function loadJsonScenario(json: JsonScenario, file: string): Promis
     alias = { file: aliasFile, bundle: await bundleScenarioFile(aliasFile), exportName: aliasRef.exportName };
   }
   const source: ScenarioSource = { kind: 'json', file, scenario: json, alias };
+  // Instantiated once here only so that a broken alias fails before any request; each part of the
+  // run instantiates it again from `source` (a module cannot cross into a worker thread).
+  await instantiateScenario(source);
   const name = json.name ?? basename(file, extname(file));
-  return withData({ name, options: json, source, scenario: await instantiateScenario(source) }, file);
+  return withData({ name, options: json, source }, file);
 }
 
 /**
@@ -113,7 +113,6 @@ export async function loadJsonScenario(json: JsonScenario, file: string): Promis
  */
 export async function loadScenario(ref: string, presetsDir: string = PRESETS_DIR): Promise<LoadedScenario> {
   const file = scenarioFile(ref, presetsDir);
-  const shown = ref;
   const ext = extname(file).toLowerCase();
   if (ext === '.json') {
     let raw: unknown;
@@ -122,25 +121,23 @@ export async function loadScenario(ref: string, presetsDir: string = PRESETS_DIR
     } catch (error) {
       throw new LoadgenError(
         'LG_SCENARIO_INVALID',
-        `scenario ${shown}: not valid JSON (${(error as Error).message})`,
+        `scenario ${ref}: not valid JSON (${(error as Error).message})`,
       );
     }
-    return loadJsonScenario(parseScenario(raw, shown), file);
+    return loadJsonScenario(parseScenario(raw, ref), file);
   }
   if (!SCRIPT_EXTENSIONS.includes(ext)) {
     throw new LoadgenError(
       'LG_USAGE',
-      `scenario ${shown}: a scenario is a ${SCRIPT_EXTENSIONS.join(', ')} script or a .json file`,
+      `scenario ${ref}: a scenario is a ${SCRIPT_EXTENSIONS.join(', ')} script or a .json file`,
     );
   }
   const bundle = await bundleScenarioFile(file);
-  const def = defaultScenario(await importBundle(bundle, shown), shown);
+  const def = defaultScenario(await importBundle(bundle, ref), ref);
+  runnable(def, ref); // no iteration() and no tasks: refused here, before any request
   const parsed = scenarioOptionsSchema.safeParse(def.options);
   if (!parsed.success) {
-    throw new LoadgenError(
-      'LG_SCENARIO_INVALID',
-      `scenario ${shown}: options.${formatZodError(parsed.error)}`,
-    );
+    throw new LoadgenError('LG_SCENARIO_INVALID', `scenario ${ref}: options.${formatZodError(parsed.error)}`);
   }
   const options = parsed.data;
   return withData(
@@ -148,7 +145,6 @@ export async function loadScenario(ref: string, presetsDir: string = PRESETS_DIR
       name: options.name ?? basename(file, ext),
       options,
       source: { kind: 'script', file, bundle },
-      scenario: runnable(def, shown),
     },
     file,
   );

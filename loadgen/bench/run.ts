@@ -311,7 +311,10 @@ async function gamePattern(): Promise<void> {
   }
 }
 
-/** 5,000 closed-model players of the scripted game pattern, with its think time: peak RSS. */
+/**
+ * 5,000 closed-model players of the scripted game pattern, with its think time: peak RSS, with
+ * loadgen's heap growth tuning (src/cli/gc-tuning.ts) and with V8's default growth, side by side.
+ */
 async function scriptedMemory(): Promise<void> {
   const { child, port } = await startWithPort([
     ...pinPrefix(1),
@@ -319,28 +322,35 @@ async function scriptedMemory(): Promise<void> {
     join(here, 'game-target.mjs'),
   ]);
   try {
-    const out = join(work, 'rss-game');
-    const r = await runToEnd([
-      ...client,
-      process.execPath,
-      cli,
-      'run',
-      join(here, 'game-5000.ts'),
-      '-t',
-      `http://127.0.0.1:${port}`,
-      '--metrics-linger',
-      '0',
-      '-o',
-      out,
-    ]);
-    if (r.code !== 0) throw new Error(`loadgen run failed: ${r.stderr}`);
-    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
-      totals: { requests: number; errors: number; peakUsers: number };
-    };
-    console.log(
-      `memory, scripted game pattern: 5000 closed-model players (think 0.5-1.5 s, 20 s): peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target <= 200), ` +
-        `peak users ${s.totals.peakUsers}, ${s.totals.requests} requests, ${s.totals.errors} errors`,
-    );
+    const variants = [
+      ['loadgen default (heap growth 1.3x)', []],
+      ["V8's default heap growth", ['--heap-growing-percent=0']],
+    ] as const;
+    for (const [label, nodeFlags] of variants) {
+      const out = join(work, `rss-game-${nodeFlags.length}`);
+      const r = await runToEnd([
+        ...client,
+        process.execPath,
+        ...nodeFlags,
+        cli,
+        'run',
+        join(here, 'game-5000.ts'),
+        '-t',
+        `http://127.0.0.1:${port}`,
+        '--metrics-linger',
+        '0',
+        '-o',
+        out,
+      ]);
+      if (r.code !== 0) throw new Error(`loadgen run failed: ${r.stderr}`);
+      const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+        totals: { requests: number; errors: number; peakUsers: number };
+      };
+      console.log(
+        `memory, scripted game pattern, ${label}: 5000 closed-model players (think 0.5-1.5 s, 20 s): peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target <= 200), ` +
+          `peak users ${s.totals.peakUsers}, ${s.totals.requests} requests, ${s.totals.errors} errors`,
+      );
+    }
   } finally {
     child.kill('SIGTERM');
   }

@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import type { CliContext } from './cli/cli-context.js';
 import { COMMANDS } from './cli/commands/index.js';
 import { EXIT, EXIT_BY_CODE } from './cli/exit-codes.js';
+import { tuneHeapGrowth } from './cli/gc-tuning.js';
 import { LoadgenError } from './errors.js';
 import { LOADGEN_VERSION } from './version.js';
 
@@ -22,6 +23,8 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 });
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
+
+tuneHeapGrowth(process.execArgv, process.env.NODE_OPTIONS);
 
 const ctx: CliContext = {
   env: {

@@ -36,8 +36,10 @@ interface RunFlags {
 export function registerRunCommand(program: Command, ctx: CliContext): void {
   program
     .command('run')
-    .description('run a scenario (a preset name or a scenario JSON file) against a target')
-    .argument('<scenario>', `preset (${presetNames().join(', ')}) or path to a scenario .json`)
+    .description(
+      'run a scenario (a preset name, a scenario .ts script or a scenario .json file) against a target',
+    )
+    .argument('<scenario>', `preset (${presetNames().join(', ')}) or path to a scenario .ts or .json file`)
     .option('-t, --target <url>', 'base URL of the API under test (env LOADGEN_TARGET)')
     .option('--testid <id>', 'name of this run in metrics and summaries (default <label>-<UTC timestamp>)')
     .option('--label <name>', "scenario label on metrics (default: the scenario's label)")

@@ -369,5 +369,7 @@ if (only === undefined || only === 'memory') {
 if (only === undefined || only === 'game') {
   await gamePattern();
   console.log('');
+}
+if (only === undefined || only === 'game' || only === 'game-memory') {
   await scriptedMemory();
 }

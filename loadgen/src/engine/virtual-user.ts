@@ -3,7 +3,8 @@ import type { WindowRecorder } from '../metrics/window-recorder.js';
 import { UserStoppedError, type VuHttpContext, VuHttpSession } from './vu-http.js';
 
 /** A scenario as the engine runs it: `tasks` already folded into `iteration`. */
-export type RunnableScenario = ScenarioDefinition<unknown, unknown> & {
+/** What the engine runs of a scenario: its user functions (the options were read before the run). */
+export type RunnableScenario = Pick<ScenarioDefinition<unknown, unknown>, 'state' | 'setup' | 'teardown'> & {
   iteration(vu: Vu<unknown, unknown>): Promise<void> | void;
 };
 

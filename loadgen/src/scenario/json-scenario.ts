@@ -60,7 +60,6 @@ export function compileJsonScenario(json: JsonScenario, alias: SetupAlias | unde
   };
 
   return {
-    options: {} as RunnableScenario['options'],
     setup: alias?.setup,
     async iteration(vu) {
       const vars = vu.state as Vars;

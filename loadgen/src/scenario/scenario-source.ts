@@ -65,7 +65,7 @@ function aliasOf(module: Record<string, unknown>, exportName: string, file: stri
 
 /** `tasks` folded into one iteration that picks a task by weight, as Locust's @task does. */
 export function runnable(def: ScenarioDefinition<unknown, unknown>, file: string): RunnableScenario {
-  if (typeof def.iteration === 'function') return def as RunnableScenario;
+  if (typeof def.iteration === 'function') return { ...def, iteration: def.iteration };
   const tasks = def.tasks;
   if (tasks === undefined || tasks.length === 0) {
     throw new LoadgenError('LG_SCENARIO_INVALID', `scenario ${file}: needs an iteration() function or tasks`);

@@ -29,14 +29,14 @@ export class MatchClient {
   readonly sentTypes = new Map<string, number>();
   readonly closed: Promise<Closed>;
   private readonly taken = new Set<Received>();
-  private waiters: { type: string; resolve: (m: Received) => void; reject: (e: Error) => void }[] = [];
+  private waiters: { types: string[]; resolve: (m: Received) => void; reject: (e: Error) => void }[] = [];
   private closedWith: Closed | undefined;
 
   private constructor(readonly socket: WebSocket) {
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as Received;
       this.received.push(message);
-      const waiter = this.waiters.find((w) => w.type === message.type);
+      const waiter = this.waiters.find((w) => w.types.includes(message.type));
       if (waiter) {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
         this.taken.add(message);
@@ -47,7 +47,9 @@ export class MatchClient {
       socket.on('close', (code, reason) => {
         this.closedWith = { code, reason: reason.toString() };
         for (const w of this.waiters) {
-          w.reject(new Error(`socket closed (${code} ${reason}) while waiting for "${w.type}"`));
+          w.reject(
+            new Error(`socket closed (${code} ${reason}) while waiting for "${w.types.join('" or "')}"`),
+          );
         }
         this.waiters = [];
         resolve(this.closedWith);
@@ -69,18 +71,18 @@ export class MatchClient {
     return client;
   }
 
-  /** The first message of `type` not taken yet, now or when it arrives. */
-  next(type: string): Promise<Received> {
-    const seen = this.received.find((m) => m.type === type && !this.taken.has(m));
+  /** The first message of `type` (or of any of `types`) not taken yet, now or when it arrives. */
+  next(...types: string[]): Promise<Received> {
+    const seen = this.received.find((m) => types.includes(m.type) && !this.taken.has(m));
     if (seen) {
       this.taken.add(seen);
       return Promise.resolve(seen);
     }
     if (this.closedWith) {
       const { code, reason } = this.closedWith;
-      return Promise.reject(new Error(`socket closed (${code} ${reason}) before "${type}"`));
+      return Promise.reject(new Error(`socket closed (${code} ${reason}) before "${types.join('" or "')}"`));
     }
-    return new Promise((resolve, reject) => this.waiters.push({ type, resolve, reject }));
+    return new Promise((resolve, reject) => this.waiters.push({ types, resolve, reject }));
   }
 
   send(message: Record<string, unknown> | string): void {

@@ -53,8 +53,21 @@ const envSchema = z.object({
   BOTTLENECK_ROUTE: z
     .string()
     .default('GET /api/users')
-    .refine((v) => /^(GET|POST|PUT|DELETE|PATCH) \/\S*$/.test(v), 'must look like "GET /api/users"'),
+    .refine(
+      (v) => /^((GET|POST|PUT|DELETE|PATCH) \/\S*|WS [a-z_]+)$/.test(v),
+      'must look like "GET /api/users" or "WS move"',
+    ),
   BOTTLENECK_MODE: z.enum(FAULT_MODES).default('app'),
+  /** The match channel (docs/realtime.md): how long a socket may stay unauthenticated. */
+  WS_AUTH_TIMEOUT_MS: int(1, 600_000).default(5000),
+  /** Players per match. */
+  WS_MATCH_SIZE: int(2, 16).default(2),
+  /** Ping interval; a socket that has not answered the previous ping by the next is closed. */
+  WS_HEARTBEAT_MS: int(10, 3_600_000).default(30_000),
+  /** Largest frame accepted; a larger one closes the socket with 1009. */
+  WS_MAX_PAYLOAD: int(64, 16 * 1024 * 1024).default(4096),
+  /** A socket whose unsent bytes pass this is a slow consumer and is closed with 4409. */
+  WS_MAX_BUFFERED_BYTES: int(1024, 1024 * 1024 * 1024).default(1024 * 1024),
 });
 
 export interface Config {
@@ -76,6 +89,15 @@ export interface Config {
   adminToken: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   fault: { delayMs: number; route: string; mode: FaultMode };
+  realtime: RealtimeConfig;
+}
+
+export interface RealtimeConfig {
+  authTimeoutMs: number;
+  matchSize: number;
+  heartbeatMs: number;
+  maxPayload: number;
+  maxBufferedBytes: number;
 }
 
 export class ConfigError extends Error {
@@ -142,5 +164,12 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     fault: { delayMs: e.BOTTLENECK_DELAY_MS, route: e.BOTTLENECK_ROUTE, mode: e.BOTTLENECK_MODE },
+    realtime: {
+      authTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
+      matchSize: e.WS_MATCH_SIZE,
+      heartbeatMs: e.WS_HEARTBEAT_MS,
+      maxPayload: e.WS_MAX_PAYLOAD,
+      maxBufferedBytes: e.WS_MAX_BUFFERED_BYTES,
+    },
   };
 }

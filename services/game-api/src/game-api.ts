@@ -12,18 +12,28 @@ import { ProfileCache } from './cache/profile-cache.js';
 import { connectRedis, createRedis, isRedisReady } from './cache/redis-client.js';
 import { type Config, ConfigError } from './config.js';
 import { createDatabase, type DatabaseHandle, ensureDatabaseExists } from './db/database.js';
+import { MatchesRepository } from './db/matches-repository.js';
 import { migrateToLatest } from './db/migrations.js';
 import { SessionsRepository } from './db/sessions-repository.js';
 import { UsersRepository } from './db/users-repository.js';
 import { FaultInjector } from './fault/fault-injector.js';
 import { createMetrics } from './metrics/metrics.js';
+import { EventBus } from './realtime/event-bus.js';
+import { MatchActions } from './realtime/match-actions.js';
+import { MatchChannel } from './realtime/match-channel.js';
+import { Matchmaker } from './realtime/matchmaker.js';
 
 export interface GameApi {
   app: Express;
   deps: AppDeps;
   database: DatabaseHandle;
   redis: Redis;
-  /** Waits for background work (a leaderboard rebuild), then closes the hash pool, MySQL and Redis. */
+  /** The WebSocket match channel; `attach` it to the listening HTTP server. */
+  realtime: MatchChannel;
+  /**
+   * Closes the match channel's sockets (1001) and unsubscribes, waits for background work (a
+   * leaderboard rebuild), then closes the hash pool, MySQL and Redis.
+   */
   close(): Promise<void>;
 }
 
@@ -53,7 +63,11 @@ export async function buildGameApi(
     logger,
   });
 
-  const metrics = createMetrics({ poolStats: database.poolStats });
+  let matchmaker: Matchmaker | undefined;
+  const metrics = createMetrics({
+    poolStats: database.poolStats,
+    matchmakingQueueLength: async () => (matchmaker ? matchmaker.queueLength() : 0),
+  });
   const users = new UsersRepository(database.db);
   let leaderboard: LeaderboardCache | undefined;
   const redis = createRedis({
@@ -71,6 +85,8 @@ export async function buildGameApi(
     pepper: config.passwordPepper,
   });
   const fault = new FaultInjector(config.fault, database.db, metrics, logger);
+  const tokens = new TokenService(config.jwtSecret, config.jwtTtlSeconds);
+  const profiles = new ProfileCache(redis, metrics);
 
   const deps: AppDeps = {
     logger,
@@ -78,8 +94,8 @@ export async function buildGameApi(
     users,
     sessions: new SessionsRepository(database.db),
     hasher,
-    tokens: new TokenService(config.jwtSecret, config.jwtTtlSeconds),
-    profiles: new ProfileCache(redis, metrics),
+    tokens,
+    profiles,
     leaderboard,
     loginLimiter: new LoginRateLimiter(redis, {
       perUsername: config.loginRateLimit,
@@ -96,8 +112,22 @@ export async function buildGameApi(
     },
   };
   const app = createApp(deps);
+  matchmaker = new Matchmaker(redis, config.realtime.matchSize);
+  const bus = new EventBus(redis, config.redisKeyPrefix, logger);
+  const actions = new MatchActions({
+    matchmaker,
+    bus,
+    matches: new MatchesRepository(database.db),
+    leaderboard,
+    profiles,
+    fault,
+    logger,
+    deliverLocally: (event) => realtime.deliver(event),
+  });
+  const realtime = new MatchChannel({ settings: config.realtime, tokens, actions, bus, metrics, logger });
   const built = leaderboard;
   const close = async () => {
+    await realtime.close();
     await Promise.allSettled([built.settled(), hasher.close()]);
     await Promise.allSettled([database.close(), redis.quit()]);
   };
@@ -108,5 +138,9 @@ export async function buildGameApi(
       `BOTTLENECK_ROUTE=${JSON.stringify(config.fault.route)}: unknown route; one of ${fault.routes.join(', ')}`,
     );
   }
-  return { app, deps, database, redis, close };
+  const subscribed = realtime.start();
+  // With Redis away at start-up the subscription completes when it comes back.
+  if (isRedisReady(redis)) await subscribed;
+  else subscribed.catch((err: Error) => logger.warn({ err: err.message }, 'event bus: subscribe failed'));
+  return { app, deps, database, redis, realtime, close };
 }

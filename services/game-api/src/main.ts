@@ -28,6 +28,7 @@ async function main(): Promise<void> {
   const { fault } = api.deps;
 
   const running = await listen(api.app, config.port);
+  api.realtime.attach(running.server);
   logger.info(
     { port: running.port, fault: fault.current, adminEndpoint: Boolean(config.adminToken) },
     'listening',
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down: draining in-flight requests');
-    await running.close(SHUTDOWN_GRACE_MS);
+    // Sockets get 1001 while HTTP requests drain; api.close() then finds the channel closed.
+    await Promise.all([api.realtime.close(), running.close(SHUTDOWN_GRACE_MS)]);
     await api.close();
     logger.info('stopped');
     process.exit(0);

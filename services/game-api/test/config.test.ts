@@ -18,6 +18,13 @@ describe('loadConfig', () => {
       loginRateWindowSeconds: 60,
       adminToken: undefined,
       fault: { delayMs: 0, route: 'GET /api/users', mode: 'app' },
+      realtime: {
+        authTimeoutMs: 5000,
+        matchSize: 2,
+        heartbeatMs: 30_000,
+        maxPayload: 4096,
+        maxBufferedBytes: 1024 * 1024,
+      },
     });
     expect(c.hashWorkers).toBeGreaterThanOrEqual(1);
   });
@@ -34,10 +41,21 @@ describe('loadConfig', () => {
     [{ REDIS_URL: 'localhost:6379' }, 'REDIS_URL'],
     [{ ADMIN_TOKEN: 'short' }, 'ADMIN_TOKEN'],
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ WS_MATCH_SIZE: '1' }, 'WS_MATCH_SIZE'],
+    [{ WS_HEARTBEAT_MS: 'often' }, 'WS_HEARTBEAT_MS'],
+    [{ WS_MAX_PAYLOAD: '0' }, 'WS_MAX_PAYLOAD'],
+    [{ WS_AUTH_TIMEOUT_MS: '0' }, 'WS_AUTH_TIMEOUT_MS'],
+    [{ WS_MAX_BUFFERED_BYTES: '-1' }, 'WS_MAX_BUFFERED_BYTES'],
+    [{ BOTTLENECK_ROUTE: 'WS' }, 'BOTTLENECK_ROUTE'],
   ])('refuses %o with a message naming %s', (env, name) => {
     expect(() => loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: PEPPER, ...env })).toThrow(
       new RegExp(`${name}=`),
     );
+  });
+
+  it('accepts a match-channel fault point as BOTTLENECK_ROUTE', () => {
+    const c = loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: PEPPER, BOTTLENECK_ROUTE: 'WS move' });
+    expect(c.fault.route).toBe('WS move');
   });
 
   it('requires JWT_SECRET outside development and refuses short secrets', () => {

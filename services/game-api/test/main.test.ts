@@ -52,6 +52,7 @@ describe('the game-api process', () => {
     const route = await runGameApi({ ...env(), BOTTLENECK_ROUTE: 'GET /api/nowhere' });
     expect(route.code).toBe(2);
     expect(route.stderr).toMatch(/BOTTLENECK_ROUTE.*unknown route.*GET \/api\/users/);
+    expect(route.stderr).toMatch(/WS end, WS move, WS queue/);
     const secret = await runGameApi({ ...env(), JWT_SECRET: '' });
     expect(secret.code).toBe(2);
     expect(secret.stderr).toMatch(/JWT_SECRET is required/);

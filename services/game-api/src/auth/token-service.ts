@@ -12,6 +12,11 @@ export interface TokenClaims {
   username: string;
 }
 
+export interface VerifiedToken extends TokenClaims {
+  /** When the token stops being valid (Unix ms): the match channel closes the socket then. */
+  expiresAt: number;
+}
+
 /**
  * Signs and verifies access tokens. The secret is held as a `crypto.KeyObject` (verify ~7 µs
  * instead of ~410 µs with a string secret; docs/design.md) and the algorithm is pinned, so `alg: none`
@@ -38,7 +43,7 @@ export class TokenService {
   }
 
   /** The token's claims, or undefined for any token that is not valid now. */
-  verify(token: string): TokenClaims | undefined {
+  verify(token: string): VerifiedToken | undefined {
     try {
       const payload = jwt.verify(token, this.key, {
         algorithms: [ALGORITHM],
@@ -49,7 +54,7 @@ export class TokenService {
       if (typeof payload === 'string' || typeof payload.exp !== 'number') return undefined;
       const userId = Number(payload.sub);
       if (!Number.isSafeInteger(userId) || userId <= 0 || typeof payload.name !== 'string') return undefined;
-      return { userId, username: payload.name };
+      return { userId, username: payload.name, expiresAt: payload.exp * 1000 };
     } catch {
       return undefined;
     }

@@ -51,6 +51,37 @@ const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '2026-11-25-003-matches': {
+    async up(db: Kysely<unknown>) {
+      // One row per ended match of the realtime channel (docs/realtime.md); the id is the
+      // channel's own (a UUID), so a second end of the same match fails on the primary key.
+      await db.schema
+        .createTable('matches')
+        .ifNotExists()
+        .addColumn('id', 'varchar(36)', (c) => c.primaryKey())
+        .addColumn('created_at', sql`datetime(3)`, (c) => c.notNull())
+        .addColumn('ended_at', sql`datetime(3)`, (c) => c.notNull())
+        .modifyEnd(sql`engine=InnoDB default charset=utf8mb4`)
+        .execute();
+      await db.schema
+        .createTable('match_players')
+        .ifNotExists()
+        .addColumn('match_id', 'varchar(36)', (c) => c.notNull().references('matches.id').onDelete('cascade'))
+        .addColumn('user_id', 'integer', (c) =>
+          c.unsigned().notNull().references('users.id').onDelete('cascade'),
+        )
+        .addColumn('score', 'integer', (c) => c.unsigned().notNull())
+        .addPrimaryKeyConstraint('match_players_pk', ['match_id', 'user_id'])
+        .modifyEnd(sql`engine=InnoDB default charset=utf8mb4`)
+        .execute();
+      await db.schema
+        .createIndex('match_players_user_idx')
+        .ifNotExists()
+        .on('match_players')
+        .column('user_id')
+        .execute();
+    },
+  },
 };
 
 // biome-ignore lint/suspicious/noExplicitAny: the migrator works on any schema

@@ -19,7 +19,21 @@ export interface GameSessionsTable {
   ended_at: ColumnType<Date | null, never, Date>;
 }
 
+export interface MatchesTable {
+  id: string;
+  created_at: Date;
+  ended_at: Date;
+}
+
+export interface MatchPlayersTable {
+  match_id: string;
+  user_id: number;
+  score: number;
+}
+
 export interface Database {
   users: UsersTable;
   game_sessions: GameSessionsTable;
+  matches: MatchesTable;
+  match_players: MatchPlayersTable;
 }

@@ -15,8 +15,9 @@ export interface FaultState {
 }
 
 /**
- * The regression switch. Routes call `point('GET /api/users')` at a named point in their chain;
- * when the fault targets that point it adds `delayMs`:
+ * The regression switch. Routes call `point('GET /api/users')` at a named point in their chain
+ * (the match channel registers `WS move` and awaits `delay('WS move')`); when the fault targets
+ * that point it adds `delayMs`:
  * - `app`: a timer in the handler (only the target route slows down);
  * - `db`: `SELECT SLEEP()` inside MySQL on a pool connection, so the pool really is held and
  *   other routes queue for connections when it runs out (the knock-on effect of a slow query).
@@ -49,28 +50,41 @@ export class FaultInjector extends EventEmitter<{ 'delay-start': [string]; 'dela
     return [...this.points].sort();
   }
 
+  /** An Express fault point: the route's chain waits out `delay(route)` at this handler. */
   point(route: string): RequestHandler {
-    this.points.add(route);
+    this.register(route);
     return async (_req, _res, next) => {
-      const { delayMs, mode } = this.state;
-      if (delayMs > 0 && this.state.route === route) {
-        const started = () => {
-          this.logger.debug({ route, mode, delayMs }, 'fault delay started');
-          this.emit('delay-start', route);
-        };
-        if (mode === 'db') {
-          await this.db.connection().execute(async (conn) => {
-            started();
-            await sql`SELECT SLEEP(${delayMs / 1000})`.execute(conn);
-          });
-        } else {
-          started();
-          await sleep(delayMs);
-        }
-        this.emit('delay-end', route);
-      }
+      await this.delay(route);
       next();
     };
+  }
+
+  /**
+   * Declares a fault point outside Express (the match channel's `WS move`), so BOTTLENECK_ROUTE
+   * and the admin API accept it; the code at that point awaits `delay(point)`.
+   */
+  register(point: string): void {
+    this.points.add(point);
+  }
+
+  /** Resolves at once unless the fault targets `point`; then after its delay (in its mode). */
+  async delay(point: string): Promise<void> {
+    const { delayMs, mode, route } = this.state;
+    if (delayMs <= 0 || route !== point) return;
+    const started = () => {
+      this.logger.debug({ route, mode, delayMs }, 'fault delay started');
+      this.emit('delay-start', route);
+    };
+    if (mode === 'db') {
+      await this.db.connection().execute(async (conn) => {
+        started();
+        await sql`SELECT SLEEP(${delayMs / 1000})`.execute(conn);
+      });
+    } else {
+      started();
+      await sleep(delayMs);
+    }
+    this.emit('delay-end', route);
   }
 
   set(next: FaultState, source: string): FaultState {

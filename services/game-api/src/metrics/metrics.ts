@@ -5,6 +5,15 @@ export const HTTP_DURATION_BUCKETS = [
   0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
 ];
 
+/** Fan-out delay buckets, in seconds: fine below 10 ms, where a healthy channel delivers. */
+export const FANOUT_DELAY_BUCKETS = [
+  0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1,
+];
+/** Matchmaking wait buckets, in seconds. */
+export const MATCHMAKING_WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+
+export type DisconnectReason = 'client' | 'heartbeat' | 'slow_consumer' | 'auth' | 'shutdown' | 'error';
+
 export type CacheName = 'profile' | 'leaderboard';
 export type CacheResult = 'hit' | 'miss' | 'error';
 
@@ -14,10 +23,19 @@ export interface Metrics {
   cacheRequests: Counter<'cache' | 'result'>;
   faultDelay: Gauge<'route' | 'mode'>;
   recordCache(cache: CacheName, result: CacheResult): void;
+  ws: {
+    connections: Gauge;
+    messages: Counter<'direction' | 'type'>;
+    matchmakingWait: Histogram;
+    fanoutDelay: Histogram;
+    disconnects: Counter<'reason'>;
+  };
 }
 
 export interface MetricsSources {
   poolStats(): { inUse: number; idle: number; waiting: number; acquireTimeouts: number };
+  /** Players waiting in the matchmaking queue (a Redis read); rejects when Redis is away. */
+  matchmakingQueueLength(): Promise<number>;
 }
 
 /**
@@ -71,11 +89,50 @@ export function createMetrics(sources: MetricsSources): Metrics {
       acquireTimeoutsCounted = total;
     },
   });
+  new Gauge({
+    name: 'game_api_ws_matchmaking_queue_length',
+    help: 'Players waiting in the matchmaking queue (shared by every process; NaN while Redis is unreachable).',
+    registers: [registry],
+    async collect() {
+      this.set(await sources.matchmakingQueueLength().catch(() => Number.NaN));
+    },
+  });
   return {
     registry,
     httpDuration,
     cacheRequests,
     faultDelay,
     recordCache: (cache, result) => cacheRequests.inc({ cache, result }),
+    ws: {
+      connections: new Gauge({
+        name: 'game_api_ws_connections',
+        help: 'Open match-channel sockets on this process, authenticated or not.',
+        registers: [registry],
+      }),
+      messages: new Counter({
+        name: 'game_api_ws_messages_total',
+        help: 'Match-channel messages by direction (in, out) and type (in: "invalid" when unreadable).',
+        labelNames: ['direction', 'type'] as const,
+        registers: [registry],
+      }),
+      matchmakingWait: new Histogram({
+        name: 'game_api_ws_matchmaking_wait_seconds',
+        help: "Time from a player's queue message to their match, for players on this process.",
+        buckets: MATCHMAKING_WAIT_BUCKETS,
+        registers: [registry],
+      }),
+      fanoutDelay: new Histogram({
+        name: 'game_api_ws_fanout_delay_seconds',
+        help: 'Time from the server receiving a message to sending what it caused to each recipient socket (recorded by the delivering process).',
+        buckets: FANOUT_DELAY_BUCKETS,
+        registers: [registry],
+      }),
+      disconnects: new Counter({
+        name: 'game_api_ws_disconnects_total',
+        help: 'Closed match-channel sockets by reason: client, heartbeat, slow_consumer, auth, shutdown, error.',
+        labelNames: ['reason'] as const,
+        registers: [registry],
+      }),
+    },
   };
 }

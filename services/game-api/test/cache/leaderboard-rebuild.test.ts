@@ -11,7 +11,9 @@ import { createTestApp, type TestApp } from '../helpers/test-app.js';
 let database: FreshDatabase;
 let t: TestApp;
 let players: Player[];
-const LOCK_TTL_MS = 300;
+// Renewed every third of it: long enough that the renewal survives the event-loop stalls of 200
+// concurrent requests on a busy 2-core machine (at 300 ms the lock lapsed there, "rebuild lock lost").
+const LOCK_TTL_MS = 1000;
 
 beforeAll(async () => {
   database = await freshDatabase();

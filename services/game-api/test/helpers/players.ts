@@ -35,3 +35,20 @@ export async function playSession(app: Express, player: Player, points: number[]
   await request(app).post(`/api/sessions/${id}/end`).set(player.auth).expect(200);
   return id;
 }
+
+/** `newPlayer` against a running server (a game-api process) instead of an in-process app. */
+export async function newPlayerAt(baseUrl: string, prefix?: string): Promise<Player> {
+  const username = uniqueName(prefix);
+  const post = async (path: string) => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username, password: PASSWORD }),
+    });
+    if (!res.ok) throw new Error(`POST ${path}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>;
+  };
+  const { id } = await post('/api/users');
+  const { token } = await post('/api/login');
+  return { id: id as number, username, token: token as string, auth: { Authorization: `Bearer ${token}` } };
+}

@@ -9,6 +9,8 @@ import type { LeaderboardTuning } from '../../src/cache/leaderboard-cache.js';
 import { type FaultMode, loadConfig } from '../../src/config.js';
 import type { DatabaseHandle } from '../../src/db/database.js';
 import { buildGameApi, prepareDatabase } from '../../src/game-api.js';
+import type { MatchChannel } from '../../src/realtime/match-channel.js';
+import { listen } from '../../src/server.js';
 
 export const TEST_SECRET = 'test-secret-that-is-long-enough-0123456789';
 export const TEST_ADMIN_TOKEN = 'test-admin-token-0123456789';
@@ -34,6 +36,13 @@ export interface TestAppOptions {
   unreachableMysql?: boolean;
   /** Small pages and a short lock, for the rebuild's tests. */
   leaderboard?: LeaderboardTuning;
+  /** The match channel's settings, as their WS_* variables (e.g. `{ WS_HEARTBEAT_MS: '50' }`). */
+  ws?: Partial<
+    Record<
+      'WS_AUTH_TIMEOUT_MS' | 'WS_MATCH_SIZE' | 'WS_HEARTBEAT_MS' | 'WS_MAX_PAYLOAD' | 'WS_MAX_BUFFERED_BYTES',
+      string
+    >
+  >;
 }
 
 export interface TestApp {
@@ -42,8 +51,11 @@ export interface TestApp {
   database: DatabaseHandle;
   redis: Redis;
   redisKeyPrefix: string;
+  realtime: MatchChannel;
   /** Every log line the app wrote, as parsed JSON objects and as raw text. */
   logs: { lines: string[] };
+  /** Listens on a free port with the match channel attached, as `main.ts` does; once. */
+  serve(): Promise<{ url: string }>;
   close(): Promise<void>;
 }
 
@@ -85,18 +97,30 @@ export async function createTestApp(options: TestAppOptions = {}): Promise<TestA
     BOTTLENECK_DELAY_MS: String(fault.delayMs),
     BOTTLENECK_ROUTE: fault.route,
     BOTTLENECK_MODE: fault.mode,
+    ...options.ws,
   };
   const config = loadConfig(env);
   if (!options.unreachableMysql) await prepareDatabase(config, logger);
   const api = await buildGameApi(config, { logger, leaderboard: options.leaderboard });
+  let running: Awaited<ReturnType<typeof listen>> | undefined;
   return {
     app: api.app,
     deps: api.deps,
     database: api.database,
     redis: api.redis,
+    realtime: api.realtime,
     redisKeyPrefix,
     logs,
+    async serve() {
+      if (!running) {
+        running = await listen(api.app, 0);
+        api.realtime.attach(running.server);
+      }
+      return { url: `http://127.0.0.1:${running.port}` };
+    },
     async close() {
+      await api.realtime.close();
+      await running?.close(1000);
       await api.deps.leaderboard.settled();
       await deleteKeys(api.redis, `${redisKeyPrefix}*`).catch(() => undefined);
       await api.close();

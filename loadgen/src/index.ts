@@ -19,6 +19,12 @@ export {
   type Vu,
   type VuHttp,
   type VuResponse,
+  type VuSocket,
+  type VuWs,
+  type WsClose,
+  type WsConnectOptions,
+  type WsMessage,
+  type WsWaitOptions,
 } from './api/scenario-api.js';
 export { EXIT, exitCodeFor } from './cli/exit-codes.js';
 export { createHttpClient } from './engine/create-http-client.js';

@@ -54,6 +54,8 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
       `${summary.run.testid} is a ${summary.run.profile.type} run: capacity needs a step run (loadgen run step)`,
     );
   }
+  // Socket figures (handshakes, push delays) are not requests the API serves per step.
+  const sockets = new Set(summary.endpoints.filter((e) => e.kind === 'ws').map((e) => e.endpoint));
   const rows: StepRow[] = [];
   for (const level of levels(summary)) {
     const end = Math.min(level.end, summary.run.elapsedSec);
@@ -64,7 +66,7 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
     const perEndpoint = new Map<string, string[]>();
     for (const w of windows) {
       for (const [name, e] of Object.entries(w.endpoints)) {
-        if (exclude.includes(name)) continue;
+        if (exclude.includes(name) || sockets.has(name)) continue;
         requests += e.count;
         failures += e.errors;
         const list = perEndpoint.get(name) ?? [];

@@ -45,8 +45,10 @@ export interface Comparison {
   candidate: RunRef;
   rule: CompareRule;
   endpoints: EndpointComparison[];
-  /** The whole run (all endpoints together), judged by the same rule. */
+  /** The whole run (all HTTP endpoints together), judged by the same rule. */
   total: EndpointComparison;
+  /** Peak connected sockets (CCU) of each run, when either used sockets; not judged. */
+  peakConnected?: { base: number; candidate: number };
   regressed: string[];
   improved: string[];
 }
@@ -125,7 +127,10 @@ const ref = (s: Summary): RunRef => ({
   fault: s.run.fault,
 });
 
-/** Compare a candidate run with a baseline, endpoint by endpoint, in the baseline's order. */
+/**
+ * Compare a candidate run with a baseline, endpoint by endpoint, in the baseline's order (socket
+ * figures such as `ws moved` are endpoints here, judged by the same rule).
+ */
 export function compareSummaries(
   baseline: Summary,
   candidate: Summary,
@@ -153,12 +158,22 @@ export function compareSummaries(
     latencyMs: s.totals.latencyMs,
     histogram: s.totals.histogram,
   });
+  const sockets =
+    baseline.totals.peakConnected === undefined && candidate.totals.peakConnected === undefined
+      ? {}
+      : {
+          peakConnected: {
+            base: baseline.totals.peakConnected ?? 0,
+            candidate: candidate.totals.peakConnected ?? 0,
+          },
+        };
   return {
     baseline: ref(baseline),
     candidate: ref(candidate),
     rule,
     endpoints,
     total: compareFigures('all endpoints', totalOf(baseline), totalOf(candidate), rule),
+    ...sockets,
     regressed: endpoints.filter((e) => e.verdict === 'regressed').map((e) => e.endpoint),
     improved: endpoints.filter((e) => e.verdict === 'improved').map((e) => e.endpoint),
   };

@@ -68,6 +68,10 @@ export function formatComparison(c: Comparison): string {
   out.push(
     textTable(['endpoint', 'verdict', 'requests', 'p50 ms', 'p95 ms', 'p99 ms', 'req/s', 'errors %'], rows),
   );
+  if (c.peakConnected !== undefined) {
+    const { base, candidate } = c.peakConnected;
+    out.push(`peak connected sockets: ${base} → ${candidate} (${fmtSigned(candidate - base, 0)})`);
+  }
   out.push('');
   const regressed = c.endpoints.filter((e) => e.verdict === 'regressed');
   if (regressed.length === 0) out.push('No endpoint regressed.');

@@ -32,11 +32,13 @@ export class ClosedModel {
     const vu = this.createUser(this.spawned++);
     this.running.push(vu);
     const loop = (async () => {
-      if (!(await vu.setup())) return;
-      while (vu.active) {
-        const ok = await vu.iterate();
-        if (!ok) await vu.pause(0.05);
+      if (await vu.setup()) {
+        while (vu.active) {
+          const ok = await vu.iterate();
+          if (!ok) await vu.pause(0.05);
+        }
       }
+      // Also after a setup cut short: it closes the sockets the setup opened.
       await vu.teardown();
     })();
     this.loops.add(loop);

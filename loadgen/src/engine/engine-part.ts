@@ -1,4 +1,5 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import type WebSocket from 'ws';
 import { WindowRecorder, type WindowReport } from '../metrics/window-recorder.js';
 import { ClosedModel } from './closed-model.js';
 import { createHttpClient } from './create-http-client.js';
@@ -27,6 +28,8 @@ export interface PartSpec {
 export class EnginePart {
   private readonly recorder = new WindowRecorder();
   private readonly client: HttpClient;
+  /** Every socket of the part's users, connecting or open: the run's end closes what is left. */
+  private readonly sockets = new Set<WebSocket>();
   private readonly closed: ClosedModel | undefined;
   private readonly open: OpenModel | undefined;
   private closing = false;
@@ -56,6 +59,9 @@ export class EnginePart {
       recorder: this.recorder,
       scenario,
       isClosing: () => this.closing,
+      target: config.target,
+      timeoutMs: config.timeoutSec * 1000,
+      sockets: this.sockets,
     };
     // Local user n is global user offset + n * stride: ids are unique across threads and segments.
     const createUser = (n: number) =>
@@ -147,6 +153,7 @@ export class EnginePart {
 
     // Duration over (or interrupted): no new work; in-flight requests may finish for a while.
     const usersAtEnd = this.activeUsers;
+    const socketsAtEnd = this.recorder.sockets.connected;
     // Both models: users stop after the request in flight (an open-model game iteration with think
     // time lasts seconds; finishing them all would pile their requests into the last window).
     this.open?.stopAll();
@@ -158,9 +165,12 @@ export class EnginePart {
     grace.abort();
     this.closing = true;
     this.open?.stopAll();
+    // Sockets a user has not closed by now (its teardown still running, a handshake in flight)
+    // would keep the process alive: cut them.
+    for (const ws of this.sockets) ws.terminate();
     await this.client.destroy().catch(() => undefined);
     await settled;
     // Responses that finished during the grace period belong to the last window of the run.
-    this.emit(this.recorder.flush(Math.min(window, lastIndex), usersAtEnd));
+    this.emit(this.recorder.flush(Math.min(window, lastIndex), usersAtEnd, socketsAtEnd));
   }
 }

@@ -1,6 +1,7 @@
 import { RequestFailedError, type ScenarioDefinition, type Vu } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
 import { UserStoppedError, type VuHttpContext, VuHttpSession } from './vu-http.js';
+import { type VuWsContext, VuWsSession } from './vu-ws.js';
 
 /** A scenario as the engine runs it: `tasks` already folded into `iteration`. */
 /** What the engine runs of a scenario: its user functions (the options were read before the run). */
@@ -9,7 +10,7 @@ export type RunnableScenario = Pick<ScenarioDefinition<unknown, unknown>, 'state
 };
 
 /** What every virtual user of one part shares. */
-export interface VuContext extends VuHttpContext {
+export interface VuContext extends VuHttpContext, VuWsContext {
   recorder: WindowRecorder;
   scenario: RunnableScenario;
 }
@@ -35,6 +36,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
   readonly tag: string;
   readonly data: unknown;
   readonly http: VuHttpSession;
+  readonly ws: VuWsSession;
   state: unknown;
   iteration = 0;
   private isActive = true;
@@ -49,6 +51,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
     this.tag = who.tag;
     this.data = who.data;
     this.http = new VuHttpSession(ctx, who.slot, () => this.isActive);
+    this.ws = new VuWsSession(ctx, this.http, () => this.isActive);
     this.state = ctx.scenario.state?.({ id: who.id, tag: who.tag, data: who.data }) ?? {};
   }
 
@@ -71,10 +74,11 @@ export class VirtualUser implements Vu<unknown, unknown> {
     return this.sleep(seconds);
   }
 
-  /** Stop after the request in flight; cut a think time short. */
+  /** Stop after the request in flight; cut a think time or a wait for a pushed message short. */
   stop(): void {
     this.isActive = false;
     this.wake?.();
+    this.ws.interrupt();
   }
 
   private sleep(seconds: number): Promise<void> {
@@ -131,16 +135,21 @@ export class VirtualUser implements Vu<unknown, unknown> {
     }
   }
 
-  /** The scenario's teardown, for a user whose setup completed. */
+  /**
+   * The scenario's teardown, for a user whose setup completed; then the sockets the user still
+   * has are closed (whether or not its setup completed), so a stopped user holds none.
+   */
   async teardown(): Promise<void> {
     const teardown = this.ctx.scenario.teardown;
-    if (!this.ready || teardown === undefined || this.ctx.isClosing()) return;
-    this.http.phase = 'teardown';
-    try {
-      await teardown(this);
-    } catch (error) {
-      this.failed('teardown', error);
+    if (this.ready && teardown !== undefined && !this.ctx.isClosing()) {
+      this.http.phase = 'teardown';
+      try {
+        await teardown(this);
+      } catch (error) {
+        this.failed('teardown', error);
+      }
     }
+    await this.ws.closeAll();
   }
 
   private failed(phase: string, error: unknown): void {

@@ -147,10 +147,11 @@ export class VuHttpSession implements VuHttp {
   }
 
   /**
-   * An object the caller made itself when nothing is added to it, so the lean client can reuse
-   * the request's bytes while its headers object stays the same.
+   * The headers of a request (or a socket's handshake): defaults, cookies, then its own. An object
+   * the caller made itself when nothing is added to it, so the lean client can reuse the request's
+   * bytes while its headers object stays the same.
    */
-  private headersFor(o: RequestOptions): Record<string, string> {
+  headersFor(o: Pick<RequestOptions, 'headers' | 'defaultHeaders' | 'json'>): Record<string, string> {
     const defaults = o.defaultHeaders === false ? NO_HEADERS : this.headers;
     let cookie: string | undefined;
     for (const name in this.cookies) {

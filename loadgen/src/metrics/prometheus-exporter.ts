@@ -7,6 +7,8 @@ import type { RunAggregator } from './run-aggregator.js';
 
 /** The OpenTelemetry HTTP duration buckets, as game-api uses, so both sides line up. */
 const BUCKETS_SEC = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+/** Sockets: the same, with 1 and 2.5 ms below, where a push's delay on a local network lies. */
+const WS_BUCKETS_SEC = [0.001, 0.0025, ...BUCKETS_SEC];
 
 interface Value {
   labels: Record<string, string | number>;
@@ -29,8 +31,13 @@ function customMetric(
   };
 }
 
-function bucketValues(h: Histogram, labels: Record<string, string>, name: string): Value[] {
-  const counts = new Array<number>(BUCKETS_SEC.length).fill(0);
+function bucketValues(
+  h: Histogram,
+  labels: Record<string, string>,
+  name: string,
+  buckets: readonly number[] = BUCKETS_SEC,
+): Value[] {
+  const counts = new Array<number>(buckets.length).fill(0);
   const it = (
     h as unknown as {
       recordedValuesIterator: {
@@ -44,12 +51,12 @@ function bucketValues(h: Histogram, labels: Record<string, string>, name: string
   while (it.hasNext()) {
     const v = it.next();
     const sec = v.valueIteratedTo / 1e6;
-    const i = BUCKETS_SEC.findIndex((le) => sec <= le);
+    const i = buckets.findIndex((le) => sec <= le);
     if (i >= 0) counts[i] = (counts[i] as number) + v.countAtValueIteratedTo;
   }
   const out: Value[] = [];
   let cumulative = 0;
-  BUCKETS_SEC.forEach((le, i) => {
+  buckets.forEach((le, i) => {
     cumulative += counts[i] as number;
     out.push({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: cumulative });
   });
@@ -66,18 +73,20 @@ export function createLoadgenRegistry(
 ): Registry {
   const registry = new Registry();
   const base = { testid: run.testid, scenario: run.scenario };
+  const http = () => [...agg.endpoints].filter(([, t]) => t.kind === 'http');
+  const ws = () => [...agg.endpoints].filter(([, t]) => t.kind === 'ws');
   const metrics = [
     customMetric(
       'loadgen_request_duration_seconds',
       'Request latency as loadgen measured it.',
       'histogram',
       () =>
-        [...agg.endpoints].flatMap(([endpoint, t]) =>
+        http().flatMap(([endpoint, t]) =>
           bucketValues(t.histogram, { ...base, endpoint }, 'loadgen_request_duration_seconds'),
         ),
     ),
     customMetric('loadgen_requests_total', 'Requests completed (status 0 = no response).', 'counter', () =>
-      [...agg.endpoints].flatMap(([endpoint, t]) =>
+      http().flatMap(([endpoint, t]) =>
         [...t.statusCounts].map(([status, value]) => ({ labels: { ...base, endpoint, status }, value })),
       ),
     ),
@@ -86,7 +95,7 @@ export function createLoadgenRegistry(
       'Failed requests by kind (http_<status>, timeout...).',
       'counter',
       () =>
-        [...agg.endpoints].flatMap(([endpoint, t]) =>
+        http().flatMap(([endpoint, t]) =>
           [...t.errorKinds].map(([error, value]) => ({ labels: { ...base, endpoint, error }, value })),
         ),
     ),
@@ -98,6 +107,62 @@ export function createLoadgenRegistry(
       'Open-model iterations dropped for lack of a free user.',
       'counter',
       () => [{ labels: base, value: agg.dropped }],
+    ),
+    // Sockets (vu.ws): only series that exist, so a run without sockets shows none.
+    customMetric(
+      'loadgen_ws_connected',
+      'Sockets open (CCU) at the end of the latest window.',
+      'gauge',
+      () => (agg.peakConnected === undefined ? [] : [{ labels: base, value: agg.connected }]),
+    ),
+    customMetric(
+      'loadgen_ws_connected_peak',
+      'The most sockets open at once so far (CCU peak).',
+      'gauge',
+      () => (agg.peakConnected === undefined ? [] : [{ labels: base, value: agg.peakConnected }]),
+    ),
+    customMetric('loadgen_ws_connects_total', 'Socket handshakes that succeeded.', 'counter', () =>
+      agg.peakConnected === undefined ? [] : [{ labels: base, value: agg.connects }],
+    ),
+    customMetric(
+      'loadgen_ws_messages_total',
+      'Socket messages by direction (sent, received) and type.',
+      'counter',
+      () =>
+        [...agg.messages].flatMap(([type, m]) => [
+          { labels: { ...base, direction: 'sent', type }, value: m.sent },
+          { labels: { ...base, direction: 'received', type }, value: m.received },
+        ]),
+    ),
+    customMetric(
+      'loadgen_ws_dropped_messages_total',
+      'Received socket messages dropped unread from a full per-socket buffer.',
+      'counter',
+      () =>
+        [...agg.messages]
+          .filter(([, m]) => m.dropped > 0)
+          .map(([type, m]) => ({ labels: { ...base, type }, value: m.dropped })),
+    ),
+    customMetric('loadgen_ws_closes_total', 'Sockets closed, by close code.', 'counter', () =>
+      [...agg.closeCodes].map(([code, value]) => ({ labels: { ...base, code }, value })),
+    ),
+    customMetric(
+      'loadgen_ws_duration_seconds',
+      'Socket handshake (ws connect), request-to-reply (ws <request type>) and push delay (ws <type>).',
+      'histogram',
+      () =>
+        ws().flatMap(([endpoint, t]) =>
+          bucketValues(t.histogram, { ...base, endpoint }, 'loadgen_ws_duration_seconds', WS_BUCKETS_SEC),
+        ),
+    ),
+    customMetric(
+      'loadgen_ws_errors_total',
+      'Failed socket handshakes and waits by kind (ws_timeout, ws_closed, http_<status>...).',
+      'counter',
+      () =>
+        ws().flatMap(([endpoint, t]) =>
+          [...t.errorKinds].map(([error, value]) => ({ labels: { ...base, endpoint, error }, value })),
+        ),
     ),
   ];
   for (const m of metrics) registry.registerMetric(m as unknown as Parameters<Registry['registerMetric']>[0]);

@@ -1,4 +1,4 @@
-import type { Failure, TimeWindow, WindowEndpoint } from '../summary/summary-schema.js';
+import type { Failure, TimeWindow, WindowEndpoint, WindowSockets } from '../summary/summary-schema.js';
 import {
   createHistogram,
   decodeHistogram,
@@ -6,10 +6,12 @@ import {
   type Histogram,
   percentileMs,
 } from './hdr-histograms.js';
-import type { WindowReport } from './window-recorder.js';
+import type { SocketWindowReport } from './socket-counters.js';
+import type { EndpointKind, WindowReport } from './window-recorder.js';
 
 /** Everything measured for one endpoint since the start. */
 export interface EndpointTotals {
+  kind: EndpointKind;
   histogram: Histogram;
   count: number;
   errors: number;
@@ -32,6 +34,15 @@ export interface RunSoFar extends WindowLatency {
   errors: number;
   /** The slowest response so far (ms): a stall shows here even when too few requests hit it to move p99. */
   max: number;
+  /** The most sockets open at once so far (summed over parts per window); undefined: no socket yet. */
+  peakConnected?: number;
+}
+
+/** Messages of one type over the run. */
+export interface MessageTotals {
+  sent: number;
+  received: number;
+  dropped: number;
 }
 
 interface PendingWindow {
@@ -40,7 +51,14 @@ interface PendingWindow {
   iterations: number;
   dropped: number;
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
+  ws: WindowSockets | undefined;
 }
+
+const sum = (r: Record<string, number>): number => {
+  let n = 0;
+  for (const k in r) n += r[k] as number;
+  return n;
+};
 
 /**
  * The main thread's view of the run: adds every part's window reports into cumulative
@@ -61,6 +79,16 @@ export class RunAggregator {
   readonly setupEndpoints = new Set<string>();
   /** Users of the latest completed window, summed over parts. */
   activeUsers = 0;
+  /** Sockets open at the end of the latest completed window, summed over parts. */
+  connected = 0;
+  /** The highest window's `connectedPeak`; undefined while no part has tried a socket. */
+  peakConnected: number | undefined;
+  /** Handshakes that succeeded. */
+  connects = 0;
+  /** Socket messages by type. */
+  readonly messages = new Map<string, MessageTotals>();
+  /** Socket closes by code. */
+  readonly closeCodes = new Map<string, number>();
   private onWindow: ((w: TimeWindow, all: WindowLatency, run: RunSoFar) => void) | undefined;
   /** Every completed window's requests over all endpoints, for the live view's run-so-far figures. */
   private readonly runHistogram: Histogram = createHistogram();
@@ -77,10 +105,11 @@ export class RunAggregator {
     this.onWindow = listener;
   }
 
-  totals(endpoint: string): EndpointTotals {
+  totals(endpoint: string, kind: EndpointKind = 'http'): EndpointTotals {
     let t = this.endpoints.get(endpoint);
     if (t === undefined) {
       t = {
+        kind,
         histogram: createHistogram(),
         count: 0,
         errors: 0,
@@ -98,7 +127,7 @@ export class RunAggregator {
     this.dropped += report.droppedIterations;
     let p = this.pending.get(report.index);
     if (p === undefined) {
-      p = { reports: 0, activeUsers: 0, iterations: 0, dropped: 0, endpoints: new Map() };
+      p = { reports: 0, activeUsers: 0, iterations: 0, dropped: 0, endpoints: new Map(), ws: undefined };
       this.pending.set(report.index, p);
     }
     p.reports++;
@@ -117,8 +146,9 @@ export class RunAggregator {
       this.addFailure(`(${phase})`, 'script_error', e.count, e.sample);
     }
     p.dropped += report.droppedIterations;
+    if (report.ws !== undefined) p.ws = this.addSockets(report.ws, p.ws);
     for (const [name, e] of Object.entries(report.endpoints)) {
-      const t = this.totals(name);
+      const t = this.totals(name, e.kind ?? 'http');
       const h = decodeHistogram(e.histogram);
       t.histogram.add(h);
       t.count += e.count;
@@ -143,6 +173,33 @@ export class RunAggregator {
     if (p.reports === this.parts) this.complete(report.index, p);
   }
 
+  /** A part's socket figures: into the run's message totals and the window's sums. */
+  private addSockets(r: SocketWindowReport, w: WindowSockets | undefined): WindowSockets {
+    this.connects += r.connects;
+    const add = (m: Record<string, number>, field: keyof MessageTotals) => {
+      for (const type in m) {
+        let t = this.messages.get(type);
+        if (t === undefined) {
+          t = { sent: 0, received: 0, dropped: 0 };
+          this.messages.set(type, t);
+        }
+        t[field] += m[type] as number;
+      }
+    };
+    add(r.sent, 'sent');
+    add(r.received, 'received');
+    add(r.dropped, 'dropped');
+    for (const code in r.closeCodes) {
+      this.closeCodes.set(code, (this.closeCodes.get(code) ?? 0) + (r.closeCodes[code] as number));
+    }
+    const out = w ?? { connected: 0, connectedPeak: 0, sent: 0, received: 0 };
+    out.connected += r.connected;
+    out.connectedPeak += r.connectedPeak;
+    out.sent += sum(r.sent);
+    out.received += sum(r.received);
+    return out;
+  }
+
   private addFailure(endpoint: string, kind: string, count: number, sample: string): void {
     const key = `${endpoint}\u0000${kind}`;
     const known = this.failures.get(key);
@@ -158,6 +215,7 @@ export class RunAggregator {
     let errors = 0;
     for (const [name, w] of p.endpoints) {
       const h = w.histogram as Histogram;
+      const http = this.endpoints.get(name)?.kind !== 'ws';
       endpoints[name] = {
         count: w.count,
         errors: w.errors,
@@ -166,10 +224,13 @@ export class RunAggregator {
         p99: percentileMs(h, 99),
         histogram: this.parts === 1 ? w.single : encodeHistogram(h),
       };
-      all.add(h);
+      // A window's requests and its latency over all endpoints are HTTP's; sockets have their own.
+      if (http) {
+        all.add(h);
+        requests += w.count;
+        errors += w.errors;
+      }
       h.destroy();
-      requests += w.count;
-      errors += w.errors;
     }
     const window: TimeWindow = {
       t: index * this.windowSec,
@@ -178,9 +239,14 @@ export class RunAggregator {
       errors,
       droppedIterations: p.dropped,
       endpoints,
+      ...(p.ws === undefined ? {} : { ws: p.ws }),
     };
     this.activeUsers = p.activeUsers;
     this.peakUsers = Math.max(this.peakUsers, p.activeUsers);
+    if (p.ws !== undefined) {
+      this.connected = p.ws.connected;
+      this.peakConnected = Math.max(this.peakConnected ?? 0, p.ws.connectedPeak);
+    }
     // Parts may report the final partial window under different indexes; keep the list ordered.
     this.windows.push(window);
     this.windows.sort((a, b) => a.t - b.t);
@@ -197,6 +263,7 @@ export class RunAggregator {
       p95: percentileMs(h, 95),
       p99: percentileMs(h, 99),
       max: h.totalCount === 0 ? 0 : Math.round(h.maxValue) / 1000,
+      ...(this.peakConnected === undefined ? {} : { peakConnected: this.peakConnected }),
     });
   }
 

@@ -1,4 +1,8 @@
 import { createHistogram, encodeHistogram, type Histogram, recordMicros } from './hdr-histograms.js';
+import { SocketCounters, type SocketWindowReport } from './socket-counters.js';
+
+/** `http`: a request; `ws`: a socket's handshake, request→reply or push delay (see vu-ws.ts). */
+export type EndpointKind = 'http' | 'ws';
 
 /** What one part (thread or in-process engine) measured during one window, ready to post. */
 export interface WindowReport {
@@ -14,6 +18,8 @@ export interface WindowReport {
   scriptErrors?: Record<string, { count: number; sample: string }>;
   /** Endpoints first called during a user's setup in this window. */
   setupEndpoints?: string[];
+  /** Sockets and messages, once the part has tried to open a socket. */
+  ws?: SocketWindowReport;
 }
 
 export interface EndpointWindowReport {
@@ -23,6 +29,8 @@ export interface EndpointWindowReport {
   statusCounts: Record<string, number>;
   failures: Record<string, { count: number; sample: string }>;
   histogram: string;
+  /** Absent for HTTP. */
+  kind?: 'ws';
 }
 
 class EndpointWindow {
@@ -32,6 +40,8 @@ class EndpointWindow {
   bytes = 0;
   statusCounts = new Map<number, number>();
   failures = new Map<string, { count: number; sample: string }>();
+
+  constructor(readonly kind: EndpointKind) {}
 
   reset(): void {
     this.histogram.reset();
@@ -48,6 +58,8 @@ class EndpointWindow {
  * per request. `flush()` encodes the window and reuses the histograms, so memory stays flat.
  */
 export class WindowRecorder {
+  /** The part's sockets (CCU) and message counts. */
+  readonly sockets = new SocketCounters();
   private readonly windows = new Map<string, EndpointWindow>();
   private iterations = 0;
   private dropped = 0;
@@ -56,10 +68,10 @@ export class WindowRecorder {
   private readonly setupSeen = new Set<string>();
   private setupNew: string[] = [];
 
-  private window(endpoint: string): EndpointWindow {
+  private window(endpoint: string, kind: EndpointKind = 'http'): EndpointWindow {
     let w = this.windows.get(endpoint);
     if (w === undefined) {
-      w = new EndpointWindow();
+      w = new EndpointWindow(kind);
       this.windows.set(endpoint, w);
     }
     return w;
@@ -88,6 +100,20 @@ export class WindowRecorder {
     w.count++;
     recordMicros(w.histogram, micros);
     w.statusCounts.set(0, (w.statusCounts.get(0) ?? 0) + 1);
+    this.addFailure(w, kind, message);
+  }
+
+  /** A socket measurement (handshake, request→reply, push delay) under a `ws` endpoint. */
+  recordWs(endpoint: string, micros: number): void {
+    const w = this.window(endpoint, 'ws');
+    w.count++;
+    recordMicros(w.histogram, micros);
+  }
+
+  /** A socket wait or handshake that failed (`ws_timeout`, `ws_closed`...): counted, no latency. */
+  recordWsFailure(endpoint: string, kind: string, message: string): void {
+    const w = this.window(endpoint, 'ws');
+    w.count++;
     this.addFailure(w, kind, message);
   }
 
@@ -129,7 +155,8 @@ export class WindowRecorder {
     else f.count++;
   }
 
-  flush(index: number, activeUsers: number): WindowReport {
+  /** `connectedAtEnd`: the sockets open at the window's end, when they have been closed since (the run's end). */
+  flush(index: number, activeUsers: number, connectedAtEnd?: number): WindowReport {
     const endpoints: Record<string, EndpointWindowReport> = {};
     for (const [name, w] of this.windows) {
       if (w.count === 0) continue;
@@ -140,6 +167,7 @@ export class WindowRecorder {
         statusCounts: Object.fromEntries([...w.statusCounts].map(([s, c]) => [String(s), c])),
         failures: Object.fromEntries(w.failures),
         histogram: encodeHistogram(w.histogram),
+        ...(w.kind === 'ws' ? { kind: 'ws' as const } : {}),
       };
       w.reset();
     }
@@ -162,6 +190,8 @@ export class WindowRecorder {
       report.setupEndpoints = this.setupNew;
       this.setupNew = [];
     }
+    const ws = this.sockets.flush(connectedAtEnd);
+    if (ws !== undefined) report.ws = ws;
     this.iterations = 0;
     this.dropped = 0;
     return report;

@@ -17,10 +17,15 @@ const pct = (errors: number, requests: number): string =>
  */
 function statusLine(w: TimeWindow, latest: WindowLatency, run: RunSoFar, windowSec: number): string {
   const rps = Math.round(w.requests / windowSec);
+  // Sockets, once a user has tried one: open now and at most, and messages per second both ways.
+  const ws = w.ws;
+  const sockets =
+    ws === undefined ? '' : `  sockets ${ws.connected} (peak ${run.peakConnected ?? ws.connectedPeak})`;
+  const msgs = ws === undefined ? '' : `  ${Math.round((ws.sent + ws.received) / windowSec)} msg/s`;
   return (
-    `users ${w.activeUsers}` +
+    `users ${w.activeUsers}${sockets}` +
     ` | run ${run.requests} req  p50 ${fmt(run.p50)}  p95 ${fmt(run.p95)}  p99 ${fmt(run.p99)}  max ${fmt(run.max)} ms  errors ${pct(run.errors, run.requests)}` +
-    ` | last ${windowSec}s ${rps} req/s  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}`
+    ` | last ${windowSec}s ${rps} req/s${msgs}  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}`
   );
 }
 

@@ -9,19 +9,58 @@ function table(header: string[], rows: string[][]): string {
 
 const ms = (v: number) => v.toFixed(1);
 
-/** The end-of-run tables: endpoints, failures and thresholds, as plain text. */
+/**
+ * Sockets: one row per message type and per `ws` figure (the handshake, request→reply times, push
+ * delays), with what was sent, received and dropped, and the run's connected peak.
+ */
+function socketTable(summary: Summary): string | undefined {
+  const ws = summary.ws;
+  if (ws === undefined) return undefined;
+  const measured = new Map(summary.endpoints.filter((e) => e.kind === 'ws').map((e) => [e.endpoint, e]));
+  const messages = new Map(ws.messages.map((m) => [`ws ${m.type}`, m]));
+  const names = [...new Set([...measured.keys(), ...messages.keys()])].sort((a, b) => a.localeCompare(b));
+  const dash = '-';
+  const rows = names.map((name) => {
+    const e = measured.get(name);
+    const m = messages.get(name);
+    const l = e?.latencyMs;
+    return [
+      e?.setup === true ? `${name} (setup)` : name,
+      m === undefined ? dash : String(m.sent),
+      m === undefined ? dash : String(m.received),
+      m === undefined || m.dropped === 0 ? dash : String(m.dropped),
+      e === undefined ? dash : String(e.count),
+      e === undefined ? dash : String(e.errors),
+      l === undefined ? dash : ms(l.p50),
+      l === undefined ? dash : ms(l.p95),
+      l === undefined ? dash : ms(l.p99),
+      l === undefined ? dash : ms(l.max),
+    ];
+  });
+  const closes = Object.entries(ws.closeCodes)
+    .map(([code, n]) => `${code} x${n}`)
+    .join(', ');
+  return `sockets: peak ${summary.totals.peakConnected ?? 0} connected, ${ws.connects} opened${closes === '' ? '' : `, closed ${closes}`}\n${table(
+    ['socket', 'sent', 'received', 'dropped', 'measured', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
+    rows,
+  )}`;
+}
+
+/** The end-of-run tables: endpoints, sockets, failures and thresholds, as plain text. */
 export function formatResults(summary: Summary): string {
   const parts: string[] = [];
-  const rows = summary.endpoints.map((e) => [
-    e.setup === true ? `${e.endpoint} (setup)` : e.endpoint,
-    String(e.count),
-    String(e.errors),
-    e.rps.toFixed(1),
-    ms(e.latencyMs.p50),
-    ms(e.latencyMs.p95),
-    ms(e.latencyMs.p99),
-    ms(e.latencyMs.max),
-  ]);
+  const rows = summary.endpoints
+    .filter((e) => e.kind !== 'ws')
+    .map((e) => [
+      e.setup === true ? `${e.endpoint} (setup)` : e.endpoint,
+      String(e.count),
+      String(e.errors),
+      e.rps.toFixed(1),
+      ms(e.latencyMs.p50),
+      ms(e.latencyMs.p95),
+      ms(e.latencyMs.p99),
+      ms(e.latencyMs.max),
+    ]);
   const t = summary.totals;
   rows.push([
     'Total',
@@ -36,6 +75,8 @@ export function formatResults(summary: Summary): string {
   parts.push(
     table(['endpoint', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows),
   );
+  const sockets = socketTable(summary);
+  if (sockets !== undefined) parts.push(sockets);
   if (t.droppedIterations > 0) parts.push(`dropped iterations: ${t.droppedIterations}`);
   if (summary.checks !== undefined && summary.checks.length > 0) {
     parts.push(

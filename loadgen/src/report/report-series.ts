@@ -37,6 +37,15 @@ export function usersSeries(summaries: readonly Summary[]): ChartData {
   );
 }
 
+/** Connected sockets (CCU) at each window's end; null where a run had no socket yet. */
+export function connectedSeries(summaries: readonly Summary[]): ChartData {
+  return overTime(
+    summaries,
+    (s) => s.run.testid,
+    (_s, w) => w?.ws?.connected ?? null,
+  );
+}
+
 /** One chart per endpoint (in the order the runs list them), runs overlaid. */
 export function p95Series(summaries: readonly Summary[]): { endpoint: string; chart: ChartData }[] {
   const endpoints = [...new Set(summaries.flatMap((s) => s.endpoints.map((e) => e.endpoint)))];

@@ -95,6 +95,21 @@ ${row(
   'peak users',
   total((s) => s.totals.peakUsers, ''),
 )}
+${
+  summaries.some((s) => s.totals.peakConnected !== undefined)
+    ? `${row(
+        'peak sockets (CCU)',
+        total((s) => s.totals.peakConnected ?? 0, ''),
+      )}
+${row(
+  'socket messages sent / received',
+  plain((s) => {
+    const m = s.ws?.messages ?? [];
+    return `${m.reduce((n, x) => n + x.sent, 0)} / ${m.reduce((n, x) => n + x.received, 0)}`;
+  }),
+)}`
+    : ''
+}
 ${row(
   'duration',
   plain((s) => `${fmt(s.run.elapsedSec)} s${s.run.interrupted ? ' (interrupted)' : ''}`),

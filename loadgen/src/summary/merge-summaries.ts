@@ -8,7 +8,15 @@ import {
 } from '../metrics/hdr-histograms.js';
 import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
-import type { EndpointStats, Failure, Summary, TimeWindow, WindowEndpoint } from './summary-schema.js';
+import type {
+  EndpointStats,
+  Failure,
+  SocketStats,
+  Summary,
+  TimeWindow,
+  WindowEndpoint,
+  WindowSockets,
+} from './summary-schema.js';
 
 const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 const sumRecords = (rs: Array<Record<string, number>>): Record<string, number> => {
@@ -45,6 +53,16 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
     };
     h.destroy();
   }
+  const sockets = windows.flatMap((w) => (w.ws === undefined ? [] : [w.ws]));
+  const ws: WindowSockets | undefined =
+    sockets.length === 0
+      ? undefined
+      : {
+          connected: sockets.reduce((s, w) => s + w.connected, 0),
+          connectedPeak: sockets.reduce((s, w) => s + w.connectedPeak, 0),
+          sent: sockets.reduce((s, w) => s + w.sent, 0),
+          received: sockets.reduce((s, w) => s + w.received, 0),
+        };
   return {
     t: (windows[0] as TimeWindow).t,
     activeUsers: windows.reduce((s, w) => s + w.activeUsers, 0),
@@ -52,7 +70,43 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
     errors: windows.reduce((s, w) => s + w.errors, 0),
     droppedIterations: windows.reduce((s, w) => s + w.droppedIterations, 0),
     endpoints,
+    ...(ws === undefined ? {} : { ws }),
   };
+}
+
+/** Message counts and closes added up by type and code. */
+function mergeSocketStats(list: SocketStats[]): SocketStats | undefined {
+  if (list.length === 0) return undefined;
+  const byType = groupBy(
+    list.flatMap((s) => s.messages),
+    (m) => m.type,
+  );
+  return {
+    connects: list.reduce((s, x) => s + x.connects, 0),
+    messages: [...byType]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([type, ms]) => ({
+        type,
+        sent: ms.reduce((s, m) => s + m.sent, 0),
+        received: ms.reduce((s, m) => s + m.received, 0),
+        dropped: ms.reduce((s, m) => s + m.dropped, 0),
+      })),
+    closeCodes: sumRecords(list.map((s) => s.closeCodes)),
+  };
+}
+
+/**
+ * The merged run's peak of connected sockets: the highest merged window (each window's segments
+ * added), not the sum of the segments' peaks, which may have fallen at different times. Inputs
+ * without windows carrying sockets fall back to that sum, an upper bound.
+ */
+function mergedPeakConnected(summaries: Summary[], timeSeries: TimeWindow[]): number | undefined {
+  const peaks = summaries.flatMap((s) =>
+    s.totals.peakConnected === undefined ? [] : [s.totals.peakConnected],
+  );
+  if (peaks.length === 0) return undefined;
+  const windows = timeSeries.flatMap((w) => (w.ws === undefined ? [] : [w.ws.connectedPeak]));
+  return windows.length > 0 ? Math.max(...windows) : peaks.reduce((s, p) => s + p, 0);
 }
 
 export interface MergeOptions {
@@ -146,6 +200,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       rps: rate(count, elapsedSec),
       histogram: encodeHistogram(h),
       ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
+      ...(list.some((e) => e.kind === 'ws') ? { kind: 'ws' as const } : {}),
     });
     h.destroy();
   }
@@ -172,6 +227,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
     .sort((a, b) => b.count - a.count);
 
   const scriptErrors = summaries.reduce((s, x) => s + (x.totals.scriptErrors ?? 0), 0);
+  const peakConnected = mergedPeakConnected(summaries, timeSeries);
   const total = mergeEncoded(summaries.map((s) => s.totals.histogram));
   const requests = summaries.reduce((s, x) => s + x.totals.requests, 0);
   const errors = summaries.reduce((s, x) => s + x.totals.errors, 0);
@@ -216,6 +272,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       latencyMs: latencyStats(total),
       histogram: encodeHistogram(total),
       ...(scriptErrors > 0 ? { scriptErrors } : {}),
+      ...(peakConnected === undefined ? {} : { peakConnected }),
     },
     endpoints,
     timeSeries,
@@ -236,6 +293,8 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         fails: cs.reduce((s, c) => s + c.fails, 0),
       }));
   }
+  const ws = mergeSocketStats(summaries.flatMap((s) => (s.ws === undefined ? [] : [s.ws])));
+  if (ws !== undefined) merged.ws = ws;
   merged.thresholds = evaluateThresholds(merged.run.thresholds.map(parseThreshold), merged);
   // Every segment scraped the same server around its own run, so the deltas overlap rather than
   // add up: keep the widest one (the segment whose window covered the most server requests).

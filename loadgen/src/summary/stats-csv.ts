@@ -19,6 +19,9 @@ export const STATS_CSV_COLUMNS = [
   'p99_ms',
   'p999_ms',
   'max_ms',
+  // Added with sockets: `ws` rows are socket figures (handshake, request→reply, push delay) that
+  // the Aggregated row, HTTP's, leaves out.
+  'kind',
 ] as const;
 
 /** Latency fields by name, not by the order of an object's keys (a parsed file's order is the file's). */
@@ -36,6 +39,7 @@ const row = (
   rps: number,
   bytes: number,
   latency: LatencyStats,
+  kind: 'http' | 'ws',
 ): Array<string | number> => [
   name,
   requests,
@@ -44,12 +48,15 @@ const row = (
   rps,
   bytes,
   ...LATENCY.map((k) => latency[k]),
+  kind,
 ];
 
-/** stats.csv: one row per endpoint plus an "Aggregated" row, like Locust's stats CSV. */
+/** stats.csv: one row per endpoint plus an "Aggregated" row (HTTP endpoints), like Locust's stats CSV. */
 export function statsCsv(summary: { endpoints: EndpointStats[]; totals: Totals }): string {
-  const rows = summary.endpoints.map((e) => row(e.endpoint, e.count, e.errors, e.rps, e.bytes, e.latencyMs));
+  const rows = summary.endpoints.map((e) =>
+    row(e.endpoint, e.count, e.errors, e.rps, e.bytes, e.latencyMs, e.kind ?? 'http'),
+  );
   const t = summary.totals;
-  rows.push(row('Aggregated', t.requests, t.errors, t.rps, t.bytes, t.latencyMs));
+  rows.push(row('Aggregated', t.requests, t.errors, t.rps, t.bytes, t.latencyMs, 'http'));
   return `${[[...STATS_CSV_COLUMNS], ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
 }

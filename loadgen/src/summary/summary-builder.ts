@@ -8,6 +8,7 @@ import {
   type EndpointStats,
   type RunInfo,
   type ServerView,
+  type SocketStats,
   SUMMARY_SCHEMA_VERSION,
   type Summary,
   type Totals,
@@ -62,10 +63,13 @@ export function statsOf(
   let bytes = 0;
   const endpoints: EndpointStats[] = [];
   for (const [name, t] of [...agg.endpoints].sort((a, b) => a[0].localeCompare(b[0]))) {
-    all.add(t.histogram);
-    requests += t.count;
-    errors += t.errors;
-    bytes += t.bytes;
+    // Totals are HTTP's: a socket's push delay is not a request's latency.
+    if (t.kind === 'http') {
+      all.add(t.histogram);
+      requests += t.count;
+      errors += t.errors;
+      bytes += t.bytes;
+    }
     endpoints.push({
       endpoint: name,
       count: t.count,
@@ -76,6 +80,7 @@ export function statsOf(
       rps: rate(t.count, elapsedSec),
       histogram: encodeHistogram(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
+      ...(t.kind === 'ws' ? { kind: 'ws' as const } : {}),
     });
   }
   const totals: Totals = {
@@ -90,6 +95,7 @@ export function statsOf(
     latencyMs: latencyStats(all),
     histogram: encodeHistogram(all),
     ...(agg.scriptErrors > 0 ? { scriptErrors: agg.scriptErrors } : {}),
+    ...(agg.peakConnected === undefined ? {} : { peakConnected: agg.peakConnected }),
   };
   all.destroy();
   return { endpoints, totals };
@@ -119,5 +125,18 @@ export function buildSummary(
       .sort((a, b) => a[0].localeCompare(b[0]))
       .map(([label, [passes, fails]]) => ({ label, passes, fails }));
   }
+  const ws = socketStatsOf(agg);
+  if (ws !== undefined) summary.ws = ws;
   return summary;
+}
+
+function socketStatsOf(agg: RunAggregator): SocketStats | undefined {
+  if (agg.peakConnected === undefined) return undefined;
+  return {
+    connects: agg.connects,
+    messages: [...agg.messages]
+      .sort((a, b) => a[0].localeCompare(b[0]))
+      .map(([type, m]) => ({ type, sent: m.sent, received: m.received, dropped: m.dropped })),
+    closeCodes: Object.fromEntries([...agg.closeCodes].sort((a, b) => Number(a[0]) - Number(b[0]))),
+  };
 }

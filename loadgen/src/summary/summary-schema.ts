@@ -9,6 +9,8 @@ import { HTTP_CLIENT_KINDS } from '../engine/http-client.js';
  * to summary-migrations.ts that lifts the previous version to it; a new optional field, which
  * old files simply lack, does not. Readers accept every version ever written: they migrate on read.
  * Versions: 1 (loadgen 0.1.0); 2 makes `run.httpClient` required (v1 files without it ran undici).
+ * Sockets (`vu.ws`) added only optional fields to version 2: `endpoints[].kind`, `timeSeries[].ws`,
+ * `totals.peakConnected` and `ws`.
  * Times are in milliseconds unless the field name says otherwise; histograms are HdrHistograms of
  * microseconds (1 µs .. 1 h, 3 significant digits) encoded with hdr-histogram-js
  * `encodeIntoCompressedBase64`, so any two of them can be added exactly.
@@ -47,6 +49,13 @@ export const endpointStatsSchema = z.object({
   histogram: z.string(),
   /** Called from the users' setup (log in, register...), not only from their loop. */
   setup: z.boolean().optional(),
+  /**
+   * `ws`: a socket figure, not a request: `ws connect` (handshakes), `ws <type>` (request→reply
+   * time of `socket.request`, or push delay now - ts of received messages). Its failures
+   * (`ws_timeout`, `ws_closed`, a refused handshake) are counted in `errors` and have no latency.
+   * Absent: an HTTP endpoint. Totals and the windows' requests cover HTTP endpoints only.
+   */
+  kind: z.literal('ws').optional(),
 });
 export type EndpointStats = z.infer<typeof endpointStatsSchema>;
 
@@ -61,6 +70,21 @@ export const windowEndpointSchema = z.object({
 });
 export type WindowEndpoint = z.infer<typeof windowEndpointSchema>;
 
+/** A window's sockets, summed over threads (and segments, in a merged summary). */
+export const windowSocketsSchema = z.object({
+  /** Sockets open at the window's end (CCU). */
+  connected: count,
+  /**
+   * The most sockets open at once during the window: each thread's own peak, summed (exact with
+   * one thread; an upper bound with several, whose peaks may fall at different instants).
+   */
+  connectedPeak: count,
+  /** Messages sent and received in the window, every type together. */
+  sent: count,
+  received: count,
+});
+export type WindowSockets = z.infer<typeof windowSocketsSchema>;
+
 export const timeWindowSchema = z.object({
   /** Seconds from the run's start to the window's start. */
   t: z.number().nonnegative(),
@@ -70,6 +94,8 @@ export const timeWindowSchema = z.object({
   errors: count,
   droppedIterations: count,
   endpoints: z.record(z.string(), windowEndpointSchema),
+  /** Present once a user has tried to open a socket. */
+  ws: windowSocketsSchema.optional(),
 });
 export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
@@ -208,6 +234,8 @@ export const totalsSchema = z.object({
   histogram: z.string(),
   /** Exceptions the scenario's own code threw (each one failed its iteration or setup). */
   scriptErrors: count.optional(),
+  /** Connected sockets (CCU) at their peak: the highest window's `ws.connectedPeak`. Only when sockets were used. */
+  peakConnected: count.optional(),
 });
 export type Totals = z.infer<typeof totalsSchema>;
 
@@ -232,6 +260,27 @@ export const serverViewSchema = z.object({
 });
 export type ServerView = z.infer<typeof serverViewSchema>;
 
+export const messageStatsSchema = z.object({
+  /** The message's type field (`(untyped)`: a frame that is not a JSON object with a string type). */
+  type: z.string(),
+  sent: count,
+  received: count,
+  /** Received, kept for a later next() and dropped from the full buffer unread. */
+  dropped: count,
+});
+export type MessageStats = z.infer<typeof messageStatsSchema>;
+
+/** What the users' sockets did; latencies are in `endpoints[]` with `kind: 'ws'`. */
+export const socketStatsSchema = z.object({
+  /** Handshakes that succeeded (failed ones are errors of the `ws connect` endpoint). */
+  connects: count,
+  /** By type, sorted by type. */
+  messages: z.array(messageStatsSchema),
+  /** Closes by close code, whichever side closed (1006: the connection was lost). */
+  closeCodes: z.record(z.string(), count),
+});
+export type SocketStats = z.infer<typeof socketStatsSchema>;
+
 export const summarySchema = z.object({
   schemaVersion: z.literal(SUMMARY_SCHEMA_VERSION),
   run: runInfoSchema,
@@ -243,5 +292,7 @@ export const summarySchema = z.object({
   server: serverViewSchema.optional(),
   /** `vu.check(label, condition)` counts per label. */
   checks: z.array(checkResultSchema).optional(),
+  /** Only when users opened sockets (`vu.ws`). */
+  ws: socketStatsSchema.optional(),
 });
 export type Summary = z.infer<typeof summarySchema>;

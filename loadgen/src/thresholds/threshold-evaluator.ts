@@ -15,8 +15,9 @@ function compare(actual: number, op: Threshold['op'], limit: number): boolean {
 }
 
 /**
- * Evaluate thresholds against a summary (its totals, or one endpoint's stats). A threshold on
- * an endpoint that saw no request fails, so a typo in the endpoint cannot pass silently.
+ * Evaluate thresholds against a summary (its totals, or one endpoint's stats; a socket message
+ * type is one as `ws <type>`). A threshold on an endpoint that saw no request fails, so a typo in
+ * the endpoint cannot pass silently. Totals are HTTP's; `ccu` is the peak of connected sockets.
  */
 export function evaluateThresholds(
   thresholds: readonly Threshold[],
@@ -33,7 +34,9 @@ export function evaluateThresholds(
             ? tot.rps
             : t.metric === 'dropped'
               ? tot.droppedIterations
-              : tot.latencyMs[t.metric];
+              : t.metric === 'ccu'
+                ? (tot.peakConnected ?? 0)
+                : tot.latencyMs[t.metric];
     } else {
       const e = summary.endpoints.find((x) => x.endpoint === t.endpoint);
       if (e !== undefined) {
@@ -44,7 +47,7 @@ export function evaluateThresholds(
               : e.errors / e.count
             : t.metric === 'rps'
               ? e.rps
-              : t.metric === 'dropped'
+              : t.metric === 'dropped' || t.metric === 'ccu'
                 ? Number.NaN
                 : e.latencyMs[t.metric];
       }

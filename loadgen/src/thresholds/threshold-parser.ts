@@ -11,7 +11,8 @@ export type ThresholdMetric =
   | 'max'
   | 'errors'
   | 'rps'
-  | 'dropped';
+  | 'dropped'
+  | 'ccu';
 export type ThresholdOp = '<' | '<=' | '>' | '>=';
 
 export interface Threshold {
@@ -20,24 +21,25 @@ export interface Threshold {
   endpoint: string | null;
   metric: ThresholdMetric;
   op: ThresholdOp;
-  /** Milliseconds for latencies, a 0..1 ratio for errors, per second for rps, a count for dropped. */
+  /** Milliseconds for latencies, a 0..1 ratio for errors, per second for rps, a count for dropped and ccu. */
   limit: number;
 }
 
 const LATENCY = new Set(['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'min', 'max']);
 const RE =
-  /^(?:(.+):)?\s*(p50|p90|p95|p99|p999|p99\.9|mean|min|max|errors|rps|dropped)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)\s*(ms|s|%)?$/;
+  /^(?:(.+):)?\s*(p50|p90|p95|p99|p999|p99\.9|mean|min|max|errors|rps|dropped|ccu)\s*(<=|>=|<|>)\s*(\d+(?:\.\d+)?)\s*(ms|s|%)?$/;
 
 /**
  * `[ENDPOINT:]METRIC OP VALUE[unit]`: `p95<500`, `p99<1s`, `errors<1%`, `rps>=100`,
- * `dropped<1`, `GET /api/users:p95<200`. Latencies default to ms; errors to a ratio unless `%`.
+ * `dropped<1`, `GET /api/users:p95<200`, `ws moved:p95<100` (a socket message type), `ccu>=1000`
+ * (the peak of connected sockets). Latencies default to ms; errors to a ratio unless `%`.
  */
 export function parseThreshold(expr: string): Threshold {
   const m = RE.exec(expr.trim());
   if (m === null) {
     throw new LoadgenError(
       'LG_USAGE',
-      `threshold "${expr}" is not [ENDPOINT:]METRIC<VALUE (metrics: p50 p90 p95 p99 p999 mean min max errors rps dropped; e.g. p95<500, errors<1%, GET /api/users:p95<200)`,
+      `threshold "${expr}" is not [ENDPOINT:]METRIC<VALUE (metrics: p50 p90 p95 p99 p999 mean min max errors rps dropped ccu; e.g. p95<500, errors<1%, GET /api/users:p95<200, ws moved:p95<100)`,
     );
   }
   const [, endpoint, rawMetric, op, rawValue, unit] = m as unknown as [

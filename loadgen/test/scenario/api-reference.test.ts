@@ -4,7 +4,19 @@ import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 const LOADGEN = join(import.meta.dirname, '..', '..');
-const INTERFACES = ['ScenarioDefinition', 'Vu', 'VuHttp', 'RequestOptions', 'VuResponse'];
+const INTERFACES = [
+  'ScenarioDefinition',
+  'Vu',
+  'VuHttp',
+  'RequestOptions',
+  'VuResponse',
+  'VuWs',
+  'WsConnectOptions',
+  'VuSocket',
+  'WsWaitOptions',
+  'WsMessage',
+  'WsClose',
+];
 
 /** Every member of the scripting API's interfaces, as `Interface.member`, read from the source. */
 function exportedMembers(): string[] {

@@ -26,6 +26,7 @@ const summary = {
     peakUsers: 10,
     latencyMs: latency(120),
     histogram: '',
+    peakConnected: 10,
   },
   endpoints: [
     {
@@ -36,6 +37,17 @@ const summary = {
       statusCounts: {},
       latencyMs: latency(250),
       rps: 10,
+      histogram: '',
+    },
+    {
+      endpoint: 'ws moved',
+      kind: 'ws' as const,
+      count: 400,
+      errors: 0,
+      bytes: 0,
+      statusCounts: {},
+      latencyMs: latency(40),
+      rps: 40,
       histogram: '',
     },
   ],
@@ -51,6 +63,41 @@ describe('thresholds', () => {
       metric: 'p95',
       limit: 200,
     });
+  });
+
+  it('takes a socket message type as an endpoint, and the peak of connected sockets as ccu', () => {
+    expect(parseThreshold('ws moved:p95<100')).toMatchObject({
+      endpoint: 'ws moved',
+      metric: 'p95',
+      limit: 100,
+    });
+    expect(parseThreshold('ccu>=10000')).toMatchObject({
+      endpoint: null,
+      metric: 'ccu',
+      op: '>=',
+      limit: 10000,
+    });
+    expect(() => parseThreshold('ccu>=10%')).toThrow(/ccu takes no unit/);
+    const results = evaluateThresholds(
+      [
+        'ws moved:p95<100',
+        'ws moved:p95<10',
+        'ws moved:errors<1%',
+        'ccu>=10',
+        'ccu>10',
+        'ws moved:ccu>1',
+      ].map(parseThreshold),
+      summary,
+    );
+    expect(results.map((r) => [r.expr, r.actual, r.passed])).toEqual([
+      ['ws moved:p95<100', 40, true],
+      ['ws moved:p95<10', 40, false],
+      ['ws moved:errors<1%', 0, true],
+      ['ccu>=10', 10, true],
+      ['ccu>10', 10, false],
+      // ccu is the run's, not an endpoint's: on one it fails rather than pass unseen.
+      ['ws moved:ccu>1', -1, false],
+    ]);
   });
 
   it('rejects nonsense with a message that shows the syntax', () => {

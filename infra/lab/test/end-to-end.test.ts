@@ -59,6 +59,8 @@ beforeAll(async () => {
   await run('baseline', ['--duration', '15s', '--spawn-rate', '10', ...linger]);
   await run('stress', ['--duration', '12s', '--users', '30', '--spawn-rate', '15', ...linger]);
   await run('bottleneck', ['--duration', '15s', '--spawn-rate', '10', ...linger]);
+  // Realtime play over /ws (the only run with sockets, so game-api's socket counters are its own).
+  await run('match', ['--duration', '15s', '--users', '6', '--spawn-rate', '6', ...linger]);
   // One more rule evaluation and scrape after the last run's final samples.
   await sleep(3000);
 }, 240_000);
@@ -93,9 +95,12 @@ describe("the user's day on the local lab", () => {
     const describe = (c: QueryCheck) => `${c.dashboard} / ${c.source} [${c.refId}]`;
     expect(checks.filter((c) => !c.ok).map((c) => `${describe(c)}: ${c.error}`)).toEqual([]);
     expect(checks.filter((c) => c.series === 0).map(describe)).toEqual([]);
-    expect(
-      checks.filter((c) => c.runsWithoutData.length).map((c) => `${describe(c)}: ${c.runsWithoutData}`),
-    ).toEqual([]);
+    // Socket panels have data for the socket run only; every other panel for every run.
+    const socketRun = runs.match!.testid;
+    const missing = (c: QueryCheck) =>
+      c.expr.includes('loadgen_ws_') ? c.runsWithoutData.filter((t) => t === socketRun) : c.runsWithoutData;
+    expect(checks.filter((c) => missing(c).length).map((c) => `${describe(c)}: ${missing(c)}`)).toEqual([]);
+    expect(checks.filter((c) => c.expr.includes('loadgen_ws_')).length).toBeGreaterThanOrEqual(3);
     expect(checks.length).toBeGreaterThan(25);
   });
 
@@ -164,6 +169,36 @@ describe("the user's day on the local lab", () => {
     progress(`server-side GET /api/users mean in the bottleneck run: ${serverMean.toFixed(3)}s`);
     expect(serverMean).toBeGreaterThan((DELAY_MS / 1000) * 0.98);
     expect(serverMean).toBeLessThan((DELAY_MS / 1000) * 1.5);
+  });
+
+  it("match: loadgen's socket messages are game-api's, and the runs side by side show them", async () => {
+    const summary = JSON.parse(await readFile(join(results, runs.match!.testid, 'summary.json'), 'utf8')) as {
+      totals: { peakConnected?: number };
+      ws?: { messages: { type: string; sent: number; received: number }[] };
+    };
+    const metrics = await (await fetch(`${lab.state.urls.api}/metrics`)).text();
+    const server = (direction: string, type: string) =>
+      Number(
+        new RegExp(
+          `^game_api_ws_messages_total\\{direction="${direction}",type="${type}"\\} (\\d+)`,
+          'm',
+        ).exec(metrics)?.[1] ?? 0,
+      );
+    const messages = summary.ws?.messages ?? [];
+    progress(`match: ${messages.map((m) => `${m.type} ${m.sent}/${m.received}`).join(', ')}`);
+    expect(summary.totals.peakConnected).toBe(6);
+    for (const type of ['queue', 'move', 'end']) {
+      const sent = messages.find((m) => m.type === type)?.sent ?? 0;
+      expect(sent, type).toBeGreaterThan(0);
+      // Every message a player sent reached game-api (a close frame comes after the data).
+      expect(server('in', type), type).toBe(sent);
+    }
+    for (const type of ['welcome', 'queued', 'matched', 'move_ack', 'moved', 'ended']) {
+      const received = messages.find((m) => m.type === type)?.received ?? 0;
+      expect(received, type).toBeGreaterThan(0);
+      // What game-api sent arrived, but for pushes still in flight when the run closed the sockets.
+      expect(received, type).toBeLessThanOrEqual(server('out', type));
+    }
   });
 
   it('Ctrl-C during a bottleneck run stops loadgen, keeps its summary and restores the fault', async () => {

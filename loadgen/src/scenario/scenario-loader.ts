@@ -66,7 +66,7 @@ export function parseScenario(raw: unknown, source: string): JsonScenario {
 }
 
 export function presetNames(): string[] {
-  return ['baseline', 'stress', 'bottleneck', 'step', 'spike', 'burst', 'soak'];
+  return ['baseline', 'stress', 'bottleneck', 'step', 'spike', 'burst', 'soak', 'match', 'reconnect-storm'];
 }
 
 function scenarioFile(ref: string, presetsDir: string): string {

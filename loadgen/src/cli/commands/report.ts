@@ -31,7 +31,7 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
     .option(
       '--scenarios <labels>',
       'comma-separated labels for --latest, in column order',
-      'baseline,stress,bottleneck,step',
+      'baseline,stress,bottleneck,step,match,reconnect-storm',
     )
     .option('--title <text>', 'page title')
     .option(

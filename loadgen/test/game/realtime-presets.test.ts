@@ -45,8 +45,16 @@ describe('reconnect-storm against the real game-api', () => {
     api = await startGameApi(db.url);
     out = await mkdtemp(join(tmpdir(), 'loadgen-storm-'));
     result = await runCli(
-      ['run', 'reconnect-storm', '-t', api.url, '--users', String(USERS), '--spawn-rate', String(USERS)]
-        .concat(['--duration', '9s', '--metrics-linger', '0', '-o', out]),
+      [
+        'run',
+        'reconnect-storm',
+        '-t',
+        api.url,
+        '--users',
+        String(USERS),
+        '--spawn-rate',
+        String(USERS),
+      ].concat(['--duration', '9s', '--metrics-linger', '0', '-o', out]),
       { env: { STORM_AT: '5' } },
     );
     summary = JSON.parse(await readFile(join(out, 'summary.json'), 'utf8')) as Summary;

@@ -43,6 +43,7 @@ export const CHART_SCRIPT = `
   draw(document.getElementById('chart-rps'), data.rps, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'req/s' });
   draw(document.getElementById('chart-users'), data.users, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'users' });
   if (data.sockets) draw(document.getElementById('chart-sockets'), data.sockets, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'sockets', spanGaps: true });
+  if (data.messages) draw(document.getElementById('chart-messages'), data.messages, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'messages/s', spanGaps: true });
   draw(document.getElementById('chart-percentiles'), data.percentiles, {
     xLabel: 'percentile', yLabel: 'ms (log)', unit: ' ms', log: true, height: 280,
     xValue: function (u, v) { return v == null ? '-' : ninesLabel(v); },

@@ -7,7 +7,14 @@ import { capacitySection } from './capacity-section.js';
 import type { ChartAssets } from './chart-library.js';
 import { CHART_SCRIPT } from './chart-script.js';
 import { esc, jsonForScript } from './html-escape.js';
-import { connectedSeries, p95Series, percentileCurves, rpsSeries, usersSeries } from './report-series.js';
+import {
+  connectedSeries,
+  messagesSeries,
+  p95Series,
+  percentileCurves,
+  rpsSeries,
+  usersSeries,
+} from './report-series.js';
 import { REPORT_CSS } from './report-style.js';
 import { endpointTable, failuresTable, parametersTable, summaryTable } from './report-tables.js';
 import { fmt } from './text-table.js';
@@ -69,7 +76,7 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
     percentiles: percentileCurves(summaries),
     p95,
     // Only when a run used sockets: a page without them keeps its two charts.
-    ...(sockets ? { sockets: connectedSeries(summaries) } : {}),
+    ...(sockets ? { sockets: connectedSeries(summaries), messages: messagesSeries(summaries) } : {}),
   };
   const steps = summaries.filter((s) => s.run.profile.type === 'step');
   const capacity = steps
@@ -96,7 +103,7 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
 <section id="charts"><h2>Over time</h2><div class="grid2">
 <figure><figcaption>requests per second</figcaption><div class="chart" id="chart-rps"></div></figure>
 <figure><figcaption>active virtual users</figcaption><div class="chart" id="chart-users"></div></figure>
-${sockets ? '<figure><figcaption>connected sockets (CCU)</figcaption><div class="chart" id="chart-sockets"></div></figure>' : ''}
+${sockets ? '<figure><figcaption>connected sockets (CCU)</figcaption><div class="chart" id="chart-sockets"></div></figure><figure><figcaption>socket messages per second (sent + received)</figcaption><div class="chart" id="chart-messages"></div></figure>' : ''}
 </div>
 <h3>Latency by percentile (whole run, log scale)</h3><div class="chart" id="chart-percentiles"></div>
 <h3>p95 per endpoint over time</h3><p class="muted legend">${summaries.map((s, i) => `<span class="chip c${i % 8}"></span>${esc(s.run.testid)}`).join(' &nbsp; ')}</p><div class="grid4">

@@ -46,6 +46,15 @@ export function connectedSeries(summaries: readonly Summary[]): ChartData {
   );
 }
 
+/** Socket messages per second, sent and received together; null where a run had no socket. */
+export function messagesSeries(summaries: readonly Summary[]): ChartData {
+  return overTime(
+    summaries,
+    (s) => s.run.testid,
+    (s, w) => (w?.ws === undefined ? null : round((w.ws.sent + w.ws.received) / s.run.windowSec)),
+  );
+}
+
 /** One chart per endpoint (in the order the runs list them), runs overlaid. */
 export function p95Series(summaries: readonly Summary[]): { endpoint: string; chart: ChartData }[] {
   const endpoints = [...new Set(summaries.flatMap((s) => s.endpoints.map((e) => e.endpoint)))];

@@ -209,6 +209,7 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
     const opened = await openInChromium(path);
     try {
       await opened.page.waitForSelector('#chart-sockets[data-drawn="2"]');
+      await opened.page.waitForSelector('#chart-messages[data-drawn="2"]');
       expect(opened.errors).toEqual([]);
     } finally {
       await opened.close();

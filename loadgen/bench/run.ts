@@ -1,6 +1,8 @@
 // npm run bench -w loadgen: loadgen url vs autocannon vs wrk on one bare node:http target, then
-// loadgen's peak RSS with 5,000 closed-model users. Client pinned to core 0, target to core 1.
+// loadgen's peak RSS with 5,000 closed-model users, and with 10,000 open sockets (BENCH_ONLY=ws).
+// Client pinned to core 0, target to core 1.
 // Rounds alternate the tools so background load on a shared machine hits them alike.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -356,6 +358,66 @@ async function scriptedMemory(): Promise<void> {
   }
 }
 
+/**
+ * Each of the bench's 10,000 sockets is a file descriptor in loadgen and another in the target:
+ * their processes start under `ulimit -n 65536`, or the hard limit when that is lower.
+ */
+const RAISE_FD_LIMIT = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"';
+const withFdLimit = (argv: string[]): string[] => ['sh', '-c', `${RAISE_FD_LIMIT}; exec "$@"`, 'sh', ...argv];
+const SOCKETS = 10_000;
+
+/** One loadgen process holding 10,000 mostly idle sockets (bench/ws-10k.ts): its peak RSS. */
+async function socketMemory(): Promise<void> {
+  const limit = execFileSync('sh', ['-c', `${RAISE_FD_LIMIT}; ulimit -n`], { encoding: 'utf8' }).trim();
+  if (limit !== 'unlimited' && Number(limit) < SOCKETS + 1024) {
+    console.log(`sockets: skipped, the open-file limit can only reach ${limit} (needs ${SOCKETS + 1024})`);
+    return;
+  }
+  const { child, port } = await startWithPort(
+    withFdLimit([...pinPrefix(1), process.execPath, join(here, 'ws-target.mjs')]),
+  );
+  try {
+    const out = join(work, 'rss-ws');
+    const r = await runToEnd(
+      withFdLimit([
+        ...client,
+        process.execPath,
+        cli,
+        'run',
+        join(here, 'ws-10k.ts'),
+        '-t',
+        `http://127.0.0.1:${port}`,
+        '--metrics-linger',
+        '0',
+        '-o',
+        out,
+      ]),
+    );
+    if (r.code !== 0) throw new Error(`loadgen run failed (exit ${r.code}): ${r.stderr}`);
+    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      totals: { peakConnected?: number };
+      endpoints: Array<{
+        endpoint: string;
+        count: number;
+        errors: number;
+        latencyMs: { p50: number; p99: number };
+      }>;
+      ws?: { connects: number; messages: Array<{ type: string; sent: number; received: number }> };
+    };
+    const e = (name: string) => s.endpoints.find((x) => x.endpoint === name);
+    const pings = s.ws?.messages.find((m) => m.type === 'ping')?.sent ?? 0;
+    const errors = s.endpoints.reduce((n, x) => n + x.errors, 0);
+    console.log(
+      `memory, sockets: ${SOCKETS} players, one socket each, a ping every 3-5 s (50 s, open-file limit ${limit}): ` +
+        `peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target < 400), peak connected ${s.totals.peakConnected}, ` +
+        `${s.ws?.connects} handshakes (p50 ${e('ws connect')?.latencyMs.p50} ms, p99 ${e('ws connect')?.latencyMs.p99} ms), ` +
+        `${pings} pings (${Math.round(pings / 50)}/s; reply p50 ${e('ws ping')?.latencyMs.p50} ms, p99 ${e('ws ping')?.latencyMs.p99} ms), ${errors} errors`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+  }
+}
+
 const only = process.env.BENCH_ONLY;
 if (only === undefined || only === 'throughput') {
   await throughput();
@@ -372,4 +434,8 @@ if (only === undefined || only === 'game') {
 }
 if (only === undefined || only === 'game' || only === 'game-memory') {
   await scriptedMemory();
+}
+if (only === undefined || only === 'ws') {
+  console.log('');
+  await socketMemory();
 }

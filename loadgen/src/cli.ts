@@ -1,5 +1,4 @@
 #!/usr/bin/env node
-import { setFlagsFromString } from 'node:v8';
 import { Command, CommanderError } from 'commander';
 import type { CliContext } from './cli/cli-context.js';
 import { COMMANDS } from './cli/commands/index.js';
@@ -10,15 +9,6 @@ import { LOADGEN_VERSION } from './version.js';
 
 // The composition root: the only place that reads process.env, argv and signals.
 
-// Between full collections V8 lets the old generation grow to up to 4x the live heap when its heap
-// limit is >= 2 GB (a machine with >= 16 GB), and 1.3-2x below that: so loadgen's peak RSS
-// depended on the machine's RAM. 10,000 mostly idle sockets (bench/ws-10k.ts) peaked at
-// 390-450 MB on 93 MB of live heap; with growth capped at 2x, ~300 MB (loadgen/README.md,
-// "Benchmark"). V8 reads the flag at each collection, so setting it now takes effect; a
-// --heap-growing-percent given to node wins.
-if (!process.execArgv.some((a) => a.startsWith('--heap-growing-percent'))) {
-  setFlagsFromString('--heap-growing-percent=100');
-}
 const interrupt = new AbortController();
 let signals = 0;
 const onSignal = (signal: NodeJS.Signals) => {

@@ -2,11 +2,14 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * How far V8 lets the old generation grow past what survived the last full GC before it marks
- * again (V8 picks up to 4x on its own). A load generator's garbage is medium-lived: a sleeping
- * user's timer, promise and suspended iteration outlive two scavenges and are promoted, then die
- * in the old generation. With V8's default the heap of 5,000 scripted players grew from 31 MB to
- * 130 MB between two full GCs; at 1.3x it stays near 110 MB and the extra incremental marks cost
- * a few ms a second (`BENCH_ONLY=game npm run bench -w loadgen` measures both ways).
+ * again. On its own V8 allows up to 4x when its heap limit is 2 GB or more (any machine with
+ * 16 GB of RAM or more) and 1.3-2x below that, so a run's peak RSS depended on the machine's RAM.
+ * A load generator's garbage is medium-lived: a thinking user's timer, promise and suspended
+ * iteration outlive two scavenges and are promoted, then die in the old generation. 5,000
+ * scripted players' heap grew from 31 MB to 130 MB between two full GCs on 41 MB live; 10,000
+ * mostly idle sockets peaked at 390-450 MB RSS on 93 MB live. At 1.3x the old generation stays
+ * near its live size and the extra incremental marks cost some CPU (loadgen/README.md,
+ * "Benchmark": `BENCH_ONLY=game-memory` and `ws` measure it).
  */
 export const HEAP_GROWING_PERCENT = 30;
 

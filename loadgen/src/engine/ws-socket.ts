@@ -205,7 +205,10 @@ export class WsSocket implements VuSocket {
           const i = this.waiters.indexOf(waiter);
           if (i >= 0) this.waiters.splice(i, 1);
           const message = `no "${type}" ${sentAt === undefined ? 'message' : 'reply'} within ${limitMs / 1000} s`;
-          if (!this.owner.isClosing()) this.owner.recorder.recordWsFailure(endpoint, 'ws_timeout', message);
+          if (!this.owner.isClosing()) {
+            const waited = sentAt === undefined ? undefined : (performance.now() - sentAt) * 1000;
+            this.owner.recorder.recordWsFailure(endpoint, 'ws_timeout', message, waited);
+          }
           reject(new RequestFailedError(endpoint, 'ws_timeout', message));
         }, limitMs),
       };
@@ -261,10 +264,11 @@ export class WsSocket implements VuSocket {
   }
 
   /** The socket is closed: counted as ws_closed unless it was closed here or the run is over. */
-  private closedError(endpoint: string, what: string): RequestFailedError {
+  private closedError(endpoint: string, what: string, sentAt?: number): RequestFailedError {
     const message = `the socket closed (${this.closeText ?? 'closed'}): ${what}`;
     if (!this.closedHere && !this.owner.isClosing()) {
-      this.owner.recorder.recordWsFailure(endpoint, 'ws_closed', message);
+      const waited = sentAt === undefined ? undefined : (performance.now() - sentAt) * 1000;
+      this.owner.recorder.recordWsFailure(endpoint, 'ws_closed', message, waited);
     }
     return new RequestFailedError(endpoint, 'ws_closed', message);
   }
@@ -279,7 +283,11 @@ export class WsSocket implements VuSocket {
       if (this.owner.stopped && w.sentAt === undefined) w.reject(new UserStoppedError());
       else
         w.reject(
-          this.closedError(w.endpoint, `no "${w.type}" ${w.sentAt === undefined ? 'message' : 'reply'}`),
+          this.closedError(
+            w.endpoint,
+            `no "${w.type}" ${w.sentAt === undefined ? 'message' : 'reply'}`,
+            w.sentAt,
+          ),
         );
     }
     this.settleClosed({ code, reason });

@@ -110,10 +110,15 @@ export class WindowRecorder {
     recordMicros(w.histogram, micros);
   }
 
-  /** A socket wait or handshake that failed (`ws_timeout`, `ws_closed`...): counted, no latency. */
-  recordWsFailure(endpoint: string, kind: string, message: string): void {
+  /**
+   * A socket wait or handshake that failed (`ws_timeout`, `ws_closed`...). A request's wait for
+   * its reply records the time waited, as a request without a response does, so a run whose
+   * replies time out shows it in the percentiles; a push that never came has no latency.
+   */
+  recordWsFailure(endpoint: string, kind: string, message: string, micros?: number): void {
     const w = this.window(endpoint, 'ws');
     w.count++;
+    if (micros !== undefined) recordMicros(w.histogram, micros);
     this.addFailure(w, kind, message);
   }
 

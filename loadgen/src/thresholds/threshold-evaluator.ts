@@ -17,7 +17,8 @@ function compare(actual: number, op: Threshold['op'], limit: number): boolean {
 /**
  * Evaluate thresholds against a summary (its totals, or one endpoint's stats; a socket message
  * type is one as `ws <type>`). A threshold on an endpoint that saw no request fails, so a typo in
- * the endpoint cannot pass silently. Totals are HTTP's; `ccu` is the peak of connected sockets.
+ * the endpoint cannot pass silently, and so does a latency threshold on an endpoint that was
+ * counted but never timed (a push type whose every wait failed). Totals are HTTP's; `ccu` is the peak of connected sockets.
  */
 export function evaluateThresholds(
   thresholds: readonly Threshold[],
@@ -49,7 +50,10 @@ export function evaluateThresholds(
               ? e.rps
               : t.metric === 'dropped' || t.metric === 'ccu'
                 ? Number.NaN
-                : e.latencyMs[t.metric];
+                : // Counted but never timed (every push it waited for failed): nothing passes.
+                  e.latencyMs.max === 0
+                  ? Number.NaN
+                  : e.latencyMs[t.metric];
       }
     }
     const passed = Number.isFinite(actual) && compare(actual, t.op, t.limit);

@@ -9,6 +9,8 @@ import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { mergeSummaries } from '../../src/summary/merge-summaries.js';
 import type { Summary } from '../../src/summary/summary-schema.js';
+import { evaluateThresholds } from '../../src/thresholds/threshold-evaluator.js';
+import { parseThreshold } from '../../src/thresholds/threshold-parser.js';
 import { type MatchServer, startMatchServer } from '../helpers/match-server.js';
 import { runCli } from '../helpers/run-cli.js';
 import { openInChromium } from '../report/helpers/chromium.js';
@@ -132,8 +134,8 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
     const match = server;
     const closedByServer = match.received.get('close-me') ?? 0;
 
-    const timeouts = failure(summary, 'ws silence', 'ws_timeout');
-    expect(timeouts?.sample).toBe('no "silence" message within 0.2 s');
+    const timeouts = failure(summary, 'ws flood', 'ws_timeout');
+    expect(timeouts?.sample).toBe('no "silence" reply within 0.2 s');
     expect(timeouts?.count).toBeGreaterThanOrEqual(2);
     const closed = failure(summary, 'ws never', 'ws_closed');
     expect(closed?.sample).toBe('the socket closed (code 4000 asked to): no "never" message');
@@ -146,7 +148,17 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
     expect(match.connects).toBeGreaterThanOrEqual(closedByServer);
     // The failures are socket failures, not the script's: no script_error.
     expect(summary.totals.scriptErrors).toBeUndefined();
-    expect(endpoint(summary, 'ws silence')).toMatchObject({ kind: 'ws', errors: timeouts?.count });
+    expect(endpoint(summary, 'ws flood')).toMatchObject({ kind: 'ws', errors: timeouts?.count });
+    // A request that timed out is timed at what it waited, as an HTTP request without a response
+    // is: its percentiles show the timeouts, so a latency threshold catches them.
+    expect(endpoint(summary, 'ws flood')?.latencyMs.p50).toBeGreaterThanOrEqual(199); // 3 significant digits
+    const [flood, never] = evaluateThresholds(
+      [parseThreshold('ws flood:p95<100'), parseThreshold('ws never:p95<100000')],
+      summary,
+    );
+    expect(flood?.passed).toBe(false);
+    // Waits for a push that all failed were never timed: a latency threshold on them cannot pass.
+    expect(never).toMatchObject({ passed: false, actual: -1 });
 
     // Ticks pushed faster than the script reads them: a 3-message buffer dropped the rest, counted.
     const tick = summary.ws?.messages.find((m) => m.type === 'tick');

@@ -10,7 +10,7 @@
  * Needs MySQL and Redis as the other bench, and an open-file limit above the socket count: the
  * npm script raises it with `ulimit -n` (one descriptor per socket on the server, one per socket
  * in the clients). Env: MYSQL_URL, REDIS_URL, BENCH_WS_SOCKETS, BENCH_WS_RATE, BENCH_WS_CLIENTS,
- * BENCH_WS_WARMUP (s, 5), BENCH_WS_DURATION (s, 30).
+ * BENCH_WS_WARMUP (s, 5), BENCH_WS_DURATION (s, 30), BENCH_WS_PIN (0: no taskset).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -62,8 +62,13 @@ function scrape(text: string) {
     const m = /^game_api_ws_fanout_delay_seconds_bucket\{le="([^"]+)"\} (\S+)/.exec(line);
     if (m) buckets.set(m[1] === '+Inf' ? Number.POSITIVE_INFINITY : Number(m[1]), Number(m[2]));
   }
+  const gcSeconds = text
+    .split('\n')
+    .filter((l) => l.startsWith('nodejs_gc_duration_seconds_sum'))
+    .reduce((sum, l) => sum + Number(l.split(' ').pop()), 0);
   return {
     buckets,
+    gcSeconds,
     cpuSeconds: scalar('process_cpu_seconds_total'),
     connections: scalar('game_api_ws_connections'),
     loopLagP99: scalar('nodejs_eventloop_lag_p99_seconds'),
@@ -119,7 +124,9 @@ export async function main(): Promise<void> {
       `open-file limit ${limit} is below ${sockets + 1000}: run it through the npm script (it raises the limit with ulimit -n) or raise it yourself`,
     );
   }
-  const pin = hasTaskset();
+  // BENCH_WS_PIN=0: let the scheduler place everything (on a machine others load, a pinned
+  // process cannot move off a busy core).
+  const pin = process.env.BENCH_WS_PIN !== '0' && hasTaskset();
   if (pin) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
   const secret = randomBytes(32).toString('hex');
   const prefix = `bench:${randomBytes(3).toString('hex')}:`;
@@ -141,6 +148,7 @@ export async function main(): Promise<void> {
     },
     pin ? 1 : undefined,
   );
+  const emptyRss = rssBytes(api.pid);
   const db = await createConnection({ uri: benchMysqlUrl });
   const namePrefix = `ws${randomBytes(3).toString('hex')}_`;
   const clients: ChildProcess[] = [];
@@ -172,7 +180,7 @@ export async function main(): Promise<void> {
     const connectS = Math.max(...ready.map((r) => r.connectMs)) / 1000;
     const idleRss = rssBytes(api.pid);
     process.stdout.write(
-      `connected and matched ${matched} sockets (${failed} failed) in ${connectS.toFixed(1)} s; game-api RSS ${(idleRss / 2 ** 20).toFixed(0)} MB\n`,
+      `connected and matched ${matched} sockets (${failed} failed) in ${connectS.toFixed(1)} s; game-api RSS ${(emptyRss / 2 ** 20).toFixed(0)} MB before, ${(idleRss / 2 ** 20).toFixed(0)} MB with them\n`,
     );
 
     for (const c of clients) c.send({ kind: 'go' } satisfies ToClients);
@@ -209,7 +217,7 @@ export async function main(): Promise<void> {
         `measured ${measuredS.toFixed(1)} s: ${(sent / measuredS).toFixed(0)} moves/s sent, ${(received / measuredS).toFixed(0)} moved/s received, ${errors} errors, ${after.connections} sockets open`,
         `fan-out, clients (now - ts, 1 ms ts resolution): p50 ${ms(percentile(all, 50))}  p95 ${ms(percentile(all, 95))}  p99 ${ms(percentile(all, 99))}  max ${ms(all[all.length - 1] ?? Number.NaN)}`,
         `fan-out, server histogram (${server95.total} pushes): p50 ${ms(server50.value * 1000)}  p95 ${ms(server95.value * 1000)} (bucket up to ${ms(server95.upper * 1000)})`,
-        `game-api: RSS ${(idleRss / 2 ** 20).toFixed(0)} MB idle with the sockets, peak ${(peakRss / 2 ** 20).toFixed(0)} MB; CPU ${cpu.toFixed(0)}% of a core; event-loop lag p99 ${ms(after.loopLagP99 * 1000)}`,
+        `game-api: RSS ${(idleRss / 2 ** 20).toFixed(0)} MB idle with the sockets, peak ${(peakRss / 2 ** 20).toFixed(0)} MB; CPU ${cpu.toFixed(0)}% of a core; event-loop lag p99 ${ms(after.loopLagP99 * 1000)}; GC ${(((after.gcSeconds - before.gcSeconds) / measuredS) * 100).toFixed(1)}% of the time`,
         '',
         `target: fan-out p95 < ${TARGET_P95_MS} ms at ${rate} msg/s with ${sockets} sockets: ${percentile(all, 95) < TARGET_P95_MS ? 'MET' : 'MISSED'}`,
       ].join('\n')}\n`,

@@ -37,7 +37,7 @@ export class MatchActions {
     try {
       switch (message.type) {
         case 'queue':
-          return await this.queue(conn, message.id);
+          return await this.queue(conn, message.id, receivedAt);
         case 'leave':
           return await this.leave(conn, message.id);
         case 'move':
@@ -72,14 +72,14 @@ export class MatchActions {
     });
   }
 
-  private async queue(conn: PlayerConnection, id: MessageId | undefined): Promise<void> {
+  private async queue(conn: PlayerConnection, id: MessageId | undefined, receivedAt: number): Promise<void> {
     const { matchmaker, fault } = this.deps;
     const player = conn.player!;
     await fault.delay('WS queue');
     if (!conn.open) return;
     const replied = conn.queueRequested();
     const before = conn.queuedAt;
-    conn.queuedAt ??= performance.now();
+    conn.queuedAt ??= receivedAt;
     try {
       const result = await matchmaker.enqueue(
         { playerId: player.userId, username: player.username },
@@ -93,13 +93,13 @@ export class MatchActions {
       conn.send({ type: 'queued', id });
       replied();
       if (result.kind === 'matched') {
-        const at = performance.timeOrigin + performance.now();
         await this.publish({
           kind: 'matched',
           matchId: result.matchId,
           players: result.players,
-          ts: Math.floor(at),
-          at,
+          // The protocol's ts: when the queue message that completed the match arrived.
+          ts: Math.floor(receivedAt),
+          at: receivedAt,
         });
       }
     } catch (err) {

@@ -225,7 +225,7 @@ export class MatchChannel {
           for (const conn of this.socketsOf(playerId)) {
             conn.afterQueueReply(() => {
               if (conn.queuedAt !== undefined) {
-                this.ws.matchmakingWait.observe((performance.now() - conn.queuedAt) / 1000);
+                this.ws.matchmakingWait.observe(Math.max(0, wallClock() - conn.queuedAt) / 1000);
                 conn.queuedAt = undefined;
               }
               conn.sendJson(json, 'matched');

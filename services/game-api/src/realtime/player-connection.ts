@@ -22,7 +22,7 @@ export class PlayerConnection {
   lastVisit = Number.NEGATIVE_INFINITY;
   /** Messages of this socket still being handled. */
   inFlight = 0;
-  /** `performance.now()` when this socket queued its player, until matched or left. */
+  /** When this socket's `queue` arrived (Unix ms, fractional), until its player is matched or leaves. */
   queuedAt: number | undefined;
   private queueReply: Promise<void> | undefined;
   private reason: DisconnectReason | undefined;

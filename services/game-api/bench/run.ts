@@ -6,6 +6,8 @@
  * Prints req/s and p50/p99 for GET /api/me (cache hit), GET /api/leaderboard and POST /api/login,
  * the ratios to bare Express, and GET /api/me's p99 while logins saturate the hash pool.
  *
+ * `BENCH_SUITE=ws` runs the WebSocket scale bench instead (`ws-scale.ts`).
+ *
  * Env: MYSQL_URL (server, default mysql://root@127.0.0.1:3306), REDIS_URL, BENCH_DURATION (s, 5),
  * BENCH_CONNECTIONS (20), BENCH_ROUNDS (3, alternating; medians reported), BENCH_WARMUP (s per
  * case before the rounds, 3), BCRYPT_COST (10).
@@ -162,7 +164,9 @@ async function main() {
   }
 }
 
-main().catch((err: unknown) => {
+// BENCH_SUITE=ws selects the WebSocket scale bench (ws-scale.ts) instead of this one.
+const suite = process.env.BENCH_SUITE === 'ws' ? import('./ws-scale.js').then((m) => m.main()) : main();
+suite.catch((err: unknown) => {
   process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
   process.exit(1);
 });

@@ -5,6 +5,8 @@ const START_TIMEOUT_MS = 30_000;
 
 export interface Target {
   url: string;
+  /** The target's process id (taskset execs it, so it is the spawned process's). */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -51,6 +53,7 @@ export async function startTarget(entry: string, env: Record<string, string>, cp
   child.stdout!.resume();
   return {
     url: `http://127.0.0.1:${port}`,
+    pid: child.pid!,
     stop: () =>
       new Promise((resolve) => {
         child.once('exit', () => resolve());

@@ -30,11 +30,32 @@ export type MatchEvent =
       replyTo?: { connection: string; id: MessageId };
     };
 
+/** The event's wire form without its recipients, which the move script prefixes. */
+export function encodeEventBody(event: MatchEvent): string {
+  const { to: _to, ...body } = event as MatchEvent & { to?: number[] };
+  return JSON.stringify(body);
+}
+
+function encodeEvent(event: MatchEvent): string {
+  const to = event.kind === 'matched' ? event.players.map((p) => p.playerId) : event.to;
+  return `${to.join(',')}|${encodeEventBody(event)}`;
+}
+
+function decodeEvent(payload: string): MatchEvent {
+  const bar = payload.indexOf('|');
+  const event = JSON.parse(payload.slice(bar + 1)) as MatchEvent & { to?: number[] };
+  if (event.kind !== 'matched') event.to = payload.slice(0, bar).split(',').map(Number);
+  return event;
+}
+
 /**
  * Redis pub/sub on one channel that every game-api process subscribes to. ioredis's keyPrefix
  * does not apply to channel names (checked with ioredis 5: PUBLISH and SUBSCRIBE go out as
  * given), so the channel carries REDIS_KEY_PREFIX itself: deployments and test runs sharing a
  * Redis never hear each other.
+ *
+ * On the wire an event is `<recipient ids, comma-separated>|<the event's JSON without to>`, the
+ * form the move script publishes itself (matchmaker.ts), so a move costs one Redis command.
  */
 export class EventBus {
   readonly channel: string;
@@ -66,7 +87,7 @@ export class EventBus {
       if (channel !== this.channel) return;
       let event: MatchEvent;
       try {
-        event = JSON.parse(payload) as MatchEvent;
+        event = decodeEvent(payload);
       } catch {
         this.logger.warn({ channel }, 'event bus: unparsable event dropped');
         return;
@@ -78,7 +99,7 @@ export class EventBus {
 
   /** Rejects when Redis is unreachable (the caller then delivers locally). */
   async publish(event: MatchEvent): Promise<void> {
-    await this.redis.publish(this.channel, JSON.stringify(event));
+    await this.redis.publish(this.channel, encodeEvent(event));
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,7 @@ import type { ProfileCache } from '../cache/profile-cache.js';
 import { MatchAlreadyRecordedError, type MatchesRepository } from '../db/matches-repository.js';
 import { DependencyUnavailableError } from '../errors.js';
 import type { FaultInjector } from '../fault/fault-injector.js';
-import type { EventBus, MatchEvent } from './event-bus.js';
+import { type EventBus, encodeEventBody, type MatchEvent } from './event-bus.js';
 import type { ClientMessage, MessageId } from './match-protocol.js';
 import type { Matchmaker } from './matchmaker.js';
 import type { PlayerConnection } from './player-connection.js';
@@ -37,7 +37,7 @@ export class MatchActions {
     try {
       switch (message.type) {
         case 'queue':
-          return await this.queue(conn, message.id);
+          return await this.queue(conn, message.id, receivedAt);
         case 'leave':
           return await this.leave(conn, message.id);
         case 'move':
@@ -72,14 +72,14 @@ export class MatchActions {
     });
   }
 
-  private async queue(conn: PlayerConnection, id: MessageId | undefined): Promise<void> {
+  private async queue(conn: PlayerConnection, id: MessageId | undefined, receivedAt: number): Promise<void> {
     const { matchmaker, fault } = this.deps;
     const player = conn.player!;
     await fault.delay('WS queue');
     if (!conn.open) return;
     const replied = conn.queueRequested();
     const before = conn.queuedAt;
-    conn.queuedAt ??= performance.now();
+    conn.queuedAt ??= receivedAt;
     try {
       const result = await matchmaker.enqueue(
         { playerId: player.userId, username: player.username },
@@ -93,13 +93,13 @@ export class MatchActions {
       conn.send({ type: 'queued', id });
       replied();
       if (result.kind === 'matched') {
-        const at = performance.timeOrigin + performance.now();
         await this.publish({
           kind: 'matched',
           matchId: result.matchId,
           players: result.players,
-          ts: Math.floor(at),
-          at,
+          // The protocol's ts: when the queue message that completed the match arrived.
+          ts: Math.floor(receivedAt),
+          at: receivedAt,
         });
       }
     } catch (err) {
@@ -121,26 +121,30 @@ export class MatchActions {
     message: Extract<ClientMessage, { type: 'move' }>,
     receivedAt: number,
   ): Promise<void> {
-    const { matchmaker, fault } = this.deps;
+    const { matchmaker, fault, bus } = this.deps;
     const playerId = conn.player!.userId;
     await fault.delay('WS move');
-    const players = await matchmaker.move(message.matchId, playerId, message.points);
-    if (!players) {
-      conn.send({ type: 'error', id: message.id, code: 'not_in_match', message: NOT_IN_MATCH });
-      return;
-    }
     const ts = Math.floor(receivedAt);
-    conn.send({ type: 'move_ack', id: message.id, ts });
-    await this.publish({
+    const moved: MatchEvent = {
       kind: 'moved',
       matchId: message.matchId,
-      to: players,
+      to: [],
       playerId,
       points: message.points,
       data: message.data,
       ts,
       at: receivedAt,
+    };
+    // One round trip: the script adds the points and publishes `moved` to the match's players.
+    const players = await matchmaker.move(message.matchId, playerId, message.points, {
+      channel: bus.channel,
+      body: encodeEventBody(moved),
     });
+    if (!players) {
+      conn.send({ type: 'error', id: message.id, code: 'not_in_match', message: NOT_IN_MATCH });
+      return;
+    }
+    conn.send({ type: 'move_ack', id: message.id, ts });
   }
 
   /**

@@ -7,17 +7,9 @@ import type { TokenService } from '../auth/token-service.js';
 import type { RealtimeConfig } from '../config.js';
 import type { Metrics } from '../metrics/metrics.js';
 import type { EventBus, MatchEvent } from './event-bus.js';
+import { Heartbeat } from './heartbeat.js';
 import type { MatchActions } from './match-actions.js';
-import {
-  BEARER_PREFIX,
-  CLIENT_MESSAGE_TYPES,
-  CLOSE,
-  type ClientMessage,
-  clientMessage,
-  type ErrorCode,
-  type MessageId,
-  SUBPROTOCOL,
-} from './match-protocol.js';
+import { BEARER_PREFIX, CLOSE, type MessageId, parseClientMessage, SUBPROTOCOL } from './match-protocol.js';
 import { PlayerConnection } from './player-connection.js';
 
 export const MATCH_CHANNEL_PATH = '/ws';
@@ -64,13 +56,14 @@ export class MatchChannel {
   private readonly handling = new Set<Promise<void>>();
   private readonly instance = randomUUID().slice(0, 8);
   private sequence = 0;
-  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly heartbeat: Heartbeat;
   private closed: Promise<void> | undefined;
   private onEmpty: (() => void) | undefined;
   private readonly ws: Metrics['ws'];
 
   constructor(private readonly deps: MatchChannelDeps) {
     this.ws = deps.metrics.ws;
+    this.heartbeat = new Heartbeat(this.connections, deps.settings.heartbeatMs);
     this.wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,
@@ -82,8 +75,7 @@ export class MatchChannel {
 
   /** Subscribes to the bus (resolves once subscribed) and starts the heartbeat. */
   start(): Promise<void> {
-    this.heartbeat = setInterval(() => this.sweep(), this.deps.settings.heartbeatMs);
-    this.heartbeat.unref();
+    this.heartbeat.start();
     return this.deps.bus.start((event) => this.deliver(event));
   }
 
@@ -97,19 +89,26 @@ export class MatchChannel {
     });
   }
 
-  /** The local sockets of a player (delivery and the actions' replies). */
-  socketsOf(playerId: number): Iterable<PlayerConnection> {
+  /** The sockets of a player on this process. */
+  private socketsOf(playerId: number): Iterable<PlayerConnection> {
     return this.byPlayer.get(playerId) ?? [];
   }
 
   /**
-   * Shutdown: closes every socket with 1001, waits for messages being handled (an `end` writing
-   * to MySQL finishes), gives the close handshakes a moment, then unsubscribes.
+   * Shutdown: takes this process's queued players out of the shared queue, closes every socket
+   * with 1001, waits for messages being handled (an `end` writing to MySQL finishes), gives the
+   * close handshakes a moment, then unsubscribes.
    */
   close(): Promise<void> {
     this.closed ??= (async () => {
-      clearInterval(this.heartbeat);
-      for (const conn of this.connections) conn.close(CLOSE.goingAway, 'server shutdown', 'shutdown');
+      this.heartbeat.stop();
+      for (const conn of this.connections) {
+        if (conn.queuedAt !== undefined) {
+          this.track(this.deps.actions.disconnected(conn));
+          conn.queuedAt = undefined;
+        }
+        conn.close(CLOSE.goingAway, 'server shutdown', 'shutdown');
+      }
       await Promise.allSettled([...this.handling]);
       await this.allClosed(SHUTDOWN_CLOSE_GRACE_MS);
       for (const conn of this.connections) conn.terminate('shutdown');
@@ -178,7 +177,7 @@ export class MatchChannel {
 
   private onMessage(conn: PlayerConnection, data: RawData, isBinary: boolean): void {
     const receivedAt = wallClock();
-    const parsed = this.parse(data, isBinary);
+    const parsed = parseClientMessage(data.toString(), isBinary);
     this.ws.messages.inc({ direction: 'in', type: parsed.label });
     if (!conn.player) {
       // Until authenticated, the only acceptable message is a valid `auth`.
@@ -212,45 +211,6 @@ export class MatchChannel {
     );
   }
 
-  private parse(
-    data: RawData,
-    isBinary: boolean,
-  ):
-    | { message: ClientMessage; label: string }
-    | { message?: undefined; label: string; code: ErrorCode; reason: string; id?: MessageId } {
-    if (isBinary) return { label: 'invalid', code: 'bad_json', reason: 'frames are UTF-8 JSON text' };
-    let json: unknown;
-    try {
-      json = JSON.parse(data.toString());
-    } catch {
-      return { label: 'invalid', code: 'bad_json', reason: 'not JSON' };
-    }
-    if (typeof json !== 'object' || json === null || typeof (json as { type?: unknown }).type !== 'string') {
-      return {
-        label: 'invalid',
-        code: 'invalid_message',
-        reason: 'a message is an object with a string type',
-      };
-    }
-    const raw = json as { type: string; id?: unknown };
-    const id = typeof raw.id === 'string' || typeof raw.id === 'number' ? raw.id : undefined;
-    if (!CLIENT_MESSAGE_TYPES.has(raw.type)) {
-      return {
-        label: 'unknown',
-        code: 'unknown_type',
-        reason: `unknown type "${raw.type.slice(0, 32)}"`,
-        id,
-      };
-    }
-    const checked = clientMessage.safeParse(json);
-    if (!checked.success) {
-      const issue = checked.error.issues[0];
-      const where = issue?.path.join('.') || raw.type;
-      return { label: raw.type, code: 'invalid_message', reason: `${where}: ${issue?.message}`, id };
-    }
-    return { message: checked.data, label: raw.type };
-  }
-
   /** Sends an event to the sockets of its players on this process. */
   deliver(event: MatchEvent): void {
     switch (event.kind) {
@@ -265,7 +225,7 @@ export class MatchChannel {
           for (const conn of this.socketsOf(playerId)) {
             conn.afterQueueReply(() => {
               if (conn.queuedAt !== undefined) {
-                this.ws.matchmakingWait.observe((performance.now() - conn.queuedAt) / 1000);
+                this.ws.matchmakingWait.observe(Math.max(0, wallClock() - conn.queuedAt) / 1000);
                 conn.queuedAt = undefined;
               }
               conn.sendJson(json, 'matched');
@@ -308,21 +268,6 @@ export class MatchChannel {
           }
         }
         return;
-      }
-    }
-  }
-
-  /** Heartbeat: pings every socket; closes one that missed the last ping; terminates a close
-   * that has not completed within a sweep (a dead peer never answers the close frame). */
-  private sweep(): void {
-    for (const conn of this.connections) {
-      if (conn.closing) {
-        if (++conn.closingSweeps >= 2) conn.terminate('heartbeat');
-      } else if (!conn.alive) {
-        conn.close(CLOSE.goingAway, 'heartbeat missed', 'heartbeat');
-      } else {
-        conn.alive = false;
-        conn.socket.ping();
       }
     }
   }

@@ -94,3 +94,37 @@ export const CLOSE = {
 export const SUBPROTOCOL = 'game.v1';
 /** A handshake protocol `bearer.<jwt>` carries the token. */
 export const BEARER_PREFIX = 'bearer.';
+
+export type ParsedClientMessage =
+  | { message: ClientMessage; label: string }
+  | { message?: undefined; label: string; code: ErrorCode; reason: string; id?: MessageId };
+
+/**
+ * Reads one frame: the message, or the error to answer it with (with the frame's `id` when it
+ * had a usable one). `label` is its `game_api_ws_messages_total` type: the message type,
+ * `unknown` for an unknown type, `invalid` for an unreadable frame.
+ */
+export function parseClientMessage(text: string, isBinary: boolean): ParsedClientMessage {
+  if (isBinary) return { label: 'invalid', code: 'bad_json', reason: 'frames are UTF-8 JSON text' };
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return { label: 'invalid', code: 'bad_json', reason: 'not JSON' };
+  }
+  if (typeof json !== 'object' || json === null || typeof (json as { type?: unknown }).type !== 'string') {
+    return { label: 'invalid', code: 'invalid_message', reason: 'a message is an object with a string type' };
+  }
+  const raw = json as { type: string; id?: unknown };
+  const id = typeof raw.id === 'string' || typeof raw.id === 'number' ? raw.id : undefined;
+  if (!CLIENT_MESSAGE_TYPES.has(raw.type)) {
+    return { label: 'unknown', code: 'unknown_type', reason: `unknown type "${raw.type.slice(0, 32)}"`, id };
+  }
+  const checked = clientMessage.safeParse(json);
+  if (!checked.success) {
+    const issue = checked.error.issues[0];
+    const where = issue?.path.join('.') || raw.type;
+    return { label: raw.type, code: 'invalid_message', reason: `${where}: ${issue?.message}`, id };
+  }
+  return { message: checked.data, label: raw.type };
+}

@@ -48,13 +48,18 @@ redis.call('hdel', KEYS[2], ARGV[1])
 redis.call('lrem', KEYS[1], 0, ARGV[1])
 return 1`;
 
-/** KEYS: match. ARGV: playerId, points, max score, ttl ms. The players' ids, or false. */
+/**
+ * KEYS: match. ARGV: playerId, points, max score, ttl ms, channel, event body. Adds the points
+ * and publishes `<players>|<body>` on the bus's channel (event-bus.ts's wire form) in the same
+ * round trip. The players' ids, or false when the player is not in an open match.
+ */
 const MOVE = `
 local v = redis.call('hmget', KEYS[1], 'p:' .. ARGV[1], 'ending', 'players')
 if not v[1] or v[2] then return false end
 local score = math.min(tonumber(v[1]) + tonumber(ARGV[2]), tonumber(ARGV[3]))
 redis.call('hset', KEYS[1], 'p:' .. ARGV[1], score)
 redis.call('pexpire', KEYS[1], ARGV[4])
+redis.call('publish', ARGV[5], v[3] .. '|' .. ARGV[6])
 return v[3]`;
 
 /**
@@ -145,8 +150,16 @@ export class Matchmaker {
     return removed === 1;
   }
 
-  /** Adds a move's points; the match's player ids, or undefined when the player is not in it. */
-  async move(matchId: string, playerId: number, points: number): Promise<number[] | undefined> {
+  /**
+   * Adds a move's points and publishes `announce` (an event body, event-bus.ts) to the match's
+   * players; the match's player ids, or undefined when the player is not in it.
+   */
+  async move(
+    matchId: string,
+    playerId: number,
+    points: number,
+    announce: { channel: string; body: string },
+  ): Promise<number[] | undefined> {
     const players = await this.redis
       .mmMove(
         matchKey(matchId),
@@ -154,6 +167,8 @@ export class Matchmaker {
         String(points),
         String(MAX_SESSION_SCORE),
         String(MATCH_IDLE_TTL_MS),
+        announce.channel,
+        announce.body,
       )
       .catch(unavailable);
     return players === null ? undefined : parseIds(players);

@@ -16,11 +16,13 @@ export class PlayerConnection {
   player: VerifiedToken | undefined;
   /** Answered the last ping (or has not been pinged yet). */
   alive = true;
-  /** Heartbeat sweeps since `close` was asked for; the second one terminates. */
+  /** Heartbeat visits since `close` was asked for; the second one terminates. */
   closingSweeps = 0;
+  /** `performance.now()` of the heartbeat's last visit. */
+  lastVisit = Number.NEGATIVE_INFINITY;
   /** Messages of this socket still being handled. */
   inFlight = 0;
-  /** `performance.now()` when this socket queued its player, until matched or left. */
+  /** When this socket's `queue` arrived (Unix ms, fractional), until its player is matched or leaves. */
   queuedAt: number | undefined;
   private queueReply: Promise<void> | undefined;
   private reason: DisconnectReason | undefined;

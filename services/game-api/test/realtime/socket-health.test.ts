@@ -32,8 +32,8 @@ describe('heartbeats', () => {
     await silent.next('welcome');
     const { code } = await silent.closed;
     expect(code).toBe(1001);
-    // At least one interval to be pinged and one more to miss the answer.
-    expect(Date.now() - opened).toBeGreaterThanOrEqual(HEARTBEAT_MS);
+    // Pinged on one visit, closed on the next, (almost) an interval later: never at once.
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(HEARTBEAT_MS * 0.9);
     // The answering socket, older than the silent one, lived through the same sweeps.
     expect(answering.socket.readyState).toBe(answering.socket.OPEN);
     expect(await answering.request({ type: 'leave', id: 1 }, 'left')).toMatchObject({ id: 1 });

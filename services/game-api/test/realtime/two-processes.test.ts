@@ -182,12 +182,22 @@ describe('the match channel across two game-api processes', () => {
     }
   });
 
-  it('closes its sockets with 1001 on SIGTERM and exits 0', async () => {
-    const b = apis[1]!;
-    const player = await newPlayerAt(b.url);
-    const client = await join(b, player);
+  it('closes its sockets with 1001 on SIGTERM, takes its queued players out, and exits 0', async () => {
+    const [a, b] = apis as [GameApiProcess, GameApiProcess];
+    const queuedOnB = await join(b, await newPlayerAt(b.url));
+    await queuedOnB.request({ type: 'queue' }, 'queued');
     b.child.kill('SIGTERM');
-    expect((await client.closed).code).toBe(1001);
+    expect((await queuedOnB.closed).code).toBe(1001);
     expect(await b.exited).toBe(0);
+    // The shared queue no longer holds B's player: two players on A are matched with each other.
+    const [p1, p2] = await Promise.all([newPlayerAt(a.url), newPlayerAt(a.url)]);
+    const c1 = await join(a, p1);
+    const c2 = await join(a, p2);
+    await c1.request({ type: 'queue' }, 'queued');
+    await c2.request({ type: 'queue' }, 'queued');
+    const matched = await c1.next('matched');
+    expect((matched.players as { playerId: number }[]).map((p) => p.playerId).sort()).toEqual(
+      [p1.id, p2.id].sort(),
+    );
   });
 });

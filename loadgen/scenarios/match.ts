@@ -53,14 +53,16 @@ function tokenOf(vu: MatchVu): string {
   return header.startsWith('Bearer ') ? header.slice(7) : '';
 }
 
-/** Connect with the player's token; a refused token (4401) logs in again, once. */
+/** Connect with the player's token; a refused token (4401: expired) logs in again, once. */
 export async function connectPlayer(vu: MatchVu): Promise<{ socket: VuSocket; playerId: number }> {
   for (let attempt = 0; ; attempt++) {
     const socket = await vu.ws.connect('/ws', { protocols: ['game.v1', `bearer.${tokenOf(vu)}`] });
-    const welcome = await Promise.race([socket.next<{ playerId: number }>('welcome'), socket.closed]);
-    if ('playerId' in welcome) return { socket, playerId: welcome.playerId };
-    if (welcome.code !== 4401 || attempt > 0) {
-      throw new Error(`the match channel closed before welcome: ${welcome.code} ${welcome.reason}`);
+    const welcome = await socket.next<{ playerId: number }>('welcome').catch(() => undefined);
+    if (welcome !== undefined) return { socket, playerId: welcome.playerId };
+    // The wait ended because the server closed the socket: why?
+    const { code, reason } = await socket.closed;
+    if (code !== 4401 || attempt > 0) {
+      throw new Error(`the match channel closed before welcome: ${code} ${reason}`);
     }
     await logIn(vu);
   }
@@ -123,10 +125,18 @@ export function matchSession(options: MatchPlay = {}, sockets?: Set<VuSocket>) {
 
 /**
  * The realtime presets' gate: a move's acknowledgement and its fan-out to the other players
- * (`ws moved`, the push delay) at p95, and errors. Matchmaking (`ws queue`) is reported, not
+ * (`ws moved`, the push delay) at p95, and errors: HTTP's and the sockets' of each message type. Matchmaking's wait (`ws queue` latency) is reported, not
  * gated: it waits for other players to be free, which is the population's doing, not the server's.
  */
-export const MATCH_THRESHOLDS = ['ws move:p95<250', 'ws moved:p95<250', 'errors<1%'];
+export const MATCH_THRESHOLDS = [
+  'ws move:p95<250',
+  'ws moved:p95<250',
+  // `errors` is HTTP's; socket failures (ws_timeout, ws_closed) are gated per message type.
+  'ws move:errors<1%',
+  'ws moved:errors<1%',
+  'ws queue:errors<1%',
+  'errors<1%',
+];
 
 /** Realtime play with these options (game-api's fault gauge added). */
 export function matchScenario(options: ScenarioOptionsInput, play: MatchPlay = {}, sockets?: Set<VuSocket>) {

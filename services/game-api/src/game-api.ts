@@ -112,7 +112,7 @@ export async function buildGameApi(
     },
   };
   const app = createApp(deps);
-  matchmaker = new Matchmaker(redis, config.realtime.matchSize);
+  matchmaker = new Matchmaker(redis, config.realtime.matchSize, config.realtime.heartbeatMs, logger);
   const bus = new EventBus(redis, config.redisKeyPrefix, logger);
   const actions = new MatchActions({
     matchmaker,
@@ -124,7 +124,15 @@ export async function buildGameApi(
     logger,
     deliverLocally: (event) => realtime.deliver(event),
   });
-  const realtime = new MatchChannel({ settings: config.realtime, tokens, actions, bus, metrics, logger });
+  const realtime = new MatchChannel({
+    settings: config.realtime,
+    tokens,
+    actions,
+    bus,
+    presence: matchmaker,
+    metrics,
+    logger,
+  });
   const built = leaderboard;
   const close = async () => {
     await realtime.close();

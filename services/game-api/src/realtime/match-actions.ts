@@ -111,9 +111,12 @@ export class MatchActions {
   }
 
   private async leave(conn: PlayerConnection, id: MessageId | undefined): Promise<void> {
-    await this.deps.matchmaker.dequeue(conn.player!.userId, conn.id);
+    const left = await this.deps.matchmaker.dequeue(conn.player!.userId, conn.id);
     conn.queuedAt = undefined;
-    conn.send({ type: 'left', id });
+    // Not in the queue: never queued, or matched an instant ago (`matched` is on its way).
+    if (left) conn.send({ type: 'left', id });
+    else
+      conn.send({ type: 'error', id, code: 'not_queued', message: 'this socket has no player in the queue' });
   }
 
   private async move(

@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Logger } from 'pino';
@@ -10,6 +9,7 @@ import type { EventBus, MatchEvent } from './event-bus.js';
 import { Heartbeat } from './heartbeat.js';
 import type { MatchActions } from './match-actions.js';
 import { BEARER_PREFIX, CLOSE, type MessageId, parseClientMessage, SUBPROTOCOL } from './match-protocol.js';
+import type { Matchmaker } from './matchmaker.js';
 import { PlayerConnection } from './player-connection.js';
 
 export const MATCH_CHANNEL_PATH = '/ws';
@@ -27,6 +27,8 @@ export interface MatchChannelDeps {
   tokens: TokenService;
   actions: MatchActions;
   bus: EventBus;
+  /** The matchmaker's liveness in Redis, kept while the channel runs; its instance names connections. */
+  presence: Pick<Matchmaker, 'instance' | 'startPresence' | 'stopPresence'>;
   metrics: Metrics;
   logger: Logger;
 }
@@ -54,7 +56,6 @@ export class MatchChannel {
   private readonly connections = new Set<PlayerConnection>();
   private readonly byPlayer = new Map<number, Set<PlayerConnection>>();
   private readonly handling = new Set<Promise<void>>();
-  private readonly instance = randomUUID().slice(0, 8);
   private sequence = 0;
   private readonly heartbeat: Heartbeat;
   private closed: Promise<void> | undefined;
@@ -76,6 +77,7 @@ export class MatchChannel {
   /** Subscribes to the bus (resolves once subscribed) and starts the heartbeat. */
   start(): Promise<void> {
     this.heartbeat.start();
+    this.deps.presence.startPresence();
     return this.deps.bus.start((event) => this.deliver(event));
   }
 
@@ -83,7 +85,11 @@ export class MatchChannel {
   attach(server: Server): void {
     server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
       if (this.closed) return refuseUpgrade(socket, '503 Service Unavailable');
-      const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+      // Compared as text: `new URL()` throws on request targets such as `//[`, and a throw in
+      // this listener would take the process down.
+      const target = req.url ?? '/';
+      const q = target.indexOf('?');
+      const path = q < 0 ? target : target.slice(0, q);
       if (path !== MATCH_CHANNEL_PATH) return refuseUpgrade(socket, '404 Not Found');
       this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, req));
     });
@@ -112,6 +118,7 @@ export class MatchChannel {
       await Promise.allSettled([...this.handling]);
       await this.allClosed(SHUTDOWN_CLOSE_GRACE_MS);
       for (const conn of this.connections) conn.terminate('shutdown');
+      await this.deps.presence.stopPresence();
       await this.deps.bus.close();
       this.wss.close();
     })();
@@ -122,7 +129,7 @@ export class MatchChannel {
     const { settings, logger } = this.deps;
     const conn = new PlayerConnection(
       ws,
-      `${this.instance}:${++this.sequence}`,
+      `${this.deps.presence.instance}:${++this.sequence}`,
       this.ws,
       settings.maxBufferedBytes,
       logger,

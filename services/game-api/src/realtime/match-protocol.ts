@@ -50,6 +50,7 @@ export type ErrorCode =
   | 'invalid_message'
   | 'not_in_match'
   | 'already_queued'
+  | 'not_queued'
   | 'rate_limited'
   | 'unavailable'
   | 'internal';

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Redis, ReplyError } from 'ioredis';
+import type { Logger } from 'pino';
 import { MAX_SESSION_SCORE } from '../db/sessions-repository.js';
 import { DependencyUnavailableError } from '../errors.js';
 import type { MatchPlayer } from './match-protocol.js';
@@ -9,6 +10,10 @@ const QUEUE = 'mm:queue';
 /** playerId → `<connection>|<username>` of the socket that queued them: at most one entry each. */
 const WAITING = 'mm:waiting';
 const matchKey = (matchId: string) => `match:${matchId}`;
+/** `<this>` + instance: set while that game-api process lives (see `Matchmaker.startPresence`). */
+const PRESENCE = 'mm:alive:';
+/** Presence is refreshed this often (or every heartbeat when that is shorter) and lasts 3 times as long. */
+const PRESENCE_REFRESH_MS = 5_000;
 
 /** A match nobody moved in or ended for this long is dropped from Redis. */
 const MATCH_IDLE_TTL_MS = 3_600_000;
@@ -19,16 +24,43 @@ const END_LEASE_MS = 30_000;
 // player's score) and, once someone ends it, `ending` (Unix ms): moves stop there.
 
 /**
- * KEYS: queue, waiting, new match. ARGV: playerId, entry, match size, created ms, ttl ms.
- * false: already queued; {}: queued, waiting; else the matched ids and their entries, in pairs.
+ * KEYS: queue, waiting, new match. ARGV: playerId, entry, match size, created ms, ttl ms, the
+ * presence keys' prefix. false: already queued; {}: queued, waiting; else the matched ids and
+ * their entries, in pairs.
+ *
+ * An entry is `<instance>:<n>|<username>`; it is alive while its process's presence key
+ * (`<prefix><instance>`) exists. A dead process's entry (killed before it could dequeue its
+ * players) is taken over by the player's new queue, and dropped when its turn comes, so no
+ * player is paired with a ghost.
  */
 const ENQUEUE = `
-if redis.call('hsetnx', KEYS[2], ARGV[1], ARGV[2]) == 0 then return false end
-redis.call('rpush', KEYS[1], ARGV[1])
+local function alive(entry)
+  if not entry then return false end
+  local instance = string.match(entry, '^([^:|]+):')
+  return instance ~= nil and redis.call('exists', ARGV[6] .. instance) == 1
+end
+local existing = redis.call('hget', KEYS[2], ARGV[1])
+if existing and alive(existing) then return false end
+redis.call('hset', KEYS[2], ARGV[1], ARGV[2])
+if not existing then redis.call('rpush', KEYS[1], ARGV[1]) end
 local size = tonumber(ARGV[3])
 if redis.call('llen', KEYS[1]) < size then return {} end
-local ids = redis.call('lpop', KEYS[1], size)
-local entries = redis.call('hmget', KEYS[2], unpack(ids))
+local ids, entries = {}, {}
+while #ids < size do
+  local id = redis.call('lpop', KEYS[1])
+  if not id then break end
+  local entry = redis.call('hget', KEYS[2], id)
+  if alive(entry) then
+    ids[#ids + 1] = id
+    entries[#entries + 1] = entry
+  else
+    redis.call('hdel', KEYS[2], id)
+  end
+end
+if #ids < size then
+  for i = #ids, 1, -1 do redis.call('lpush', KEYS[1], ids[i]) end
+  return {}
+end
 redis.call('hdel', KEYS[2], unpack(ids))
 local out = {}
 for i, id in ipairs(ids) do
@@ -105,16 +137,45 @@ function unavailable(err: unknown): never {
  */
 export class Matchmaker {
   private readonly redis: Scripted;
+  /** This process's id in connection ids (`<instance>:<n>`) and in its presence key. */
+  readonly instance = randomUUID().slice(0, 8);
+  private presenceTimer: NodeJS.Timeout | undefined;
+  private readonly presenceMs: number;
 
   constructor(
     redis: Redis,
     private readonly matchSize: number,
+    /** The heartbeat's interval: presence is refreshed at least as often. */
+    heartbeatMs: number,
+    private readonly logger: Logger,
   ) {
+    this.presenceMs = Math.min(PRESENCE_REFRESH_MS, heartbeatMs);
     redis.defineCommand('mmEnqueue', { numberOfKeys: 3, lua: ENQUEUE });
     redis.defineCommand('mmDequeue', { numberOfKeys: 2, lua: DEQUEUE });
     redis.defineCommand('mmMove', { numberOfKeys: 1, lua: MOVE });
     redis.defineCommand('mmClaimEnd', { numberOfKeys: 1, lua: CLAIM_END });
     this.redis = redis as Scripted;
+  }
+
+  /**
+   * Marks this process alive in Redis, now and every refresh, with a TTL of three refreshes: a
+   * process that dies without dequeuing its players (SIGKILL, OOM) stops refreshing, and its
+   * queue entries count as dead once the key expires.
+   */
+  startPresence(): void {
+    const refresh = () =>
+      this.redis
+        .set(`${PRESENCE}${this.instance}`, '1', 'PX', 3 * this.presenceMs)
+        .catch((err: Error) => this.logger.warn({ err: err.message }, 'matchmaker: presence refresh failed'));
+    void refresh();
+    this.presenceTimer = setInterval(refresh, this.presenceMs);
+    this.presenceTimer.unref();
+  }
+
+  /** Shutdown: this process's queued players were dequeued; its presence goes now. */
+  async stopPresence(): Promise<void> {
+    clearInterval(this.presenceTimer);
+    await this.redis.del(`${PRESENCE}${this.instance}`).catch(() => undefined);
   }
 
   /** Queues the player for `connection` (the socket's id) and pairs the queue when it is full. */
@@ -130,6 +191,8 @@ export class Matchmaker {
         String(this.matchSize),
         String(Date.now()),
         String(MATCH_IDLE_TTL_MS),
+        // Keys built inside the script get no ioredis keyPrefix of their own.
+        `${this.redis.options.keyPrefix ?? ''}${PRESENCE}`,
       )
       .catch(unavailable);
     if (out === null) return { kind: 'already_queued' };

@@ -1,3 +1,5 @@
+import { once } from 'node:events';
+import { connect } from 'node:net';
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,6 +125,21 @@ describe('match channel: authentication', () => {
     expect(status).toBe(404);
   });
 
+  it('answers 404 to an upgrade whose request target is not a URL, and keeps serving', async () => {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    socket.write(
+      'GET //[ HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    const [reply] = (await once(socket, 'data')) as [Buffer];
+    socket.destroy();
+    expect(reply.toString()).toMatch(/^HTTP\/1\.1 404 /);
+    const p = await newPlayer(t.app);
+    // Still serving: a new player's socket gets its welcome.
+    expect(await join(p)).toBeDefined();
+  });
+
   it('never logs a token', async () => {
     const p = await newPlayer(t.app);
     const client = await join(p, 'message');
@@ -157,8 +174,11 @@ describe('match channel: bad input', () => {
       if (typeof message === 'object') expect(error.id).toBe(message.id);
       expect(typeof error.message).toBe('string');
     }
-    // Still open and serving.
-    expect(await client.request({ type: 'leave', id: 'l1' }, 'left')).toMatchObject({ id: 'l1' });
+    // Still open and serving: leaving a queue it never joined is refused, not acknowledged.
+    expect(await client.request({ type: 'leave', id: 'l1' }, 'error')).toMatchObject({
+      id: 'l1',
+      code: 'not_queued',
+    });
   });
 
   it(`closes with 1009 on a frame larger than WS_MAX_PAYLOAD (${MAX_PAYLOAD} bytes)`, async () => {

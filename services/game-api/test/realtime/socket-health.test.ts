@@ -36,7 +36,10 @@ describe('heartbeats', () => {
     expect(Date.now() - opened).toBeGreaterThanOrEqual(HEARTBEAT_MS * 0.9);
     // The answering socket, older than the silent one, lived through the same sweeps.
     expect(answering.socket.readyState).toBe(answering.socket.OPEN);
-    expect(await answering.request({ type: 'leave', id: 1 }, 'left')).toMatchObject({ id: 1 });
+    expect(await answering.request({ type: 'leave', id: 1 }, 'error')).toMatchObject({
+      id: 1,
+      code: 'not_queued',
+    });
   });
 });
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type GameApiProcess, startGameApi } from '../helpers/game-api-process.js';
@@ -9,8 +10,10 @@ import { newPlayerAt, type Player } from '../helpers/players.js';
 let apis: GameApiProcess[] = [];
 const clients: MatchClient[] = [];
 
+let env: Record<string, string>;
+
 beforeAll(async () => {
-  const env = {
+  env = {
     MYSQL_URL: inject('mysqlUrl'),
     REDIS_URL: inject('redisUrl'),
     REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
@@ -180,6 +183,37 @@ describe('the match channel across two game-api processes', () => {
         total_score: 1 + (i % 10) + 20 + (i % 10),
       });
     }
+  });
+
+  it("pairs no player with a ghost: a killed process's queued player is dropped, and can queue again", async () => {
+    const [a] = apis as [GameApiProcess];
+    // A third process with a short heartbeat: its presence in Redis lasts 3 x 300 ms.
+    const c = await startGameApi({ ...env, WS_HEARTBEAT_MS: '300' });
+    const ghost = await newPlayerAt(c.url);
+    const onC = await join(c, ghost);
+    await onC.request({ type: 'queue' }, 'queued');
+    c.child.kill('SIGKILL'); // no shutdown: its queue entry stays in Redis
+    await c.exited;
+    // Its presence key expires (an event in Redis, polled here), then its entry counts as dead.
+    const redis = new Redis(inject('redisUrl'));
+    try {
+      while ((await redis.keys(`${env.REDIS_KEY_PREFIX}mm:alive:*`)).length > 2) {
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    } finally {
+      redis.disconnect();
+    }
+    // The player comes back on A and queues: taken over, not "already_queued"...
+    const back = await join(a, ghost);
+    await back.request({ type: 'queue' }, 'queued');
+    // ...and is matched on its live socket with the next player.
+    const other = await newPlayerAt(a.url);
+    const withOther = await join(a, other);
+    await withOther.request({ type: 'queue' }, 'queued');
+    const matched = await back.next('matched');
+    expect((matched.players as { playerId: number }[]).map((p) => p.playerId).sort()).toEqual(
+      [ghost.id, other.id].sort(),
+    );
   });
 
   it('closes its sockets with 1001 on SIGTERM, takes its queued players out, and exits 0', async () => {

@@ -1,11 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/summary/summary-schema.js';
-import { freshDatabase, type GameApiDb, type GameApiProcess, startGameApi } from '../helpers/game-api.js';
+import {
+  freshDatabase,
+  type GameApiDb,
+  type GameApiProcess,
+  mysqlQuery,
+  startGameApi,
+} from '../helpers/game-api.js';
 import { type CliResult, runCli } from '../helpers/run-cli.js';
 
 /**
@@ -14,24 +18,6 @@ import { type CliResult, runCli } from '../helpers/run-cli.js';
  * and no match a player saw end is missing from MySQL.
  */
 const USERS = 6;
-
-async function mysql(dbUrl: string, query: string): Promise<string> {
-  const u = new URL(dbUrl);
-  const { stdout } = await promisify(execFile)('mysql', [
-    '--protocol=tcp',
-    '-h',
-    u.hostname,
-    '-P',
-    u.port || '3306',
-    `-u${decodeURIComponent(u.username || 'root')}`,
-    '-N',
-    '-B',
-    u.pathname.slice(1),
-    '-e',
-    query,
-  ]);
-  return stdout.trim();
-}
 
 describe('reconnect-storm against the real game-api', () => {
   let db: GameApiDb;
@@ -82,10 +68,10 @@ describe('reconnect-storm against the real game-api', () => {
   it('loses no finished match: every match a player saw end is in MySQL, with its players', async () => {
     const seenEnded = summary.endpoints.find((e) => e.endpoint === 'ws end')?.count ?? 0;
     expect(seenEnded).toBeGreaterThan(0);
-    const matches = Number(await mysql(db.url, 'SELECT COUNT(*) FROM matches'));
+    const matches = Number(await mysqlQuery(db.url, 'SELECT COUNT(*) FROM matches'));
     // A storm can cut an `ended` on its way after the commit, so MySQL may hold more, never fewer.
     expect(matches).toBeGreaterThanOrEqual(seenEnded);
-    expect(Number(await mysql(db.url, 'SELECT COUNT(*) FROM match_players'))).toBe(2 * matches);
-    expect(Number(await mysql(db.url, 'SELECT SUM(sessions_played) FROM users'))).toBe(2 * matches);
+    expect(Number(await mysqlQuery(db.url, 'SELECT COUNT(*) FROM match_players'))).toBe(2 * matches);
+    expect(Number(await mysqlQuery(db.url, 'SELECT SUM(sessions_played) FROM users'))).toBe(2 * matches);
   });
 });

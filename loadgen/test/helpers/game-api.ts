@@ -12,6 +12,27 @@ export interface GameApiDb {
   drop: () => Promise<void>;
 }
 
+/** Runs one statement with the mysql client against `url`'s server (and its database, if any); tab-separated rows. */
+export async function mysqlQuery(url: string, statement: string): Promise<string> {
+  const u = new URL(url);
+  const database = u.pathname.slice(1);
+  const { stdout } = await promisify(execFile)('mysql', [
+    '--protocol=tcp',
+    '-h',
+    u.hostname,
+    '-P',
+    u.port || '3306',
+    `-u${decodeURIComponent(u.username || 'root')}`,
+    ...(u.password ? [`-p${decodeURIComponent(u.password)}`] : []),
+    '-N',
+    '-B',
+    ...(database ? [database] : []),
+    '-e',
+    statement,
+  ]);
+  return stdout.trim();
+}
+
 /** A fresh database name on MYSQL_URL (CI: mysql://root@127.0.0.1:3306); game-api creates it. */
 export function freshDatabase(): GameApiDb {
   const base = new URL(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306');
@@ -21,17 +42,9 @@ export function freshDatabase(): GameApiDb {
   return {
     url: url.toString(),
     drop: async () => {
-      await promisify(execFile)('mysql', [
-        '--protocol=tcp',
-        '-h',
-        base.hostname,
-        '-P',
-        base.port || '3306',
-        `-u${decodeURIComponent(base.username || 'root')}`,
-        ...(base.password ? [`-p${decodeURIComponent(base.password)}`] : []),
-        '-e',
-        `DROP DATABASE IF EXISTS \`${db}\``,
-      ]);
+      const server = new URL(base);
+      server.pathname = '/';
+      await mysqlQuery(server.toString(), `DROP DATABASE IF EXISTS \`${db}\``);
     },
   };
 }

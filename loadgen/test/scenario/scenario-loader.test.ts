@@ -25,11 +25,14 @@ describe('scenarios', () => {
     for (const name of ['baseline', 'stress', 'bottleneck', 'step', 'spike', 'burst']) {
       expect(runs[name]?.durationSec).toBeLessThanOrEqual(90);
     }
-    // Every preset is the game script with other options.
+    expect(runs.match?.model).toEqual({ type: 'closed', users: 20, spawnRate: 10 });
+    expect(runs['reconnect-storm']?.model).toEqual({ type: 'closed', users: 100, spawnRate: 10 });
+    // Every preset is a script of scenarios/ (the game pattern, or realtime play on top of its
+    // log-in), with game-api's adapter.
     for (const name of presetNames()) {
       expect(runs[name]?.source).toMatchObject({
         kind: 'script',
-        file: expect.stringMatching(/scenarios\/\w+\.ts$/),
+        file: expect.stringMatching(new RegExp(`scenarios/${name}\\.ts$`)),
       });
       expect(runs[name]?.server.faultGauge).toBe('game_api_fault_delay_ms');
     }

@@ -14,7 +14,10 @@ const hint = 'install MariaDB (apt-get install -y mariadb-server) or MySQL';
  */
 export async function startMariaDb(dir: string, port: number, logFile: string): Promise<StartedProcess> {
   const datadir = `${dir}/data`;
-  await mkdir(dir, { recursive: true });
+  // Its own tmpdir: a starting server deletes every `#sql*` file in its tmpdir, and in the shared
+  // /tmp those are the live temporary tables of any other MariaDB on the machine (one crashed).
+  const tmp = `${dir}/tmp`;
+  await mkdir(tmp, { recursive: true });
   const user = process.getuid?.() === 0 ? ['--user=root'] : [];
   const fresh = await access(`${datadir}/mysql`).then(
     () => false,
@@ -26,6 +29,7 @@ export async function startMariaDb(dir: string, port: number, logFile: string): 
       await run(installDb, [
         '--no-defaults',
         `--datadir=${datadir}`,
+        `--tmpdir=${tmp}`,
         '--auth-root-authentication-method=normal',
         '--skip-test-db',
         ...user,
@@ -42,6 +46,7 @@ export async function startMariaDb(dir: string, port: number, logFile: string): 
     args: [
       '--no-defaults',
       `--datadir=${datadir}`,
+      `--tmpdir=${tmp}`,
       `--port=${port}`,
       '--bind-address=127.0.0.1',
       `--socket=${dir}/mysqld.sock`,

@@ -1,6 +1,6 @@
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { access, constants, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, constants, mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
@@ -73,12 +73,17 @@ const SMALL = ['--innodb-buffer-pool-size=32M', '--innodb-log-file-size=8M'];
 export async function disposableMariaDb(): Promise<DisposableMariaDb> {
   const dir = await mkdtemp(join(tmpdir(), 'game-api-mariadb-'));
   const datadir = join(dir, 'data');
+  // Its own tmpdir: a starting server deletes every `#sql*` file in its tmpdir, and in the shared
+  // /tmp those are the live temporary tables of the MariaDB the other tests use (it crashed).
+  const tmp = join(dir, 'tmp');
+  await mkdir(tmp);
   const logFile = join(dir, 'mariadbd.log');
   const user = process.getuid?.() === 0 ? ['--user=root'] : [];
   const installDb = await findTool(['mariadb-install-db', 'mysql_install_db']);
   await run(installDb, [
     '--no-defaults',
     `--datadir=${datadir}`,
+    `--tmpdir=${tmp}`,
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
     ...SMALL,
@@ -99,6 +104,7 @@ export async function disposableMariaDb(): Promise<DisposableMariaDb> {
       [
         '--no-defaults',
         `--datadir=${datadir}`,
+        `--tmpdir=${tmp}`,
         `--port=${port}`,
         '--bind-address=127.0.0.1',
         `--socket=${join(dir, 'mysqld.sock')}`,

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { hasCommand, pinPrefix, runToEnd, startWithPort } from './child-process.js';
+import { type Finished, hasCommand, pinPrefix, runToEnd, startWithPort } from './child-process.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', 'dist', 'cli.js');
@@ -193,6 +193,39 @@ async function memory(httpClient: 'undici' | 'lean'): Promise<void> {
 /** One run of the game pattern (register, log in, the 8-call loop, no think time) by one client. */
 type GameTool = { name: string; run: (target: string) => Promise<Measured> };
 
+/**
+ * `loadgen run <scenario> -t <target> ... -o <out>` on the client core (`wrap` adds a prefix such
+ * as a raised open-file limit); fails on a non-zero exit, returns the run and its summary.
+ */
+async function runLoadgen<S>(o: {
+  cliPath?: string;
+  nodeFlags?: readonly string[];
+  scenario: string;
+  target: string;
+  out: string;
+  args?: string[];
+  wrap?: (argv: string[]) => string[];
+}): Promise<{ r: Finished; summary: S }> {
+  const argv = [
+    ...client,
+    process.execPath,
+    ...(o.nodeFlags ?? []),
+    o.cliPath ?? cli,
+    'run',
+    o.scenario,
+    '-t',
+    o.target,
+    ...(o.args ?? []),
+    '--metrics-linger',
+    '0',
+    '-o',
+    o.out,
+  ];
+  const r = await runToEnd(o.wrap ? o.wrap(argv) : argv);
+  if (r.code !== 0) throw new Error(`loadgen run ${o.scenario} failed (exit ${r.code}): ${r.stderr}`);
+  return { r, summary: JSON.parse(readFileSync(join(o.out, 'summary.json'), 'utf8')) as S };
+}
+
 const loadgenGame = (
   name: string,
   cliPath: string,
@@ -201,29 +234,16 @@ const loadgenGame = (
 ): GameTool => ({
   name,
   run: async (target) => {
-    const out = join(work, `game-${name.replace(/\W+/g, '-')}`);
-    const r = await runToEnd([
-      ...client,
-      process.execPath,
-      cliPath,
-      'run',
-      scenario,
-      '-t',
-      target,
-      '-d',
-      `${SECONDS}s`,
-      '--http-client',
-      httpClient,
-      '--metrics-linger',
-      '0',
-      '-o',
-      out,
-    ]);
-    if (r.code !== 0) throw new Error(`${name} failed: ${r.stderr}`);
-    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+    const { r, summary: s } = await runLoadgen<{
       totals: { requests: number; errors: number };
       run: { elapsedSec: number };
-    };
+    }>({
+      cliPath,
+      scenario,
+      target,
+      out: join(work, `game-${name.replace(/\W+/g, '-')}`),
+      args: ['-d', `${SECONDS}s`, '--http-client', httpClient],
+    });
     if (s.totals.errors > 0) throw new Error(`${name}: ${s.totals.errors} errors`);
     return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
   },
@@ -329,25 +349,14 @@ async function scriptedMemory(): Promise<void> {
       ["V8's default heap growth", ['--heap-growing-percent=0']],
     ] as const;
     for (const [label, nodeFlags] of variants) {
-      const out = join(work, `rss-game-${nodeFlags.length}`);
-      const r = await runToEnd([
-        ...client,
-        process.execPath,
-        ...nodeFlags,
-        cli,
-        'run',
-        join(here, 'game-5000.ts'),
-        '-t',
-        `http://127.0.0.1:${port}`,
-        '--metrics-linger',
-        '0',
-        '-o',
-        out,
-      ]);
-      if (r.code !== 0) throw new Error(`loadgen run failed: ${r.stderr}`);
-      const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+      const { r, summary: s } = await runLoadgen<{
         totals: { requests: number; errors: number; peakUsers: number };
-      };
+      }>({
+        nodeFlags,
+        scenario: join(here, 'game-5000.ts'),
+        target: `http://127.0.0.1:${port}`,
+        out: join(work, `rss-game-${nodeFlags.length}`),
+      });
       console.log(
         `memory, scripted game pattern, ${label}: 5000 closed-model players (think 0.5-1.5 s, 20 s): peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target <= 200), ` +
           `peak users ${s.totals.peakUsers}, ${s.totals.requests} requests, ${s.totals.errors} errors`,
@@ -377,24 +386,7 @@ async function socketMemory(): Promise<void> {
     withFdLimit([...pinPrefix(1), process.execPath, join(here, 'ws-target.mjs')]),
   );
   try {
-    const out = join(work, 'rss-ws');
-    const r = await runToEnd(
-      withFdLimit([
-        ...client,
-        process.execPath,
-        cli,
-        'run',
-        join(here, 'ws-10k.ts'),
-        '-t',
-        `http://127.0.0.1:${port}`,
-        '--metrics-linger',
-        '0',
-        '-o',
-        out,
-      ]),
-    );
-    if (r.code !== 0) throw new Error(`loadgen run failed (exit ${r.code}): ${r.stderr}`);
-    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
+    const { r, summary: s } = await runLoadgen<{
       totals: { peakConnected?: number };
       endpoints: Array<{
         endpoint: string;
@@ -403,7 +395,12 @@ async function socketMemory(): Promise<void> {
         latencyMs: { p50: number; p99: number };
       }>;
       ws?: { connects: number; messages: Array<{ type: string; sent: number; received: number }> };
-    };
+    }>({
+      scenario: join(here, 'ws-10k.ts'),
+      target: `http://127.0.0.1:${port}`,
+      out: join(work, 'rss-ws'),
+      wrap: withFdLimit,
+    });
     const e = (name: string) => s.endpoints.find((x) => x.endpoint === name);
     const pings = s.ws?.messages.find((m) => m.type === 'ping')?.sent ?? 0;
     const errors = s.endpoints.reduce((n, x) => n + x.errors, 0);

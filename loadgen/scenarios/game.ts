@@ -24,7 +24,8 @@ export interface Player {
 
 type PlayerVu = Vu<Player, unknown>;
 
-const randInt = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
+/** A uniform whole number in [lo, hi]. */
+export const randInt = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
 
 /** A unique player per virtual user: the same name and password for every log-in of the run. */
 export function newPlayer(vu: { tag: string }): Player {

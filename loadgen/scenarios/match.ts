@@ -5,7 +5,7 @@ import {
   type VuSocket,
   type WsMessage,
 } from '@game-load-lab/loadgen';
-import { logIn, newPlayer, type Player, setUpPlayer } from './game.ts';
+import { logIn, newPlayer, type Player, randInt, setUpPlayer } from './game.ts';
 import { gameApiServer } from './game-api.ts';
 
 /**
@@ -39,8 +39,6 @@ export interface MatchPlay {
   /** How long to wait for a match or a pushed message before giving up (counted as ws_timeout). */
   waitTimeout?: string;
 }
-
-const randInt = (lo: number, hi: number) => lo + Math.floor(Math.random() * (hi - lo + 1));
 
 /** A Weibull(shape k, scale lambda) draw by inverse transform: lambda * (-ln(1 - u))^(1/k). */
 export function weibull(shape: number, scale: number, u = Math.random()): number {

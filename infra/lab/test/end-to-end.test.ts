@@ -2,6 +2,7 @@ import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { parsePrometheusText } from '@game-load-lab/loadgen';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDashboards, type QueryCheck } from '../src/dashboards/check-dashboards.js';
 import { loadDashboards } from '../src/dashboards/dashboard-queries.js';
@@ -176,14 +177,14 @@ describe("the user's day on the local lab", () => {
       totals: { peakConnected?: number };
       ws?: { messages: { type: string; sent: number; received: number }[] };
     };
-    const metrics = await (await fetch(`${lab.state.urls.api}/metrics`)).text();
+    const metrics = parsePrometheusText(await (await fetch(`${lab.state.urls.api}/metrics`)).text());
     const server = (direction: string, type: string) =>
-      Number(
-        new RegExp(
-          `^game_api_ws_messages_total\\{direction="${direction}",type="${type}"\\} (\\d+)`,
-          'm',
-        ).exec(metrics)?.[1] ?? 0,
-      );
+      metrics.find(
+        (m) =>
+          m.name === 'game_api_ws_messages_total' &&
+          m.labels.direction === direction &&
+          m.labels.type === type,
+      )?.value ?? 0;
     const messages = summary.ws?.messages ?? [];
     progress(`match: ${messages.map((m) => `${m.type} ${m.sent}/${m.received}`).join(', ')}`);
     expect(summary.totals.peakConnected).toBe(6);

@@ -2,8 +2,8 @@ import { setFlagsFromString } from 'node:v8';
 
 /**
  * How far V8 lets the old generation grow past what survived the last full GC before it marks
- * again. On its own V8 allows up to 4x when its heap limit is 2 GB or more (any machine with
- * 16 GB of RAM or more) and 1.3-2x below that, so a run's peak RSS depended on the machine's RAM.
+ * again. V8 picks that factor itself; its heap controller allows up to 4x with a large heap
+ * limit (a machine with much RAM, as this 24 GB one), so a run's peak RSS depends on the machine.
  * A load generator's garbage is medium-lived: a thinking user's timer, promise and suspended
  * iteration outlive two scavenges and are promoted, then die in the old generation. 5,000
  * scripted players' heap grew from 31 MB to 130 MB between two full GCs on 41 MB live; 10,000

@@ -319,23 +319,30 @@ async function gamePattern(): Promise<void> {
   const med = new Map([...results].map(([k, v]) => [k, median(v)]));
   console.log('\nmedian over rounds:');
   for (const [k, v] of med) console.log(`  ${k.padEnd(36)} ${Math.round(v)} req/s`);
-  const script = med.get('script (game.ts), undici') as number;
-  for (const [other, goal] of [
-    ['JSON engine before scripts, undici', 0.9],
-    ['JSON form, undici', undefined],
-    ['Locust FastHttpUser', 4],
+  // Same client on both sides (undici, the engine before scripts' default), then run's default now.
+  for (const [client, mine] of [
+    ['undici', 'script (game.ts), undici'],
+    ['lean, the default', 'script (game.ts), lean'],
   ] as const) {
-    const o = med.get(other);
-    if (o === undefined) continue;
-    console.log(
-      `  script (undici) / ${other} = ${(script / o).toFixed(2)}x${goal === undefined ? '' : ` (target >= ${goal})`}`,
-    );
+    const script = med.get(mine) as number;
+    for (const [other, goal] of [
+      ['JSON engine before scripts, undici', 0.9],
+      ['JSON form, undici', undefined],
+      ['Locust FastHttpUser', 4],
+    ] as const) {
+      const o = med.get(other);
+      if (o === undefined) continue;
+      console.log(
+        `  script (${client}) / ${other} = ${(script / o).toFixed(2)}x${goal === undefined ? '' : ` (target >= ${goal})`}`,
+      );
+    }
   }
 }
 
 /**
- * 5,000 closed-model players of the scripted game pattern, with its think time: peak RSS, with
- * loadgen's heap growth tuning (src/cli/gc-tuning.ts) and with V8's default growth, side by side.
+ * 5,000 closed-model players of the scripted game pattern, with its think time: peak RSS as
+ * loadgen runs by default (lean client, heap growth tuned by src/cli/gc-tuning.ts), then with
+ * undici, then with V8's default heap growth, side by side.
  */
 async function scriptedMemory(): Promise<void> {
   const { child, port } = await startWithPort([
@@ -344,22 +351,26 @@ async function scriptedMemory(): Promise<void> {
     join(here, 'game-target.mjs'),
   ]);
   try {
+    // loadgen as a user runs it, then with one of its two memory choices undone each time.
     const variants = [
-      ['loadgen default (heap growth 1.3x)', []],
-      ["V8's default heap growth", ['--heap-growing-percent=0']],
+      ['loadgen default (lean client, heap growth 1.3x)', 'default', [], []],
+      ['--http-client undici', 'undici', [], ['--http-client', 'undici']],
+      ["lean client, V8's default heap growth", 'v8-growth', ['--heap-growing-percent=0'], []],
     ] as const;
-    for (const [label, nodeFlags] of variants) {
+    for (const [label, dir, nodeFlags, args] of variants) {
       const { r, summary: s } = await runLoadgen<{
         totals: { requests: number; errors: number; peakUsers: number };
       }>({
         nodeFlags,
+        args: [...args],
         scenario: join(here, 'game-5000.ts'),
         target: `http://127.0.0.1:${port}`,
-        out: join(work, `rss-game-${nodeFlags.length}`),
+        out: join(work, `rss-game-${dir}`),
       });
       console.log(
         `memory, scripted game pattern, ${label}: 5000 closed-model players (think 0.5-1.5 s, 20 s): peak RSS ${r.peakRssMb?.toFixed(0) ?? 'n/a'} MB (target <= 200), ` +
-          `peak users ${s.totals.peakUsers}, ${s.totals.requests} requests, ${s.totals.errors} errors`,
+          `peak users ${s.totals.peakUsers}, ${s.totals.requests} requests, ${s.totals.errors} errors, ` +
+          `client CPU ${r.cpuSec?.toFixed(1) ?? 'n/a'} s`,
       );
     }
   } finally {

@@ -49,9 +49,9 @@ export const collect = (value: string, previous: string[] | undefined): string[]
   value,
 ];
 
-/** `--http-client undici|lean`, shared by run and url; `fallback` names the command's default. */
-export const httpClientOption = (fallback: string): Option =>
+/** `--http-client undici|lean`, shared by run and url (the default is resolveRun's). */
+export const httpClientOption = (): Option =>
   new Option(
     '--http-client <kind>',
-    `HTTP client: undici, or lean (loadgen's own HTTP/1.1 client, http:// only, fewer CPU µs per request) [default: ${fallback}]`,
+    "HTTP client: lean (loadgen's own HTTP/1.1 client, http:// only, less CPU and memory per user) or undici [default: lean for http://, undici for https://]",
   ).choices(HTTP_CLIENT_KINDS);

@@ -1,5 +1,13 @@
-import { Client, type Dispatcher, Pool } from 'undici';
+import { createRequire } from 'node:module';
+import type { Client, Dispatcher, Pool } from 'undici';
 import type { HttpClient, HttpClientOptions, HttpResponse } from './http-client.js';
+
+/**
+ * undici is loaded when a run picks it (https://, or --http-client undici), not with loadgen:
+ * the module alone holds ~17 MB that a run on the default lean client never uses. It is a
+ * CommonJS package, so it loads synchronously.
+ */
+const loadUndici = (): typeof import('undici') => createRequire(import.meta.url)('undici');
 
 /** HttpClient on undici's Client (sticky) or Pool: the default for `loadgen run`. */
 export class UndiciHttpClient implements HttpClient {
@@ -8,6 +16,7 @@ export class UndiciHttpClient implements HttpClient {
   private readonly origin: string;
   private readonly basePath: string;
   private readonly clientOptions: Client.Options;
+  private readonly undici: typeof import('undici');
 
   constructor(target: string, options: HttpClientOptions) {
     const url = new URL(target);
@@ -20,10 +29,11 @@ export class UndiciHttpClient implements HttpClient {
       connectTimeout: Math.min(options.timeoutMs, 10_000),
       keepAliveTimeout: 60_000,
     };
+    this.undici = loadUndici();
     this.clients = options.sticky ? new Array<Client | undefined>(Math.max(1, options.connections)) : [];
     this.pool = options.sticky
       ? undefined
-      : new Pool(url.origin, { ...this.clientOptions, connections: options.connections });
+      : new this.undici.Pool(url.origin, { ...this.clientOptions, connections: options.connections });
   }
 
   private dispatcher(slot: number): Dispatcher {
@@ -31,7 +41,7 @@ export class UndiciHttpClient implements HttpClient {
     const i = slot % this.clients.length;
     let c = this.clients[i];
     if (c === undefined) {
-      c = new Client(this.origin, this.clientOptions);
+      c = new this.undici.Client(this.origin, this.clientOptions);
       this.clients[i] = c;
     }
     return c;

@@ -1,4 +1,5 @@
-import { request } from 'undici';
+import { get as httpGet } from 'node:http';
+import { get as httpsGet } from 'node:https';
 import type { FaultInfo, ServerRoute, ServerView } from '../summary/summary-schema.js';
 
 const METRIC = 'http_server_request_duration_seconds';
@@ -44,9 +45,8 @@ export async function scrapeServerMetrics(
   faultGauge: string | undefined,
 ): Promise<ServerSnapshot | undefined> {
   try {
-    const res = await request(metricsUrl, { headersTimeout: 5000, bodyTimeout: 5000 });
-    const text = await res.body.text();
-    if (res.statusCode !== 200 || !text.includes(METRIC)) return undefined;
+    const { status, text } = await getText(metricsUrl, 5000);
+    if (status !== 200 || !text.includes(METRIC)) return undefined;
     const samples = parsePrometheusText(text);
     const faults = faultGauge === undefined ? [] : samples.filter((s) => s.name === faultGauge);
     const active = faults.find((s) => s.value > 0) ?? faults[0];
@@ -58,6 +58,28 @@ export async function scrapeServerMetrics(
   } catch {
     return undefined;
   }
+}
+
+/**
+ * GET a small text document on a connection of its own (closed after). node:http rather than
+ * undici: undici's first request compiles its HTTP parser (WebAssembly), ~30 MB of memory for
+ * about a second, which a run with the lean client would otherwise pay for one scrape.
+ */
+function getText(url: string, timeoutMs: number): Promise<{ status: number; text: string }> {
+  const get = url.startsWith('https:') ? httpsGet : httpGet;
+  return new Promise((resolve, reject) => {
+    const req = get(url, { agent: false, timeout: timeoutMs }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+  });
 }
 
 /** Per-route delta (after - before) of http_server_request_duration_seconds. */

@@ -43,7 +43,10 @@ export interface RunOverrides {
   threads?: number;
   segment?: SegmentSpec;
   thresholds?: string[];
-  /** Default undici; lean is plain http:// only. */
+  /**
+   * Default: lean for http:// (less CPU and memory per user: loadgen/README.md, "HTTP clients"),
+   * undici for https://, which lean does not speak.
+   */
   httpClient?: HttpClientKind;
 }
 
@@ -189,7 +192,7 @@ export function resolveRun(loaded: LoadedScenario, o: RunOverrides, now: Date = 
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new LoadgenError('LG_USAGE', `--target "${target}" must be http:// or https://`);
   }
-  const httpClient = o.httpClient ?? 'undici';
+  const httpClient = o.httpClient ?? (url.protocol === 'http:' ? 'lean' : 'undici');
   if (httpClient === 'lean' && url.protocol !== 'http:') {
     throw new LoadgenError(
       'LG_USAGE',

@@ -102,7 +102,7 @@ describe('loadgen CLI (built binary)', () => {
     expect(threshold.stderr).toContain('threshold "p95 fast"');
   });
 
-  it('url uses the lean HTTP client by default, run uses undici, and --http-client picks either', async () => {
+  it('url and run send with the lean HTTP client to http:// by default, and --http-client picks either', async () => {
     /** Runs 1 s, expects exit 0, returns the summary and what the command printed on stderr. */
     const ran = async (args: string[], out: string) => {
       const r = await runCli([...args, '-d', '1s', '-o', join(dir, out)]);
@@ -120,10 +120,13 @@ describe('loadgen CLI (built binary)', () => {
     const urlUndici = await ran(['url', `${server.url}/u`, '--http-client', 'undici'], 'u');
     expect(urlUndici.summary.run.httpClient).toBe('undici');
     const runDefault = await ran(['run', scenarioFile, '-t', server.url], 'run-default');
-    expect(runDefault.summary.run.httpClient).toBe('undici');
-    const runLean = await ran(['run', scenarioFile, '-t', server.url, '--http-client', 'lean'], 'run-lean');
-    expect(runLean.summary.run.httpClient).toBe('lean');
-    expect(runLean.summary.endpoints.map((e) => [e.endpoint, e.errors])).toEqual([
+    expect(runDefault.summary.run.httpClient).toBe('lean');
+    const runUndici = await ran(
+      ['run', scenarioFile, '-t', server.url, '--http-client', 'undici'],
+      'run-undici',
+    );
+    expect(runUndici.summary.run.httpClient).toBe('undici');
+    expect(runUndici.summary.endpoints.map((e) => [e.endpoint, e.errors])).toEqual([
       ['GET /a', 0],
       ['POST /b', 0],
     ]);

@@ -49,6 +49,18 @@ describe('scenarios', () => {
     expect(Math.max(...step.profile.stages.map((s) => s.target))).toBe(50);
   });
 
+  it('sends with the lean client to http:// and with undici to https://, unless told which', async () => {
+    const base = await loadScenario('baseline');
+    expect(resolveRun(base, { target: 'http://127.0.0.1:8000' }).httpClient).toBe('lean');
+    expect(resolveRun(base, { target: 'https://game.example' }).httpClient).toBe('undici');
+    expect(resolveRun(base, { target: 'http://127.0.0.1:8000', httpClient: 'undici' }).httpClient).toBe(
+      'undici',
+    );
+    expect(() => resolveRun(base, { target: 'https://game.example', httpClient: 'lean' })).toThrow(
+      /--http-client lean speaks plain http:\/\/ only; use undici/,
+    );
+  });
+
   it('a bad scenario file gives one line naming the field', async () => {
     const file = join(tmpdir(), `lg-bad-${process.pid}.json`);
     writeFileSync(

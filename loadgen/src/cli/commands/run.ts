@@ -74,7 +74,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       intArg('--metrics-linger'),
       10,
     )
-    .addOption(httpClientOption('undici'))
+    .addOption(httpClientOption())
     .addHelpText(
       'after',
       `

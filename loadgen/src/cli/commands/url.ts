@@ -55,7 +55,7 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('--timeout <time>', 'per-request timeout', durationArg('--timeout'), 10)
     .option('-o, --out <dir>', 'also write summary.json and stats.csv here')
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
-    .addOption(httpClientOption('lean for http://, undici for https://'))
+    .addOption(httpClientOption())
     .addHelpText(
       'after',
       `
@@ -109,7 +109,7 @@ Examples:
       const config = resolveRun(await loadJsonScenario(scenario, 'url'), {
         target: url.origin,
         threads: flags.threads,
-        httpClient: flags.httpClient ?? (url.protocol === 'http:' ? 'lean' : 'undici'),
+        httpClient: flags.httpClient,
       });
       config.connections = Math.max(1, Math.ceil(c / config.threads));
       ctx.stderr.write(

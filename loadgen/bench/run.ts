@@ -60,7 +60,7 @@ const loadgenUrl =
   };
 
 const tools: Tool[] = [
-  // The default (lean) is the one the targets are about; undici, `loadgen run`'s default, alongside.
+  // The default (lean) is the one the targets are about; undici, the default for https://, alongside.
   { name: 'loadgen url', run: loadgenUrl('lean') },
   { name: 'loadgen url (undici)', run: loadgenUrl('undici') },
   {
@@ -432,8 +432,8 @@ if (only === undefined || only === 'throughput') {
   console.log('');
 }
 if (only === undefined || only === 'memory') {
-  await memory('undici'); // loadgen run's default
-  await memory('lean');
+  await memory('lean'); // the default for http://
+  await memory('undici');
   console.log('');
 }
 if (only === undefined || only === 'game') {

@@ -22,7 +22,7 @@ export interface EngineConfig {
   windowSec: number;
   /** Seconds to let in-flight requests finish after the duration. Default 5. */
   gracefulStopSec: number;
-  /** Which HTTP client the engine uses: undici (default) or loadgen's lean HTTP/1.1 client. */
+  /** Which HTTP client the engine uses (resolveRun's default: lean for http://, undici for https://). */
   httpClient: HttpClientKind;
   /** TCP connections per part; undefined = one per virtual user. */
   connections?: number;

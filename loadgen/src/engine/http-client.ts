@@ -1,7 +1,8 @@
 /**
- * What the engine needs from HTTP, and which clients provide it: undici (the default for
- * `loadgen run`) and loadgen's lean HTTP/1.1 client on node:net (the default for `loadgen url`,
- * where it measured faster; see loadgen/README.md "Benchmark"). createHttpClient picks one.
+ * What the engine needs from HTTP, and which clients provide it: loadgen's lean HTTP/1.1 client
+ * on node:net (the default for http:// targets, where it measured faster and lighter; see
+ * loadgen/README.md "HTTP clients") and undici (the default for https://). createHttpClient
+ * picks one.
  */
 export const HTTP_CLIENT_KINDS = ['undici', 'lean'] as const;
 export type HttpClientKind = (typeof HTTP_CLIENT_KINDS)[number];
@@ -30,7 +31,10 @@ export interface HttpResponse {
 /** Response headers as a client received them; parsed only when a script reads them. */
 export type RawHeaders = Buffer[] | Buffer;
 
-/** Header names in lower case; repeats joined by ", ", set-cookie by "\n" (its values hold commas). */
+/**
+ * Header names in lower case; repeats joined by ", ", set-cookie by "\n" (its values hold commas).
+ * Values are decoded as UTF-8 from either client, as undici's raw pairs always were.
+ */
 export function parseRawHeaders(raw: RawHeaders | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   const add = (name: string, value: string) => {
@@ -43,7 +47,7 @@ export function parseRawHeaders(raw: RawHeaders | undefined): Record<string, str
     for (let i = 0; i + 1 < raw.length; i += 2) add(String(raw[i]), String(raw[i + 1]).trim());
     return out;
   }
-  const lines = raw.toString('latin1').split('\r\n');
+  const lines = raw.toString('utf8').split('\r\n');
   for (let i = 1; i < lines.length; i++) {
     const line = lines[i] as string;
     const colon = line.indexOf(':');

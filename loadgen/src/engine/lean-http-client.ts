@@ -30,13 +30,14 @@ export class LeanHttpClient implements HttpClient {
   private readonly timeoutTicks: number;
   private opened = 0;
   private destroyed = false;
-  private last: { method: string; path: string; headers: object; body: string | undefined; bytes: Buffer } = {
-    method: '',
-    path: '',
-    headers: {},
-    body: undefined,
-    bytes: Buffer.alloc(0),
-  };
+  private last: {
+    method: string;
+    path: string;
+    names: string[];
+    values: unknown[];
+    body: string | undefined;
+    bytes: Buffer;
+  } = { method: '', path: '', names: [], values: [], body: undefined, bytes: Buffer.alloc(0) };
 
   constructor(target: string, options: HttpClientOptions) {
     const url = new URL(target);
@@ -132,7 +133,13 @@ export class LeanHttpClient implements HttpClient {
     }
   }
 
-  /** The request's bytes: head and body in one buffer, reused while the request stays the same. */
+  /**
+   * The request's bytes: head and body in one buffer, reused while the request stays the same:
+   * same method, path and body, and headers with the same names and values in the same order (a
+   * script may change the object it passes between two requests). Checked as undici checks them:
+   * a path or header value with a character HTTP/1.1 cannot carry is refused, an undefined header
+   * left out, a null one sent empty.
+   */
   private requestBytes(
     method: string,
     path: string,
@@ -140,17 +147,24 @@ export class LeanHttpClient implements HttpClient {
     body: string | undefined,
   ) {
     const last = this.last;
-    if (last.method === method && last.path === path && last.headers === headers && last.body === body) {
+    if (last.method === method && last.path === path && last.body === body && sameHeaders(headers, last)) {
       return last.bytes;
     }
     if (!TOKEN.test(method)) throw new TypeError(`invalid HTTP method ${JSON.stringify(method)}`);
-    if (!/^\/[^\s]*$/.test(path)) throw new TypeError(`invalid request path ${JSON.stringify(path)}`);
+    if (!PATH.test(path)) throw new TypeError(`invalid request path ${JSON.stringify(path)}`);
     let head = `${method} ${this.basePath}${path} HTTP/1.1\r\n`;
     let hasHost = false;
-    for (const name of Object.keys(headers)) {
-      const value = headers[name] as string;
+    const names: string[] = [];
+    const values: unknown[] = [];
+    for (const name in headers) {
+      const raw: unknown = headers[name];
+      names.push(name);
+      values.push(raw);
+      if (raw === undefined) continue;
+      const value = raw === null ? '' : String(raw);
       if (!TOKEN.test(name)) throw new TypeError(`invalid header name ${JSON.stringify(name)}`);
       if (/[\r\n\0]/.test(value)) throw new TypeError(`header ${name} holds a line break`);
+      if (BAD_VALUE.test(value)) throw new TypeError(`invalid ${name} header value ${JSON.stringify(value)}`);
       const lower = name.toLowerCase();
       if (lower === 'content-length' || lower === 'transfer-encoding') continue; // framing is ours
       if (lower === 'host') hasHost = true;
@@ -164,9 +178,19 @@ export class LeanHttpClient implements HttpClient {
       body === undefined
         ? Buffer.from(head, 'latin1')
         : Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body)]);
-    this.last = { method, path, headers, body, bytes };
+    this.last = { method, path, names, values, body, bytes };
     return bytes;
   }
+}
+
+/** The headers hold exactly these names and values, in this order (no array built per request). */
+function sameHeaders(headers: Record<string, string>, last: { names: string[]; values: unknown[] }): boolean {
+  let i = 0;
+  for (const name in headers) {
+    if (last.names[i] !== name || last.values[i] !== headers[name]) return false;
+    i++;
+  }
+  return i === last.names.length;
 }
 
 /** One read at a time on a thread: every connection reads into this. */
@@ -198,6 +222,10 @@ class BusyPoll {
 const busyPoll = new BusyPoll(0.05);
 
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Origin-form, in what one byte per character can carry (undici's rule: no spaces or controls). */
+const PATH = /^\/[\u0021-\u00ff]*$/;
+/** undici's rule for header values: tab, visible ASCII and bytes 0x80-0xff. */
+const BAD_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
 
 /** RFC 9110 section 9.2.2: sending these twice has the effect of sending them once. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'TRACE', 'PUT', 'DELETE']);

@@ -9,7 +9,7 @@ import type { HttpClient, HttpClientOptions, HttpResponse } from './http-client.
  */
 const loadUndici = (): typeof import('undici') => createRequire(import.meta.url)('undici');
 
-/** HttpClient on undici's Client (sticky) or Pool: the default for `loadgen run`. */
+/** HttpClient on undici's Client (sticky) or Pool: the default for https:// targets. */
 export class UndiciHttpClient implements HttpClient {
   private readonly pool: Pool | undefined;
   private readonly clients: Array<Client | undefined>;

@@ -6,6 +6,7 @@ import {
   classifyTransportError,
   type HttpClient,
   type HttpClientKind,
+  parseRawHeaders,
 } from '../../src/engine/http-client.js';
 import { Http1ResponseParser, type ParsedResponse } from '../../src/engine/http1-response-parser.js';
 
@@ -216,6 +217,58 @@ describe.each(['lean', 'undici'] as const)('%s HTTP client', (kind) => {
     await new Promise((r) => setTimeout(r, 50));
     await c.destroy();
     await expect(pending).rejects.toThrow();
+  });
+
+  it('sends a headers object as it is at each request, when a script changes it in between', async () => {
+    const s = await httpServer((req, res) =>
+      res.end(JSON.stringify({ a: req.headers['x-a'] ?? 'absent', n: req.headers['x-n'] ?? 'absent' })),
+    );
+    const c = client(kind, s.url);
+    const headers: Record<string, unknown> = { 'x-a': 'one' };
+    const seen = async () =>
+      JSON.parse(
+        (
+          await c.request(0, 'GET', '/', headers as Record<string, string>, undefined, true)
+        ).body?.toString() ?? '',
+      );
+    expect(await seen()).toEqual({ a: 'one', n: 'absent' });
+    headers['x-a'] = 'two';
+    expect(await seen()).toEqual({ a: 'two', n: 'absent' });
+    delete headers['x-a'];
+    expect(await seen()).toEqual({ a: 'absent', n: 'absent' });
+    // A script without type checks may pass what it has not set yet: left out, or sent empty.
+    headers['x-a'] = undefined;
+    headers['x-n'] = null;
+    expect(await seen()).toEqual({ a: 'absent', n: '' });
+  });
+
+  it('refuses a path or header value HTTP/1.1 cannot carry, rather than sending it mangled', async () => {
+    let served = 0;
+    const s = await httpServer((_req, res) => {
+      served++;
+      res.end('ok');
+    });
+    const c = client(kind, s.url);
+    await expect(c.request(0, 'GET', '/players/名', {}, undefined, false)).rejects.toThrow(/path/);
+    await expect(c.request(0, 'GET', '/', { 'x-p': '名前' }, undefined, false)).rejects.toThrow(/x-p/);
+    expect((await c.request(0, 'GET', '/players/%E5%90%8D', { 'x-p': 'é' }, undefined, false)).status).toBe(
+      200,
+    );
+    expect(served).toBe(1);
+  });
+
+  it('reads response header values as UTF-8', async () => {
+    const s = await rawServer((socket) =>
+      socket.write(
+        Buffer.concat([
+          Buffer.from('HTTP/1.1 200 OK\r\nx-name: '),
+          Buffer.from('José', 'utf8'),
+          Buffer.from('\r\ncontent-length: 2\r\n\r\nok'),
+        ]),
+      ),
+    );
+    const res = await get(client(kind, s.url));
+    expect(parseRawHeaders(res.headers)['x-name']).toBe('José');
   });
 });
 

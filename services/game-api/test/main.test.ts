@@ -1,16 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { describe, expect, inject, it } from 'vitest';
-import { runGameApi, startGameApi } from './helpers/game-api-process.js';
-
-const env = () => ({
-  MYSQL_URL: inject('mysqlUrl'),
-  REDIS_URL: inject('redisUrl'),
-  REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
-  JWT_SECRET: 'process-test-secret-0123456789abcdef',
-  PASSWORD_PEPPER: 'process-test-pepper-0123456789abcdef',
-  BCRYPT_COST: '4',
-  HASH_WORKERS: '1',
-});
+import { describe, expect, it } from 'vitest';
+import { processTestEnv as env, runGameApi, startGameApi } from './helpers/game-api-process.js';
 
 async function json(url: string, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });

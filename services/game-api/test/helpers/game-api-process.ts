@@ -1,6 +1,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import { inject } from 'vitest';
 
 const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
 
@@ -12,6 +14,22 @@ export interface GameApiProcess {
   exited: Promise<number | null>;
   /** Resolves with the first stdout line (already written or to come) that matches. */
   line(match: (line: string) => boolean): Promise<string>;
+}
+
+/**
+ * What a test's game-api process runs with: the test MySQL and Redis, Redis keys under a prefix
+ * of its own (a new one per call), test secrets and the cheapest bcrypt.
+ */
+export function processTestEnv(): Record<string, string> {
+  return {
+    MYSQL_URL: inject('mysqlUrl'),
+    REDIS_URL: inject('redisUrl'),
+    REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
+    JWT_SECRET: 'process-test-secret-0123456789abcdef',
+    PASSWORD_PEPPER: 'process-test-pepper-0123456789abcdef',
+    BCRYPT_COST: '4',
+    HASH_WORKERS: '1',
+  };
 }
 
 /** Runs the real entry point (`main.ts`, through tsx) as users do, on a free port. */

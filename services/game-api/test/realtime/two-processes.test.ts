@@ -1,8 +1,7 @@
-import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type GameApiProcess, startGameApi } from '../helpers/game-api-process.js';
+import { type GameApiProcess, processTestEnv, startGameApi } from '../helpers/game-api-process.js';
 import { MatchClient, wsUrl } from '../helpers/match-client.js';
 import { newPlayerAt, type Player } from '../helpers/players.js';
 
@@ -13,15 +12,7 @@ const clients: MatchClient[] = [];
 let env: Record<string, string>;
 
 beforeAll(async () => {
-  env = {
-    MYSQL_URL: inject('mysqlUrl'),
-    REDIS_URL: inject('redisUrl'),
-    REDIS_KEY_PREFIX: `test:${randomBytes(4).toString('hex')}:`,
-    JWT_SECRET: 'process-test-secret-0123456789abcdef',
-    PASSWORD_PEPPER: 'process-test-pepper-0123456789abcdef',
-    BCRYPT_COST: '4',
-    HASH_WORKERS: '1',
-  };
+  env = processTestEnv();
   apis = await Promise.all([startGameApi(env), startGameApi(env)]);
 });
 afterAll(async () => {

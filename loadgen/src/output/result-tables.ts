@@ -1,4 +1,4 @@
-import type { Summary } from '../summary/summary-schema.js';
+import type { LatencyStats, Summary } from '../summary/summary-schema.js';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -8,6 +8,24 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const ms = (v: number) => v.toFixed(1);
+
+/** One line of the endpoint table: an endpoint's, or the run's total. */
+const resultRow = (
+  name: string,
+  requests: number,
+  errors: number,
+  rps: number,
+  l: LatencyStats,
+): string[] => [
+  name,
+  String(requests),
+  String(errors),
+  rps.toFixed(1),
+  ms(l.p50),
+  ms(l.p95),
+  ms(l.p99),
+  ms(l.max),
+];
 
 /**
  * Sockets: one row per message type and per `ws` figure (the handshake, request→reply times, push
@@ -51,27 +69,17 @@ export function formatResults(summary: Summary): string {
   const parts: string[] = [];
   const rows = summary.endpoints
     .filter((e) => e.kind !== 'ws')
-    .map((e) => [
-      e.setup === true ? `${e.endpoint} (setup)` : e.endpoint,
-      String(e.count),
-      String(e.errors),
-      e.rps.toFixed(1),
-      ms(e.latencyMs.p50),
-      ms(e.latencyMs.p95),
-      ms(e.latencyMs.p99),
-      ms(e.latencyMs.max),
-    ]);
+    .map((e) =>
+      resultRow(
+        e.setup === true ? `${e.endpoint} (setup)` : e.endpoint,
+        e.count,
+        e.errors,
+        e.rps,
+        e.latencyMs,
+      ),
+    );
   const t = summary.totals;
-  rows.push([
-    'Total',
-    String(t.requests),
-    String(t.errors),
-    t.rps.toFixed(1),
-    ms(t.latencyMs.p50),
-    ms(t.latencyMs.p95),
-    ms(t.latencyMs.p99),
-    ms(t.latencyMs.max),
-  ]);
+  rows.push(resultRow('Total', t.requests, t.errors, t.rps, t.latencyMs));
   parts.push(
     table(['endpoint', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows),
   );

@@ -28,7 +28,7 @@ export {
 } from './api/scenario-api.js';
 export { EXIT, exitCodeFor } from './cli/exit-codes.js';
 export { createHttpClient } from './engine/create-http-client.js';
-export type { HttpClient, HttpClientKind } from './engine/http-client.js';
+export type { HttpClient } from './engine/http-client.js';
 export { expandProfile, type Profile, ProfileCurve, UserCountSchedule } from './engine/profile.js';
 export { localCount, parseSegment, partShare, type SegmentSpec } from './engine/segment.js';
 export { LoadgenError, type LoadgenErrorCode } from './errors.js';
@@ -41,6 +41,11 @@ export {
 } from './metrics/hdr-histograms.js';
 export { createLoadgenRegistry, serveMetrics } from './metrics/prometheus-exporter.js';
 export { parsePrometheusText } from './metrics/server-metrics.js';
+export type { HttpClientKind } from './model/http-client-kind.js';
+export { STATS_CSV_COLUMNS, statsCsv } from './model/stats-csv.js';
+export { parseSummary, readSummaryFile, writeSummaryFiles } from './model/summary-files.js';
+export { migrateSummary } from './model/summary-migrations.js';
+export * from './model/summary-schema.js';
 export { type RunDeps, runScenario, START_AT_TOLERANCE_MS } from './run/run-scenario.js';
 export { parseStartAt } from './run/start-at.js';
 export type { RunConfig } from './scenario/run-config.js';
@@ -56,10 +61,6 @@ export {
 } from './scenario/scenario-loader.js';
 export type { JsonScenario, JsonScenarioInput } from './scenario/scenario-schema.js';
 export { type MergeOptions, mergeSummaries } from './summary/merge-summaries.js';
-export { STATS_CSV_COLUMNS, statsCsv } from './summary/stats-csv.js';
-export { parseSummary, readSummaryFile, writeSummaryFiles } from './summary/summary-files.js';
-export { migrateSummary } from './summary/summary-migrations.js';
-export * from './summary/summary-schema.js';
 export { evaluateThresholds } from './thresholds/threshold-evaluator.js';
 export { parseThreshold, type Threshold } from './thresholds/threshold-parser.js';
 export { LOADGEN_VERSION } from './version.js';

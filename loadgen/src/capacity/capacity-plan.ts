@@ -1,5 +1,5 @@
+import type { Summary } from '../model/summary-schema.js';
 import { fmt } from '../report/text-table.js';
-import type { Summary } from '../summary/summary-schema.js';
 import { resourcesOf, setupEndpoints } from './resource-profile.js';
 import { analyseSteps, type StepRow } from './step-analysis.js';
 

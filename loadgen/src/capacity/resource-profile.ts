@@ -1,5 +1,5 @@
 import type { EndpointResources } from '../api/options-schema.js';
-import type { Summary } from '../summary/summary-schema.js';
+import type { Summary } from '../model/summary-schema.js';
 
 export type { EndpointResources };
 

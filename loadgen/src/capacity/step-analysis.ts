@@ -1,6 +1,6 @@
 import { LoadgenError } from '../errors.js';
 import { mergeEncoded } from '../metrics/hdr-histograms.js';
-import type { Summary } from '../summary/summary-schema.js';
+import type { Summary } from '../model/summary-schema.js';
 
 /** One row of the step table, as the seeds' step reports have it (plus p95). */
 export interface StepRow {

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { parseDurationSec } from '../api/duration.js';
-import { HTTP_CLIENT_KINDS } from '../engine/http-client.js';
+import { HTTP_CLIENT_KINDS } from '../model/http-client-kind.js';
 
 /** What the composition root (cli.ts) hands every command: environment and streams. */
 export interface CliContext {

@@ -1,4 +1,4 @@
-import type { EndpointStats, Summary } from '../summary/summary-schema.js';
+import type { EndpointStats, Summary } from '../model/summary-schema.js';
 import {
   type CompareRule,
   DEFAULT_COMPARE_RULE,

@@ -1,4 +1,4 @@
-import type { ServerRoute, Summary } from '../summary/summary-schema.js';
+import type { ServerRoute, Summary } from '../model/summary-schema.js';
 
 /** Where the added (or removed) time of one endpoint was spent, from game-api's own histogram. */
 export interface ServerAttribution {

@@ -1,4 +1,5 @@
-import type { HttpClient, HttpClientKind, HttpClientOptions } from './http-client.js';
+import type { HttpClientKind } from '../model/http-client-kind.js';
+import type { HttpClient, HttpClientOptions } from './http-client.js';
 import { LeanHttpClient } from './lean-http-client.js';
 import { UndiciHttpClient } from './undici-http-client.js';
 

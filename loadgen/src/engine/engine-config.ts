@@ -1,4 +1,4 @@
-import type { HttpClientKind } from './http-client.js';
+import type { HttpClientKind } from '../model/http-client-kind.js';
 import type { Profile } from './profile.js';
 import type { SegmentSpec } from './segment.js';
 

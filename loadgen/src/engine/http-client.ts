@@ -4,9 +4,6 @@
  * loadgen/README.md "HTTP clients") and undici (the default for https://). createHttpClient
  * picks one.
  */
-export const HTTP_CLIENT_KINDS = ['undici', 'lean'] as const;
-export type HttpClientKind = (typeof HTTP_CLIENT_KINDS)[number];
-
 export interface HttpClientOptions {
   /** Keep-alive connections. */
   connections: number;

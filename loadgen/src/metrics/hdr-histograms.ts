@@ -1,5 +1,5 @@
 import * as hdr from 'hdr-histogram-js';
-import type { LatencyStats } from '../summary/summary-schema.js';
+import type { LatencyStats } from '../model/summary-schema.js';
 
 export type Histogram = hdr.Histogram;
 

@@ -1,4 +1,4 @@
-import type { Failure, TimeWindow, WindowEndpoint, WindowSockets } from '../summary/summary-schema.js';
+import type { Failure, TimeWindow, WindowEndpoint, WindowSockets } from '../model/summary-schema.js';
 import {
   createHistogram,
   decodeHistogram,

@@ -1,6 +1,6 @@
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import type { FaultInfo, ServerRoute, ServerView } from '../summary/summary-schema.js';
+import type { FaultInfo, ServerRoute, ServerView } from '../model/summary-schema.js';
 
 const METRIC = 'http_server_request_duration_seconds';
 

@@ -1,5 +1,5 @@
 import type { RunSoFar, WindowLatency } from '../metrics/run-aggregator.js';
-import type { TimeWindow } from '../summary/summary-schema.js';
+import type { TimeWindow } from '../model/summary-schema.js';
 
 export interface LiveOutput {
   write(text: string): void;

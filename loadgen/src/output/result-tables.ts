@@ -1,4 +1,4 @@
-import type { LatencyStats, Summary } from '../summary/summary-schema.js';
+import type { LatencyStats, Summary } from '../model/summary-schema.js';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));

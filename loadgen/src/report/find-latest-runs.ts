@@ -1,8 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoadgenError } from '../errors.js';
-import { readSummaryFile } from '../summary/summary-files.js';
-import type { Summary } from '../summary/summary-schema.js';
+import { readSummaryFile } from '../model/summary-files.js';
+import type { Summary } from '../model/summary-schema.js';
 
 export interface LatestRuns {
   /** Found runs, in the order of the labels asked for. */

@@ -2,7 +2,7 @@ import { planCapacity } from '../capacity/capacity-plan.js';
 import { type CompareRule, DEFAULT_COMPARE_RULE } from '../compare/compare-rule.js';
 import { type Comparison, compareSummaries } from '../compare/compare-summaries.js';
 import { briefRegression } from '../compare/format-comparison.js';
-import type { Summary } from '../summary/summary-schema.js';
+import type { Summary } from '../model/summary-schema.js';
 import { capacitySection } from './capacity-section.js';
 import type { ChartAssets } from './chart-library.js';
 import { CHART_SCRIPT } from './chart-script.js';

@@ -1,5 +1,5 @@
 import { mergeEncoded } from '../metrics/hdr-histograms.js';
-import type { Summary } from '../summary/summary-schema.js';
+import type { Summary } from '../model/summary-schema.js';
 
 /** Series for one chart: a shared x axis and one y array per line (null = no data there). */
 export interface ChartData {

@@ -4,7 +4,7 @@ import type {
   MetricChange,
   MetricName,
 } from '../compare/compare-summaries.js';
-import type { Summary } from '../summary/summary-schema.js';
+import type { Summary } from '../model/summary-schema.js';
 import { esc } from './html-escape.js';
 import { fmt, fmtPercent, fmtSigned } from './text-table.js';
 

@@ -1,7 +1,7 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { LoadgenError } from '../errors.js';
-import type { Summary } from '../summary/summary-schema.js';
+import type { Summary } from '../model/summary-schema.js';
 import { loadChartAssets } from './chart-library.js';
 import { type ReportOptions, renderReport } from './report-page.js';
 

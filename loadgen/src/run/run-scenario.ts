@@ -7,12 +7,12 @@ import { LoadgenError } from '../errors.js';
 import { createLoadgenRegistry, serveMetrics } from '../metrics/prometheus-exporter.js';
 import { RunAggregator } from '../metrics/run-aggregator.js';
 import { scrapeServerMetrics, serverDelta } from '../metrics/server-metrics.js';
+import type { Summary } from '../model/summary-schema.js';
 import { type LiveOutput, LiveView } from '../output/live-view.js';
 import { rowsOfPart } from '../scenario/data-feed.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { instantiateScenario } from '../scenario/scenario-source.js';
 import { buildSummary } from '../summary/summary-builder.js';
-import type { Summary } from '../summary/summary-schema.js';
 import { localPart, type PartRunner, threadPart } from './part-runner.js';
 import { checkTarget } from './target-check.js';
 

@@ -3,10 +3,10 @@ import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatZodError, type ScenarioOptions, scenarioOptionsSchema } from '../api/options-schema.js';
 import type { ResolvedModel } from '../engine/engine-config.js';
-import type { HttpClientKind } from '../engine/http-client.js';
 import { expandProfile, scaleProfile } from '../engine/profile.js';
 import type { SegmentSpec } from '../engine/segment.js';
 import { LoadgenError } from '../errors.js';
+import type { HttpClientKind } from '../model/http-client-kind.js';
 import { loadRows } from './data-feed.js';
 import type { RunConfig } from './run-config.js';
 import { type JsonScenario, scenarioSchema } from './scenario-schema.js';
@@ -18,8 +18,6 @@ import {
   type ScenarioSource,
 } from './scenario-source.js';
 import { bundleScenarioFile } from './script-bundler.js';
-
-export { formatZodError };
 
 /** loadgen/scenarios, from src/scenario or dist/scenario alike. */
 export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');

@@ -6,8 +6,6 @@ import {
   mergeEncoded,
   percentileMs,
 } from '../metrics/hdr-histograms.js';
-import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
-import { parseThreshold } from '../thresholds/threshold-parser.js';
 import type {
   EndpointStats,
   Failure,
@@ -16,7 +14,9 @@ import type {
   TimeWindow,
   WindowEndpoint,
   WindowSockets,
-} from './summary-schema.js';
+} from '../model/summary-schema.js';
+import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
+import { parseThreshold } from '../thresholds/threshold-parser.js';
 
 const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 const sumRecords = (rs: Array<Record<string, number>>): Record<string, number> => {

@@ -1,9 +1,5 @@
 import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
-import type { RunConfig } from '../scenario/run-config.js';
-import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
-import { parseThreshold } from '../thresholds/threshold-parser.js';
-import { LOADGEN_VERSION } from '../version.js';
 import {
   type EndpointStats,
   type RunInfo,
@@ -12,7 +8,11 @@ import {
   SUMMARY_SCHEMA_VERSION,
   type Summary,
   type Totals,
-} from './summary-schema.js';
+} from '../model/summary-schema.js';
+import type { RunConfig } from '../scenario/run-config.js';
+import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
+import { parseThreshold } from '../thresholds/threshold-parser.js';
+import { LOADGEN_VERSION } from '../version.js';
 
 const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 

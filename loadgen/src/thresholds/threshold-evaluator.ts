@@ -1,4 +1,4 @@
-import type { Summary, ThresholdResult } from '../summary/summary-schema.js';
+import type { Summary, ThresholdResult } from '../model/summary-schema.js';
 import type { Threshold } from './threshold-parser.js';
 
 function compare(actual: number, op: Threshold['op'], limit: number): boolean {

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readSummaryFile } from '../../src/summary/summary-files.js';
-import type { Summary } from '../../src/summary/summary-schema.js';
+import { readSummaryFile } from '../../src/model/summary-files.js';
+import type { Summary } from '../../src/model/summary-schema.js';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

@@ -2,10 +2,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSummaries } from '../../src/compare/compare-summaries.js';
+import type { Summary } from '../../src/model/summary-schema.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
-import type { Summary } from '../../src/summary/summary-schema.js';
 import { openInChromium } from '../report/helpers/chromium.js';
 import { type GameApi, startGameApi } from './helpers/game-api-process.js';
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSummaries, type EndpointComparison } from '../../src/compare/compare-summaries.js';
 import { formatComparison } from '../../src/compare/format-comparison.js';
-import type { Summary } from '../../src/summary/summary-schema.js';
+import type { Summary } from '../../src/model/summary-schema.js';
 import { type GameLikeServer, startGameLikeServer } from './helpers/game-like-server.js';
 import { shortRun } from './helpers/short-run.js';
 

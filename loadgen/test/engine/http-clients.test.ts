@@ -2,13 +2,9 @@ import { createServer as createHttpServer, type IncomingMessage, type ServerResp
 import { type AddressInfo, createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHttpClient } from '../../src/engine/create-http-client.js';
-import {
-  classifyTransportError,
-  type HttpClient,
-  type HttpClientKind,
-  parseRawHeaders,
-} from '../../src/engine/http-client.js';
+import { classifyTransportError, type HttpClient, parseRawHeaders } from '../../src/engine/http-client.js';
 import { Http1ResponseParser, type ParsedResponse } from '../../src/engine/http1-response-parser.js';
+import type { HttpClientKind } from '../../src/model/http-client-kind.js';
 
 const open: Array<{ close: () => void }> = [];
 const clients: HttpClient[] = [];

@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../../src/model/summary-schema.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
-import type { Summary } from '../../src/summary/summary-schema.js';
 import { freshDatabase, type GameApiDb, type GameApiProcess, startGameApi } from '../helpers/game-api.js';
 
 /** The game script (loadgen/scenarios/game.ts) with a tenth of its think time. */

@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../../src/summary/summary-schema.js';
+import type { Summary } from '../../src/model/summary-schema.js';
 import {
   freshDatabase,
   type GameApiDb,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { RunAggregator } from '../../src/metrics/run-aggregator.js';
 import { WindowRecorder } from '../../src/metrics/window-recorder.js';
+import type { TimeWindow } from '../../src/model/summary-schema.js';
 import { LiveView } from '../../src/output/live-view.js';
-import type { TimeWindow } from '../../src/summary/summary-schema.js';
 
 const windowAt = (t: number): TimeWindow => ({
   t,

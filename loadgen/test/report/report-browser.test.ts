@@ -3,9 +3,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Summary } from '../../src/model/summary-schema.js';
 import { fmt } from '../../src/report/text-table.js';
 import { writeReport } from '../../src/report/write-report.js';
-import type { Summary } from '../../src/summary/summary-schema.js';
 import { type OpenedPage, openInChromium } from './helpers/chromium.js';
 import { reportFixtures } from './helpers/report-fixtures.js';
 

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Summary } from '../../src/summary/summary-schema.js';
+import type { Summary } from '../../src/model/summary-schema.js';
 import { gameRun } from './helpers/summary-factory.js';
 
 const exec = promisify(execFile);

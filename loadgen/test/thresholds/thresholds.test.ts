@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Summary } from '../../src/summary/summary-schema.js';
+import type { Summary } from '../../src/model/summary-schema.js';
 import { evaluateThresholds } from '../../src/thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../../src/thresholds/threshold-parser.js';
 

@@ -7,7 +7,7 @@ import {
 } from '../../compare/compare-rule.js';
 import { compareSummaries } from '../../compare/compare-summaries.js';
 import { formatComparison } from '../../compare/format-comparison.js';
-import { readSummaryFile } from '../../summary/summary-files.js';
+import { readSummaryFile } from '../../model/summary-files.js';
 import { type CliContext, intArg, positiveArg } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 

@@ -1,9 +1,9 @@
 import type { Command } from 'commander';
 import { LoadgenError } from '../../errors.js';
+import { readSummaryFile } from '../../model/summary-files.js';
+import type { Summary } from '../../model/summary-schema.js';
 import { findLatestRuns } from '../../report/find-latest-runs.js';
 import { writeReport } from '../../report/write-report.js';
-import { readSummaryFile } from '../../summary/summary-files.js';
-import type { Summary } from '../../summary/summary-schema.js';
 import { type CliContext, positiveArg } from '../cli-context.js';
 
 interface ReportFlags {

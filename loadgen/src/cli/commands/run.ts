@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { HttpClientKind } from '../../engine/http-client.js';
 import { parseSegment } from '../../engine/segment.js';
+import type { HttpClientKind } from '../../model/http-client-kind.js';
 import { runScenario, START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
 import { parseStartAt } from '../../run/start-at.js';
 import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { HttpClientKind } from '../../engine/http-client.js';
 import { LoadgenError } from '../../errors.js';
+import type { HttpClientKind } from '../../model/http-client-kind.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';

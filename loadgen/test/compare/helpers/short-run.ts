@@ -1,6 +1,6 @@
+import type { Summary } from '../../../src/model/summary-schema.js';
 import { runScenario } from '../../../src/run/run-scenario.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../../src/scenario/scenario-loader.js';
-import type { Summary } from '../../../src/summary/summary-schema.js';
 
 /**
  * A short real loadgen run of the game's read calls against `target`: 8 users looping over

@@ -1,4 +1,4 @@
-import type { Summary } from '../../../src/summary/summary-schema.js';
+import type { Summary } from '../../../src/model/summary-schema.js';
 import { knownStepRun } from './step-run.js';
 import { type EndpointPlan, makeSummary } from './summary-factory.js';
 

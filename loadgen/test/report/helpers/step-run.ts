@@ -1,4 +1,4 @@
-import type { RunInfo } from '../../../src/summary/summary-schema.js';
+import type { RunInfo } from '../../../src/model/summary-schema.js';
 import { makeSummary } from './summary-factory.js';
 
 const LEVELS = [20, 40, 60, 100];

@@ -1,13 +1,13 @@
 import { RunAggregator } from '../../../src/metrics/run-aggregator.js';
 import { WindowRecorder } from '../../../src/metrics/window-recorder.js';
-import { statsOf } from '../../../src/summary/summary-builder.js';
 import {
   type RunInfo,
   type ServerView,
   SUMMARY_SCHEMA_VERSION,
   type Summary,
   summarySchema,
-} from '../../../src/summary/summary-schema.js';
+} from '../../../src/model/summary-schema.js';
+import { statsOf } from '../../../src/summary/summary-builder.js';
 
 /** One endpoint's traffic in a generated run: how many requests each second, and their latencies. */
 export interface EndpointPlan {

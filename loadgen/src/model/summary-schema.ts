@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { endpointResourcesSchema } from '../api/options-schema.js';
-import { HTTP_CLIENT_KINDS } from '../engine/http-client.js';
+import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
 
 /**
  * The versioned contract of `summary.json`. The report, compare and capacity commands read it,

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { formatZodError } from '../api/options-schema.js';
 import { LoadgenError } from '../errors.js';
-import { formatZodError } from '../scenario/scenario-loader.js';
 import { statsCsv } from './stats-csv.js';
 import { migrateSummary } from './summary-migrations.js';
 import { type Summary, summarySchema } from './summary-schema.js';

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { STATS_CSV_COLUMNS, statsCsv } from '../../src/summary/stats-csv.js';
-import { readSummaryFile, writeSummaryFiles } from '../../src/summary/summary-files.js';
-import { SUMMARY_SCHEMA_VERSION } from '../../src/summary/summary-schema.js';
+import { STATS_CSV_COLUMNS, statsCsv } from '../../src/model/stats-csv.js';
+import { readSummaryFile, writeSummaryFiles } from '../../src/model/summary-files.js';
+import { SUMMARY_SCHEMA_VERSION } from '../../src/model/summary-schema.js';
 import { runCli } from '../helpers/run-cli.js';
 
 // Written by loadgen 0.1.0 (schemaVersion 1) against a small local server. Kept forever: every

@@ -12,7 +12,7 @@ import { type LiveOutput, LiveView } from '../output/live-view.js';
 import { rowsOfPart } from '../scenario/data-feed.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { instantiateScenario } from '../scenario/scenario-source.js';
-import { buildSummary } from '../summary/summary-builder.js';
+import { buildSummary } from './summary-builder.js';
 import { localPart, type PartRunner, threadPart } from './part-runner.js';
 import { checkTarget } from './target-check.js';
 

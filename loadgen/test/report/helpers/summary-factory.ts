@@ -7,7 +7,7 @@ import {
   type Summary,
   summarySchema,
 } from '../../../src/model/summary-schema.js';
-import { statsOf } from '../../../src/summary/summary-builder.js';
+import { statsOf } from '../../../src/run/summary-builder.js';
 
 /** One endpoint's traffic in a generated run: how many requests each second, and their latencies. */
 export interface EndpointPlan {

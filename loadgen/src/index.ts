@@ -60,7 +60,7 @@ export {
   resolveRun,
 } from './scenario/scenario-loader.js';
 export type { JsonScenario, JsonScenarioInput } from './scenario/scenario-schema.js';
-export { type MergeOptions, mergeSummaries } from './summary/merge-summaries.js';
+export { type MergeOptions, mergeSummaries } from './merge/merge-summaries.js';
 export { evaluateThresholds } from './thresholds/threshold-evaluator.js';
 export { parseThreshold, type Threshold } from './thresholds/threshold-parser.js';
 export { LOADGEN_VERSION } from './version.js';

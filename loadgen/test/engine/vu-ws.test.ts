@@ -8,7 +8,7 @@ import type { Summary } from '../../src/model/summary-schema.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
-import { mergeSummaries } from '../../src/summary/merge-summaries.js';
+import { mergeSummaries } from '../../src/merge/merge-summaries.js';
 import { evaluateThresholds } from '../../src/thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../../src/thresholds/threshold-parser.js';
 import { type MatchServer, startMatchServer } from '../helpers/match-server.js';

@@ -32,6 +32,7 @@ export type { HttpClient } from './engine/http-client.js';
 export { expandProfile, type Profile, ProfileCurve, UserCountSchedule } from './engine/profile.js';
 export { localCount, parseSegment, partShare, type SegmentSpec } from './engine/segment.js';
 export { LoadgenError, type LoadgenErrorCode } from './errors.js';
+export { type MergeOptions, mergeSummaries } from './merge/merge-summaries.js';
 export {
   createHistogram,
   decodeHistogram,
@@ -60,7 +61,6 @@ export {
   resolveRun,
 } from './scenario/scenario-loader.js';
 export type { JsonScenario, JsonScenarioInput } from './scenario/scenario-schema.js';
-export { type MergeOptions, mergeSummaries } from './merge/merge-summaries.js';
 export { evaluateThresholds } from './thresholds/threshold-evaluator.js';
 export { parseThreshold, type Threshold } from './thresholds/threshold-parser.js';
 export { LOADGEN_VERSION } from './version.js';

@@ -1,5 +1,5 @@
+import { fmt } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
-import { fmt } from '../report/text-table.js';
 import { resourcesOf, setupEndpoints } from './resource-profile.js';
 import { analyseSteps, type StepRow } from './step-analysis.js';
 

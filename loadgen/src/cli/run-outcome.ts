@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { writeSummaryFiles } from '../model/summary-files.js';
 import type { Summary } from '../model/summary-schema.js';
-import { formatResults } from '../output/result-tables.js';
+import { formatResults } from '../terminal/result-tables.js';
 import type { CliContext } from './cli-context.js';
 import { exitCodeFor } from './exit-codes.js';
 

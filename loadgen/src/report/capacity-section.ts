@@ -1,6 +1,6 @@
 import type { CapacityReport } from '../capacity/capacity-plan.js';
+import { fmt } from '../model/number-format.js';
 import { esc } from './html-escape.js';
-import { fmt } from './text-table.js';
 
 const int = (v: number): string => Math.ceil(v).toLocaleString('en-US');
 

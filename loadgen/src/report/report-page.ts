@@ -1,8 +1,9 @@
 import { planCapacity } from '../capacity/capacity-plan.js';
 import { type CompareRule, DEFAULT_COMPARE_RULE } from '../compare/compare-rule.js';
 import { type Comparison, compareSummaries } from '../compare/compare-summaries.js';
-import { briefRegression } from '../compare/format-comparison.js';
+import { fmt } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
+import { briefRegression } from '../terminal/format-comparison.js';
 import { capacitySection } from './capacity-section.js';
 import type { ChartAssets } from './chart-library.js';
 import { CHART_SCRIPT } from './chart-script.js';
@@ -17,7 +18,6 @@ import {
 } from './report-series.js';
 import { REPORT_CSS } from './report-style.js';
 import { endpointTable, failuresTable, parametersTable, summaryTable } from './report-tables.js';
-import { fmt } from './text-table.js';
 
 export interface ReportOptions {
   assets: ChartAssets;

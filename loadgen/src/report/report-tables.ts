@@ -4,9 +4,9 @@ import type {
   MetricChange,
   MetricName,
 } from '../compare/compare-summaries.js';
+import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
 import { esc } from './html-escape.js';
-import { fmt, fmtPercent, fmtSigned } from './text-table.js';
 
 /** A figure with its change from the first run underneath, the cell marked when the rule flags it. */
 function figureCell(

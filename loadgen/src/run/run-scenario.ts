@@ -8,12 +8,12 @@ import { createLoadgenRegistry, serveMetrics } from '../metrics/prometheus-expor
 import { RunAggregator } from '../metrics/run-aggregator.js';
 import { scrapeServerMetrics, serverDelta } from '../metrics/server-metrics.js';
 import type { Summary } from '../model/summary-schema.js';
-import { type LiveOutput, LiveView } from '../output/live-view.js';
 import { rowsOfPart } from '../scenario/data-feed.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { instantiateScenario } from '../scenario/scenario-source.js';
-import { buildSummary } from './summary-builder.js';
+import { type LiveOutput, LiveView } from '../terminal/live-view.js';
 import { localPart, type PartRunner, threadPart } from './part-runner.js';
+import { buildSummary } from './summary-builder.js';
 import { checkTarget } from './target-check.js';
 
 export interface RunDeps {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { planCapacity } from '../../src/capacity/capacity-plan.js';
-import { formatCapacity } from '../../src/capacity/format-capacity.js';
+import { formatCapacity } from '../../src/terminal/format-capacity.js';
 import { knownStepRun } from '../report/helpers/step-run.js';
 import { makeSummary } from '../report/helpers/summary-factory.js';
 

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compareSummaries, type EndpointComparison } from '../../src/compare/compare-summaries.js';
-import { formatComparison } from '../../src/compare/format-comparison.js';
 import type { Summary } from '../../src/model/summary-schema.js';
+import { formatComparison } from '../../src/terminal/format-comparison.js';
 import { type GameLikeServer, startGameLikeServer } from './helpers/game-like-server.js';
 import { shortRun } from './helpers/short-run.js';
 

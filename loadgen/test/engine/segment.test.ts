@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { localCount, parseSegment, partShare } from '../../src/engine/segment.js';
-import { runScenario } from '../../src/run/run-scenario.js';
 import { mergeSummaries } from '../../src/merge/merge-summaries.js';
+import { runScenario } from '../../src/run/run-scenario.js';
 import { simpleRun } from '../helpers/scenarios.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { LoadgenError } from '../../src/errors.js';
-import type { Summary } from '../../src/model/summary-schema.js';
 import { mergeSummaries } from '../../src/merge/merge-summaries.js';
+import type { Summary } from '../../src/model/summary-schema.js';
 import { gameRun } from '../report/helpers/summary-factory.js';
 
 const T0 = Date.parse('2026-11-22T07:00:00.000Z');

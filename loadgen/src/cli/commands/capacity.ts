@@ -1,7 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { DEFAULT_CAPACITY_OPTIONS, planCapacity } from '../../capacity/capacity-plan.js';
-import { formatCapacity } from '../../capacity/format-capacity.js';
 import { readSummaryFile } from '../../model/summary-files.js';
+import { formatCapacity } from '../../terminal/format-capacity.js';
 import { type CliContext, collect, positiveArg } from '../cli-context.js';
 
 interface CapacityFlags {

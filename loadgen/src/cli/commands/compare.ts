@@ -6,8 +6,8 @@ import {
   type Tolerance,
 } from '../../compare/compare-rule.js';
 import { compareSummaries } from '../../compare/compare-summaries.js';
-import { formatComparison } from '../../compare/format-comparison.js';
 import { readSummaryFile } from '../../model/summary-files.js';
+import { formatComparison } from '../../terminal/format-comparison.js';
 import { type CliContext, intArg, positiveArg } from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 

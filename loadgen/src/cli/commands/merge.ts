@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { readSummaryFile, writeSummaryFiles } from '../../model/summary-files.js';
-import { formatResults } from '../../output/result-tables.js';
 import { mergeSummaries } from '../../merge/merge-summaries.js';
+import { readSummaryFile, writeSummaryFiles } from '../../model/summary-files.js';
+import { formatResults } from '../../terminal/result-tables.js';
 import type { CliContext } from '../cli-context.js';
 import { exitCodeFor } from '../exit-codes.js';
 import { defaultOutDir } from '../run-outcome.js';

@@ -13,18 +13,3 @@ export function textTable(
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return [line(header), rule, ...rows.map(line)].join('\n');
 }
-
-/** A figure with up to `digits` decimals and no trailing zeros. */
-export function fmt(value: number, digits = 1): string {
-  if (!Number.isFinite(value)) return String(value);
-  return Number(value.toFixed(digits)).toLocaleString('en-US', { maximumFractionDigits: digits });
-}
-
-export function fmtSigned(value: number, digits = 1): string {
-  const size = Number(Math.abs(value).toFixed(digits));
-  return size === 0 ? '±0' : `${value > 0 ? '+' : '−'}${fmt(size, digits)}`;
-}
-
-export function fmtPercent(fraction: number | null, digits = 0): string {
-  return fraction === null ? 'n/a' : `${fmtSigned(fraction * 100, digits)}%`;
-}

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readSummaryFile } from '../../src/model/summary-files.js';
-import { formatResults } from '../../src/output/result-tables.js';
+import { formatResults } from '../../src/terminal/result-tables.js';
 import { evaluateThresholds } from '../../src/thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../../src/thresholds/threshold-parser.js';
 

@@ -1,5 +1,6 @@
-import { fmt, textTable } from '../report/text-table.js';
-import type { CapacityReport } from './capacity-plan.js';
+import type { CapacityReport } from '../capacity/capacity-plan.js';
+import { fmt } from '../model/number-format.js';
+import { textTable } from './text-table.js';
 
 const int = (v: number): string => Math.ceil(v).toLocaleString('en-US');
 

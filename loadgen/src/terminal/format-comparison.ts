@@ -1,5 +1,11 @@
-import { fmt, fmtPercent, fmtSigned, textTable } from '../report/text-table.js';
-import type { Comparison, EndpointComparison, MetricChange, MetricName } from './compare-summaries.js';
+import type {
+  Comparison,
+  EndpointComparison,
+  MetricChange,
+  MetricName,
+} from '../compare/compare-summaries.js';
+import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
+import { textTable } from './text-table.js';
 
 const metric = (e: EndpointComparison, name: MetricName): MetricChange | undefined =>
   e.metrics.find((m) => m.metric === name);

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { RunAggregator } from '../../src/metrics/run-aggregator.js';
 import { WindowRecorder } from '../../src/metrics/window-recorder.js';
 import type { TimeWindow } from '../../src/model/summary-schema.js';
-import { LiveView } from '../../src/output/live-view.js';
+import { LiveView } from '../../src/terminal/live-view.js';
 
 const windowAt = (t: number): TimeWindow => ({
   t,

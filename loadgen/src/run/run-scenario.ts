@@ -5,20 +5,29 @@ import type { PartSpec } from '../engine/engine-part.js';
 import { partShare } from '../engine/segment.js';
 import { LoadgenError } from '../errors.js';
 import { createLoadgenRegistry, serveMetrics } from '../metrics/prometheus-exporter.js';
-import { RunAggregator } from '../metrics/run-aggregator.js';
+import { RunAggregator, type RunSoFar, type WindowLatency } from '../metrics/run-aggregator.js';
 import { scrapeServerMetrics, serverDelta } from '../metrics/server-metrics.js';
-import type { Summary } from '../model/summary-schema.js';
+import type { Summary, TimeWindow } from '../model/summary-schema.js';
 import { rowsOfPart } from '../scenario/data-feed.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { instantiateScenario } from '../scenario/scenario-source.js';
-import { type LiveOutput, LiveView } from '../terminal/live-view.js';
 import { localPart, type PartRunner, threadPart } from './part-runner.js';
 import { buildSummary } from './summary-builder.js';
 import { checkTarget } from './target-check.js';
 
+/**
+ * What shows a run while it goes: each time window as it closes (with the latest window's
+ * percentiles and the run so far), then the end, before the summary is built. The CLI passes its
+ * live view (src/terminal/live-view.ts) on stdout.
+ */
+export interface RunProgress {
+  update(window: TimeWindow, latest: WindowLatency, run: RunSoFar): void;
+  finish(): void;
+}
+
 export interface RunDeps {
-  /** Live view sink (stdout in the CLI); none = quiet. */
-  output?: LiveOutput;
+  /** Progress while the run goes (the CLI: its live view on stdout); none = quiet. */
+  progress?: RunProgress;
   /** One-line notices (metrics port, files written): stderr in the CLI. */
   log?: (line: string) => void;
   /** Abort = interrupt: users stop, the summary is marked interrupted. */
@@ -72,8 +81,8 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
   const before = await scrapeServerMetrics(metricsUrl, faultGauge);
 
   const agg = new RunAggregator(config.threads, config.windowSec);
-  const live = deps.output ? new LiveView(deps.output, config.durationSec, config.windowSec) : undefined;
-  if (live) agg.subscribe((w, latest, run) => live.update(w, latest, run));
+  const progress = deps.progress;
+  if (progress) agg.subscribe((w, latest, run) => progress.update(w, latest, run));
   const metrics =
     deps.metricsPort === undefined
       ? undefined
@@ -129,7 +138,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     // what they measured so far (setup requests), then stop at once.
     await Promise.all(parts.map((p) => p.run(startEpochMs)));
     agg.finish();
-    live?.finish();
+    progress?.finish();
     const endedAt = new Date();
     const elapsedSec = Math.max(
       0,

@@ -4,6 +4,7 @@ import type { HttpClientKind } from '../../model/http-client-kind.js';
 import { runScenario, START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
 import { parseStartAt } from '../../run/start-at.js';
 import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';
+import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import {
   type CliContext,
@@ -124,7 +125,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         }\n`,
       );
       await runScenario(config, {
-        output: ctx.stdout,
+        progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
         log: (line) => ctx.stderr.write(`${line}\n`),
         signal: ctx.interrupt,
         metricsPort,

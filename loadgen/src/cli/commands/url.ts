@@ -3,6 +3,7 @@ import { LoadgenError } from '../../errors.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
 import { runScenario } from '../../run/run-scenario.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
+import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import { type CliContext, collect, durationArg, httpClientOption, positiveArg } from '../cli-context.js';
 import { reportOutcome } from '../run-outcome.js';
@@ -116,7 +117,7 @@ Examples:
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );
       await runScenario(config, {
-        output: ctx.stdout,
+        progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
         signal: ctx.interrupt,
         onSummary: (summary) => reportOutcome(ctx, summary, flags.out),
       });

@@ -153,8 +153,10 @@ describe('loadgen CLI (built binary)', () => {
 
   it('SIGINT stops the users, writes a summary marked interrupted and exits 130', async () => {
     const out = join(dir, 'interrupted');
+    const before = server.total();
+    // Mid-run: once the users have sent 20 requests.
     const r = await runCli(['run', scenarioFile, '-t', server.url, '-d', '60s', '-o', out], {
-      signalAfterMs: 2500,
+      signalWhen: () => server.total() - before >= 20,
     });
     expect(r.code).toBe(130);
     const s = readSummaryFile(join(out, 'summary.json'));

@@ -150,8 +150,7 @@ describe.each(['lean', 'undici'] as const)('%s HTTP client', (kind) => {
   it('classifies a refused connection, a timeout and a reset', async () => {
     const refused = createNetServer();
     const url = await listen(refused);
-    refused.close();
-    await new Promise((r) => setTimeout(r, 50));
+    await new Promise((closed) => refused.close(closed));
     expect(await failureKind(get(client(kind, url)))).toBe('connection_refused');
 
     const silent = await rawServer(() => undefined);
@@ -162,8 +161,8 @@ describe.each(['lean', 'undici'] as const)('%s HTTP client', (kind) => {
     expect(waited).toBeLessThan(3000);
 
     const reset = await rawServer((socket) => {
-      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial');
-      setTimeout(() => socket.resetAndDestroy(), 20);
+      // The reset follows the partial response on the wire: the client reads it, then the reset.
+      socket.write('HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\npartial', () => socket.resetAndDestroy());
     });
     expect(await failureKind(get(client(kind, reset.url)))).toBe('connection_reset');
   });
@@ -199,18 +198,25 @@ describe.each(['lean', 'undici'] as const)('%s HTTP client', (kind) => {
   it('survives a server that closed the idle keep-alive connection', async () => {
     const s = await httpServer((_req, res) => res.end('ok'));
     s.server.keepAliveTimeout = 100;
+    const idleClosed = new Promise((closed) =>
+      s.server.once('connection', (socket: Socket) => socket.once('close', closed)),
+    );
     const c = client(kind, s.url);
     expect((await get(c)).status).toBe(200);
-    await new Promise((r) => setTimeout(r, 300));
+    await idleClosed; // by the server, 100 ms after the response
     expect((await get(c)).status).toBe(200);
     expect(s.sockets()).toBe(2);
   });
 
   it('rejects what is in flight when destroyed', async () => {
-    const silent = await rawServer(() => undefined);
+    let arrived = () => {};
+    const inFlight = new Promise<void>((resolve) => {
+      arrived = resolve;
+    });
+    const silent = await rawServer(() => arrived());
     const c = createHttpClient(kind, silent.url, { connections: 1, timeoutMs: 10_000, sticky: true });
     const pending = get(c);
-    await new Promise((r) => setTimeout(r, 50));
+    await inFlight; // the server has the request and will never answer
     await c.destroy();
     await expect(pending).rejects.toThrow();
   });

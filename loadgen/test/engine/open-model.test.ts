@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runScenario } from '../../src/run/run-scenario.js';
+import { type RunProgress, runScenario } from '../../src/run/run-scenario.js';
 import { simpleRun } from '../helpers/scenarios.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -7,6 +7,14 @@ let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
   server = undefined;
+});
+
+/** The server stalls for 1 s once the run's first 1 s window has closed (mid-run, whatever setup took). */
+const stallAfterFirstWindow = (s: TestServer): RunProgress => ({
+  update: (w) => {
+    if (w.t === 0) s.stallFor(1000);
+  },
+  finish: () => undefined,
 });
 
 describe('open model', () => {
@@ -25,10 +33,9 @@ describe('open model', () => {
 
   it('shows a 1 s server stall in p99 (latency counts from the intended start)', async () => {
     server = await startTestServer();
-    const s = server;
-    setTimeout(() => s.stallFor(1000), 1000);
     const summary = await runScenario(
       await simpleRun(server.url, { type: 'open', rate: 100, preAllocatedVUs: 10, maxVUs: 500 }, 3),
+      { progress: stallAfterFirstWindow(server) },
     );
     // ~100 of ~300 iterations were scheduled during the stall: the slowest waited ~1 s.
     expect(summary.totals.latencyMs.p99).toBeGreaterThan(800);
@@ -38,10 +45,9 @@ describe('open model', () => {
 
   it('contrast: the closed model hides the same stall from p99 (coordinated omission)', async () => {
     server = await startTestServer();
-    const s = server;
-    setTimeout(() => s.stallFor(1000), 1000);
     const summary = await runScenario(
       await simpleRun(server.url, { type: 'closed', users: 5, spawnRate: 100 }, 3),
+      { progress: stallAfterFirstWindow(server) },
     );
     // Only the 5 requests in flight waited; thousands of fast ones dilute them below p99.
     expect(summary.totals.requests).toBeGreaterThan(1000);

@@ -13,14 +13,13 @@ export interface CliResult {
 }
 
 /**
- * Run the built loadgen binary. `signalAfterMs` sends SIGINT once that much time has passed;
- * `signalWhen` sends it as soon as the condition holds (checked every 20 ms).
+ * Run the built loadgen binary. `signalWhen` sends SIGINT as soon as the condition holds (checked
+ * every 20 ms).
  */
 export function runCli(
   args: string[],
   options: {
     env?: Record<string, string>;
-    signalAfterMs?: number;
     signalWhen?: () => boolean;
     cwd?: string;
   } = {},
@@ -44,7 +43,6 @@ export function runCli(
     signalledAt = Date.now();
     child.kill('SIGINT');
   };
-  if (options.signalAfterMs !== undefined) setTimeout(signal, options.signalAfterMs);
   const watch =
     options.signalWhen === undefined
       ? undefined

@@ -33,7 +33,13 @@ describe('Prometheus metrics', () => {
       metricsLingerSec: 1,
       onMetricsListening: (p) => {
         port = p;
-        during = new Promise((resolve) => setTimeout(resolve, 1200)).then(scrape);
+      },
+      // Mid-run: once a window has closed with both users running.
+      progress: {
+        update: (w) => {
+          if (during === undefined && w.activeUsers === 2) during = scrape();
+        },
+        finish: () => undefined,
       },
       onSummary: () => {
         after = scrape();
@@ -58,6 +64,7 @@ describe('Prometheus metrics', () => {
       value('loadgen_request_duration_seconds_bucket', { ...base, endpoint: 'GET /ok', le: '+Inf' }),
     ).toBe(ok?.count);
     expect(value('loadgen_dropped_iterations_total', base)).toBe(0);
+    expect(during).toBeDefined();
     const duringSamples = parsePrometheusText(await (during as Promise<string>));
     expect(duringSamples.find((s) => s.name === 'loadgen_virtual_users')?.value).toBe(2);
   });

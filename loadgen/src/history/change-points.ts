@@ -27,8 +27,8 @@ import { firstPassPValue, weakChangePoints } from './weak-change-points.js';
 export interface ChangePointOptions {
   /**
    * Largest p-value (two-sided Student's t-test between the segments on either side) for a change
-   * point to be reported. Default 0.001, Otava's default. The split step searches at ten times it
-   * (Otava's first-pass level) so that the merge can weigh candidates a single pass would miss.
+   * point to be reported. Default 0.001, Otava's default. The split step searches at a relaxed
+   * level (10× it below 0.05, as Otava) so that the merge can weigh candidates one pass would miss.
    */
   maxPValue?: number;
   /**
@@ -36,8 +36,8 @@ export interface ChangePointOptions {
    * larger of |after/before − 1| and |before/after − 1| (Otava's "magnitude"), so a drop counts as
    * much as the rise that undoes it. Default 0.05 (5%): a shift that small is rarely worth a
    * bisect, and at 3% run-to-run noise it keeps flat series quiet (false-positive rate measured in
-   * test/history/change-points.test.ts). Otava's own default is 0 (its CLI flag -M); its earlier
-   * Hunter defaults, kept in its tests, used 5%. 0 turns the filter off.
+   * test/history/change-points.test.ts). Otava's own default is 0 (its CLI flag -M); the "old
+   * defaults" its Tigerbeetle tests keep use 5%. 0 turns the filter off.
    */
   minRelativeChange?: number;
   /**

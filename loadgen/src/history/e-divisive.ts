@@ -7,8 +7,8 @@ import { compareSegments } from './student-t-test.js';
  * Hunter) does: deterministic, and cheap enough to run over every series of a history.
  *
  * Written for this project after reading Otava's and MongoDB's signal-processing-algorithms
- * implementations (no npm package implements E-divisive); change-points.ts adds Otava's sliding
- * windows and its merge of weak change points on top.
+ * implementations (no npm package implements E-divisive); weak-change-points.ts runs it on Otava's
+ * sliding windows and merge-change-points.ts keeps the change points that stand.
  */
 
 /** The split that best separates a stretch of the series: series[from, index) against what follows. */

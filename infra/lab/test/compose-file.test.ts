@@ -16,6 +16,7 @@ interface Service {
 }
 
 const designEnv = [
+  'HOST',
   'PORT',
   'MYSQL_URL',
   'DB_POOL_SIZE',

@@ -103,6 +103,7 @@ describe('infra/k8s', () => {
     const config = { ...byKind.ConfigMap?.spec, ...(byKind.ConfigMap as unknown as { data: object }).data };
     const secret = (byKind.Secret as unknown as { stringData: Record<string, string> }).stringData;
     for (const name of [
+      'HOST',
       'MYSQL_URL',
       'REDIS_URL',
       'JWT_SECRET',

@@ -1,6 +1,7 @@
 import express, { type Express } from 'express';
 import type { AppDeps } from './app-deps.js';
 import { errorHandler, notFound } from './http/error-handler.js';
+import { jsonCharsetUtf8Only } from './http/json-charset.js';
 import { requestObserver } from './http/request-observer.js';
 import { securityHeaders } from './http/security-headers.js';
 import { adminRoutes } from './routes/admin.js';
@@ -23,6 +24,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(securityHeaders());
   app.use(healthRoutes(deps));
   app.use(requestObserver(deps.metrics, deps.logger));
+  app.use(jsonCharsetUtf8Only());
   app.use(express.json({ limit: BODY_LIMIT, strict: true }));
   app.use(playerRoutes(deps), loginRoutes(deps), sessionRoutes(deps), leaderboardRoutes(deps));
   app.use(adminRoutes(deps));

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import { DEFAULT_ACQUIRE_TIMEOUT_MS } from './db/database.js';
@@ -15,6 +16,17 @@ const int = (min: number, max: number) => z.coerce.number().int().min(min).max(m
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('production'),
+  /**
+   * The address to listen on. `0.0.0.0` (every interface) is what a server in a container needs;
+   * a server on a shared machine (the local lab) is better on `127.0.0.1`.
+   */
+  HOST: z
+    .string()
+    .default('0.0.0.0')
+    .refine(
+      (v) => isIP(v) !== 0 || z.hostname().safeParse(v).success,
+      'must be an IP address (0.0.0.0, 127.0.0.1, ::) or a host name',
+    ),
   /** TCP port; 0 picks a free one (logged). */
   PORT: int(0, 65535).default(8000),
   /** mysql://user:pass@host:port/database — the database is created when missing. */
@@ -72,6 +84,7 @@ const envSchema = z.object({
 
 export interface Config {
   env: 'development' | 'production' | 'test';
+  host: string;
   port: number;
   mysqlUrl: string;
   dbPoolSize: number;
@@ -147,6 +160,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
   }
   return {
     env: e.NODE_ENV,
+    host: e.HOST,
     port: e.PORT,
     mysqlUrl: e.MYSQL_URL,
     dbPoolSize: e.DB_POOL_SIZE,

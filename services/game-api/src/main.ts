@@ -27,10 +27,15 @@ async function main(): Promise<void> {
   const api = await buildGameApi(config, { logger }).catch(exitOnConfigError);
   const { fault } = api.deps;
 
-  const running = await listen(api.app, config.port);
+  const running = await listen(api.app, config.port, config.host);
   api.realtime.attach(running.server);
   logger.info(
-    { port: running.port, fault: fault.current, adminEndpoint: Boolean(config.adminToken) },
+    {
+      host: config.host,
+      port: running.port,
+      fault: fault.current,
+      adminEndpoint: Boolean(config.adminToken),
+    },
     'listening',
   );
   if (config.fault.delayMs > 0) logger.warn({ fault: fault.current }, 'fault injected at start-up');

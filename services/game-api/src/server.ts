@@ -13,8 +13,9 @@ export interface RunningServer {
   close(timeoutMs: number): Promise<void>;
 }
 
-export async function listen(app: Express, port: number): Promise<RunningServer> {
-  const server = app.listen(port);
+/** Listens on `port` of `host` (every interface when omitted). */
+export async function listen(app: Express, port: number, host?: string): Promise<RunningServer> {
+  const server = host === undefined ? app.listen(port) : app.listen(port, host);
   await once(server, 'listening');
   // Longer than common load balancers' idle timeouts, so they close first (no reset races).
   server.keepAliveTimeout = 65_000;

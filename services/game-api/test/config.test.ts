@@ -8,6 +8,7 @@ describe('loadConfig', () => {
   it('applies the documented defaults', () => {
     const c = loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: PEPPER });
     expect(c).toMatchObject({
+      host: '0.0.0.0',
       port: 8000,
       dbPoolSize: 10,
       dbAcquireTimeoutMs: 2000,
@@ -31,6 +32,8 @@ describe('loadConfig', () => {
 
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
+    [{ HOST: 'http://0.0.0.0' }, 'HOST'],
+    [{ HOST: '0.0.0.0:8000' }, 'HOST'],
     [{ DB_POOL_SIZE: '0' }, 'DB_POOL_SIZE'],
     [{ DB_ACQUIRE_TIMEOUT_MS: '0' }, 'DB_ACQUIRE_TIMEOUT_MS'],
     [{ BCRYPT_COST: '31' }, 'BCRYPT_COST'],

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { processTestEnv as env, runGameApi, startGameApi } from './helpers/game-api-process.js';
 
@@ -6,6 +7,11 @@ async function json(url: string, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
+
+/** An IPv4 address of this machine other than loopback, when it has one. */
+const otherAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((a) => a !== undefined && a.family === 'IPv4' && !a.internal)?.address;
 
 describe('the game-api process', () => {
   it('finishes in-flight requests on SIGTERM, then exits 0 within 10 s', async () => {
@@ -47,4 +53,23 @@ describe('the game-api process', () => {
     expect(secret.code).toBe(2);
     expect(secret.stderr).toMatch(/JWT_SECRET is required/);
   });
+
+  it.skipIf(otherAddress === undefined)(
+    `listens on HOST only: HOST=127.0.0.1 does not answer on ${otherAddress}, the default does`,
+    async () => {
+      const local = await startGameApi({ ...env(), HOST: '127.0.0.1' });
+      const everywhere = await startGameApi(env());
+      try {
+        const port = (api: { url: string }) => new URL(api.url).port;
+        expect((await fetch(`http://127.0.0.1:${port(local)}/livez`)).status).toBe(200);
+        await expect(fetch(`http://${otherAddress}:${port(local)}/livez`)).rejects.toThrow();
+        expect((await fetch(`http://${otherAddress}:${port(everywhere)}/livez`)).status).toBe(200);
+        expect(local.stdout.find((l) => l.includes('"msg":"listening"'))).toContain('"host":"127.0.0.1"');
+      } finally {
+        local.child.kill('SIGTERM');
+        everywhere.child.kill('SIGTERM');
+        await Promise.all([local.exited, everywhere.exited]);
+      }
+    },
+  );
 });

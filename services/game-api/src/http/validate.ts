@@ -5,7 +5,12 @@ import { AppError } from '../errors.js';
 function check<T extends z.ZodType>(schema: T, value: unknown, where: string): z.infer<T> {
   const parsed = schema.safeParse(value);
   if (parsed.success) return parsed.data;
-  const details = parsed.error.issues.map((i) => ({ field: i.path.join('.') || where, message: i.message }));
+  // An unknown key is one issue for all of them: name each, as a field of its own.
+  const details = parsed.error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys'
+      ? i.keys.map((key) => ({ field: [...i.path, key].join('.'), message: i.message }))
+      : [{ field: i.path.join('.') || where, message: i.message }],
+  );
   const first = details[0]!;
   throw new AppError('validation_failed', `${first.field}: ${first.message}`, details);
 }

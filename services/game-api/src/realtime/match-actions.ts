@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { LeaderboardCache } from '../cache/leaderboard-cache.js';
 import type { ProfileCache } from '../cache/profile-cache.js';
+import { recordSessionsEnded } from '../cache/sessions-ended.js';
 import { MatchAlreadyRecordedError, type MatchesRepository } from '../db/matches-repository.js';
 import { DependencyUnavailableError } from '../errors.js';
 import type { FaultInjector } from '../fault/fault-injector.js';
@@ -161,7 +162,7 @@ export class MatchActions {
     id: MessageId | undefined,
     receivedAt: number,
   ): Promise<void> {
-    const { matchmaker, matches, leaderboard, profiles, fault, logger } = this.deps;
+    const { matchmaker, matches, fault, logger } = this.deps;
     await fault.delay('WS end');
     const claimed = await matchmaker.claimEnd(matchId, conn.player!.userId);
     if (!claimed) {
@@ -191,12 +192,7 @@ export class MatchActions {
     await matchmaker.forget(matchId).catch((err: Error) => {
       logger.debug({ err: err.message, matchId }, 'match channel: ended match not dropped from redis');
     });
-    await Promise.all(
-      recorded.flatMap((p) => [
-        leaderboard.record(p.userId, p.username, p.totalScore),
-        profiles.invalidate(p.userId),
-      ]),
-    );
+    await recordSessionsEnded(this.deps, recorded);
     await this.publish({
       kind: 'ended',
       matchId,

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { AppDeps } from '../app-deps.js';
 import { requireAuth } from '../auth/require-auth.js';
+import { recordSessionsEnded } from '../cache/sessions-ended.js';
 import { MAX_SESSION_SCORE } from '../db/sessions-repository.js';
 import { AppError } from '../errors.js';
 import { parseBody, parseParams } from '../http/validate.js';
@@ -11,7 +12,7 @@ const NOT_FOUND = 'no open session with that id for this player';
 
 /** A game session: start, add points, end (durable in MySQL, then leaderboard and profile). */
 export function sessionRoutes(deps: AppDeps): Router {
-  const { sessions, tokens, leaderboard, profiles, fault } = deps;
+  const { sessions, tokens, fault } = deps;
   const auth = requireAuth(tokens);
   const router = Router();
 
@@ -48,11 +49,7 @@ export function sessionRoutes(deps: AppDeps): Router {
     const result = await sessions.end(userId, id);
     if (result.kind === 'not_found') throw new AppError('not_found', NOT_FOUND);
     if (result.kind === 'ended') throw new AppError('session_ended', 'this session has ended');
-    // MySQL has committed; the caches follow (a Redis outage only delays them).
-    await Promise.all([
-      leaderboard.record(userId, result.username, result.totalScore),
-      profiles.invalidate(userId),
-    ]);
+    await recordSessionsEnded(deps, [{ userId, username: result.username, totalScore: result.totalScore }]);
     res.json({ id, score: result.score, endedAt: result.endedAt.toISOString() });
   });
 

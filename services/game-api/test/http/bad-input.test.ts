@@ -243,7 +243,70 @@ const registerCases: RegisterCase[] = [
     code: 'unsupported_media_type',
     probe: 'latin_body',
   },
+  // body-parser decodes any "utf-*" charset; the README promises UTF-8 only.
+  {
+    name: 'charset utf-7',
+    body: json({ username: 'utf7_body', password: PASSWORD }),
+    contentType: 'application/json; charset=utf-7',
+    status: 415,
+    code: 'unsupported_media_type',
+    probe: 'utf7_body',
+  },
+  {
+    name: 'charset UTF-16, upper case',
+    body: Buffer.from(JSON.stringify({ username: 'utf16_body', password: PASSWORD }), 'utf16le'),
+    contentType: 'application/json; Charset=UTF-16',
+    status: 415,
+    code: 'unsupported_media_type',
+    probe: 'utf16_body',
+  },
+  {
+    name: 'charset utf8 (not the name UTF-8)',
+    body: json({ username: 'utf8_alias', password: PASSWORD }),
+    contentType: 'application/json; charset=utf8',
+    status: 415,
+    code: 'unsupported_media_type',
+    probe: 'utf8_alias',
+  },
 ];
+
+/** A query the route refuses: `param` is the parameter the error must name. */
+interface QueryCase {
+  name: string;
+  path: string;
+  param: string;
+}
+
+const queryCases: QueryCase[] = [
+  ['/api/users', 'limit'],
+  ['/api/leaderboard', 'limit'],
+].flatMap(([route, p]) => [
+  { name: 'brackets (an array in qs syntax)', path: `${route}?${p}[]=5`, param: `${p}[]` },
+  { name: 'given twice', path: `${route}?${p}=5&${p}=6`, param: p! },
+  { name: 'hexadecimal', path: `${route}?${p}=0x10`, param: p! },
+  { name: 'exponent', path: `${route}?${p}=1e1`, param: p! },
+  { name: 'leading space', path: `${route}?${p}=%205`, param: p! },
+  { name: "'+' (a space in a query)", path: `${route}?${p}=+5`, param: p! },
+  { name: 'plus sign', path: `${route}?${p}=%2B5`, param: p! },
+  { name: 'minus sign', path: `${route}?${p}=-5`, param: p! },
+  { name: 'leading zero', path: `${route}?${p}=05`, param: p! },
+  { name: 'decimal', path: `${route}?${p}=5.5`, param: p! },
+  { name: 'integer written as a decimal', path: `${route}?${p}=5.0`, param: p! },
+  { name: 'zero (below range)', path: `${route}?${p}=0`, param: p! },
+  { name: 'above range', path: `${route}?${p}=101`, param: p! },
+  { name: 'past Number precision', path: `${route}?${p}=99999999999999999999`, param: p! },
+  { name: 'empty', path: `${route}?${p}=`, param: p! },
+  { name: 'a word', path: `${route}?${p}=ten`, param: p! },
+  { name: 'trailing NUL', path: `${route}?${p}=5%00`, param: p! },
+  { name: 'a parameter the route does not take', path: `${route}?lmit=5`, param: 'lmit' },
+]);
+queryCases.push(
+  { name: 'page given twice', path: '/api/users?page=1&page=2', param: 'page' },
+  { name: 'page hexadecimal', path: '/api/users?page=0x1', param: 'page' },
+  { name: 'page above range', path: '/api/users?page=100001', param: 'page' },
+  { name: 'page in brackets', path: '/api/users?page[x]=1', param: 'page[x]' },
+  { name: 'leaderboard has no page', path: '/api/leaderboard?page=1', param: 'page' },
+);
 
 describe('bad input is refused at the edge with the error envelope, and nothing is written', () => {
   it.each(registerCases)('POST /api/users: $name -> $status', async (c) => {
@@ -265,6 +328,44 @@ describe('bad input is refused at the edge with the error envelope, and nothing 
     });
     if (c.probe) expect(await usersNamed(c.probe)).toBe(0);
     expect(await userCount()).toBe(before);
+  });
+
+  it.each(queryCases)('GET $path ($name) -> 400 naming $param', async (c) => {
+    const res = await request(t.app).get(c.path).set(player.auth);
+    expect(res.status).toBe(400);
+    expect(res.body).toEqual({
+      error: {
+        code: 'validation_failed',
+        message: expect.stringMatching(new RegExp(`^${c.param.replace(/[[\]]/g, '\\$&')}: `)),
+        details: [{ field: c.param, message: expect.any(String) }],
+      },
+    });
+  });
+
+  it('answers the same routes when each parameter is written plainly, once, in range', async () => {
+    const users = await request(t.app).get('/api/users?page=1&limit=100').set(player.auth).expect(200);
+    expect(users.body).toMatchObject({ page: 1, limit: 100 });
+    expect((await request(t.app).get('/api/users?limit=1').set(player.auth).expect(200)).body.limit).toBe(1);
+    expect((await request(t.app).get('/api/users').set(player.auth).expect(200)).body).toMatchObject({
+      page: 1,
+      limit: 20,
+    });
+    await request(t.app).get('/api/leaderboard?limit=100').set(player.auth).expect(200);
+    await request(t.app).get('/api/leaderboard?limit=1').set(player.auth).expect(200);
+  });
+
+  it('takes a JSON body declared as UTF-8, in any case, or with no charset', async () => {
+    for (const [username, contentType] of [
+      ['cs_upper', 'application/json; charset=UTF-8'],
+      ['cs_quoted', 'application/json; charset="utf-8"'],
+      ['cs_none', 'application/json'],
+    ] as const) {
+      await request(t.app)
+        .post('/api/users')
+        .set('Content-Type', contentType)
+        .send(JSON.stringify({ username, password: PASSWORD }))
+        .expect(201);
+    }
   });
 
   it('refuses control characters in a login password too (NUL included)', async () => {

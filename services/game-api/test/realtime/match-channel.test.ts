@@ -226,6 +226,8 @@ describe('match channel: matchmaking', () => {
     expect(moved.ts as number).toBeGreaterThanOrEqual(sent - 1);
     expect(a.countReceived('moved')).toBe(0);
     await b.request({ type: 'move', matchId, points: 4 }, 'move_ack');
+    // Cached now, with no session played: ending the match must drop it.
+    expect((await request(t.app).get('/api/me').set(pa.auth).expect(200)).body.stats.sessions).toBe(0);
     const [endedA, endedB] = await Promise.all([
       a.request({ type: 'end', id: 9, matchId }, 'ended'),
       b.next('ended'),
@@ -247,6 +249,8 @@ describe('match channel: matchmaking', () => {
     });
     const me = await request(t.app).get('/api/me').set(pa.auth).expect(200);
     expect(me.body.stats).toMatchObject({ sessions: 1, totalScore: 7, bestScore: 7 });
+    const board = await request(t.app).get('/api/leaderboard?limit=100').set(pa.auth).expect(200);
+    expect(board.body.entries).toContainEqual(expect.objectContaining({ userId: pa.id, score: 7 }));
   });
 
   it('ends a match once when both players end it at the same moment', async () => {

@@ -21,8 +21,8 @@ export const LAYERS = [
   { name: 'scenario', path: '^src/scenario/' },
   // Running a scenario (threads, target check, start time) and building its summary.
   { name: 'run', path: '^src/run/' },
-  // Analyses of finished summaries, side by side: none imports another.
-  { name: 'analysis', path: '^src/(merge|compare|capacity)/' },
+  // Analyses of finished summaries (merge, compare, capacity, the run history), side by side: none imports another.
+  { name: 'analysis', path: '^src/(merge|compare|capacity|history)/' },
   // Everything printed to a terminal: text tables, live view, result, comparison, capacity.
   { name: 'terminal', path: '^src/terminal/' },
   // The HTML report.
@@ -49,10 +49,10 @@ export default {
     ...upward,
     {
       name: 'analysis-imports-analysis',
-      comment: 'merge, compare and capacity stand side by side: what two of them share goes lower',
+      comment: 'merge, compare, capacity and history stand side by side: what two of them share goes lower',
       severity: 'error',
-      from: { path: '^src/(merge|compare|capacity)/' },
-      to: { path: '^src/(merge|compare|capacity)/', pathNot: '^src/$1/' },
+      from: { path: '^src/(merge|compare|capacity|history)/' },
+      to: { path: '^src/(merge|compare|capacity|history)/', pathNot: '^src/$1/' },
     },
     {
       name: 'no-circular',

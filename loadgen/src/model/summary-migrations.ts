@@ -15,6 +15,8 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     const run = (summary.run ?? {}) as Json;
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
+  // v2 -> v3: nothing a v2 file lacks yet; the fields version 3 adds come with their defaults here.
+  2: (summary) => ({ ...summary, schemaVersion: 3 }),
 };
 
 export type MigrationResult = { ok: true; summary: unknown } | { ok: false; reason: string };

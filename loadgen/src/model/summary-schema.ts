@@ -11,11 +11,13 @@ import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
  * Versions: 1 (loadgen 0.1.0); 2 makes `run.httpClient` required (v1 files without it ran undici).
  * Sockets (`vu.ws`) added only optional fields to version 2: `endpoints[].kind`, `timeSeries[].ws`,
  * `totals.peakConnected` and `ws`.
+ * 3 (this landing's version): what each change of it adds is listed at its step in
+ * summary-migrations.ts.
  * Times are in milliseconds unless the field name says otherwise; histograms are HdrHistograms of
  * microseconds (1 µs .. 1 h, 3 significant digits) encoded with hdr-histogram-js
  * `encodeIntoCompressedBase64`, so any two of them can be added exactly.
  */
-export const SUMMARY_SCHEMA_VERSION = 2;
+export const SUMMARY_SCHEMA_VERSION = 3;
 
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();

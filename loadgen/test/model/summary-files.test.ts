@@ -10,6 +10,9 @@ import { runCli } from '../helpers/run-cli.js';
 // Written by loadgen 0.1.0 (schemaVersion 1) against a small local server. Kept forever: every
 // later loadgen must read it (compare and report read stored runs of any age).
 const V1 = join(import.meta.dirname, '..', 'fixtures', 'summary-v1.json');
+// Written by loadgen 0.1.0 (schemaVersion 2, the last v2 build) against a small local HTTP and
+// WebSocket server: sockets, checks, script errors and a failed threshold. Kept forever as v1 is.
+const V2 = join(import.meta.dirname, '..', 'fixtures', 'summary-v2.json');
 const dir = mkdtempSync(join(tmpdir(), 'loadgen-summary-'));
 
 function writeJson(name: string, value: unknown): string {
@@ -28,6 +31,19 @@ describe('summary.json across schema versions', () => {
     expect(s.totals).toEqual(raw.totals);
     expect(s.endpoints).toEqual(raw.endpoints);
     expect(s.timeSeries).toEqual(raw.timeSeries);
+  });
+
+  it('reads the v2 fixture, migrated to the current version with its figures unchanged', () => {
+    const raw = JSON.parse(readFileSync(V2, 'utf8'));
+    const s = readSummaryFile(V2);
+    expect(raw.schemaVersion).toBe(2);
+    expect(s.schemaVersion).toBe(SUMMARY_SCHEMA_VERSION);
+    expect(s.run.testid).toBe('fixture-v2');
+    expect(s.totals).toEqual(raw.totals);
+    expect(s.endpoints).toEqual(raw.endpoints);
+    expect(s.ws).toEqual(raw.ws);
+    expect(s.checks).toEqual(raw.checks);
+    expect(s.thresholds).toEqual(raw.thresholds);
   });
 
   it('a v1 file from before the HTTP client was a choice ran undici', () => {

@@ -58,6 +58,8 @@ cleanup() {
     kill "$dockerd_pid" 2>/dev/null || true
     wait "$dockerd_pid" 2>/dev/null || true
   fi
+  # A debootstrap that failed half-way may leave /proc or /sys mounted in its root: unmount first.
+  awk -v root="$tmp/" 'index($2, root) == 1 {print $2}' /proc/mounts | sort -r | xargs -r -n1 umount -l || true
   rm -rf "$tmp"
   exit "$status"
 }

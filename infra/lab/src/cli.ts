@@ -4,7 +4,7 @@ import { loadRunEnv } from './config/run-env.js';
 import { checkDashboards } from './dashboards/check-dashboards.js';
 import { loadDashboards } from './dashboards/dashboard-queries.js';
 import { PrometheusApi } from './dashboards/prometheus-api.js';
-import { LabError } from './errors.js';
+import { LabError, labErrorFrom } from './errors.js';
 import { LAB_EXIT } from './exit-codes.js';
 import { defaultAdminToken, localLabStatus, startLocalLab, stopLocalLab } from './local/local-lab.js';
 import { repoPath } from './repo-paths.js';
@@ -158,7 +158,8 @@ program
     if (bad) process.exitCode = LAB_EXIT.dashboardsWithoutData;
   });
 
-program.parseAsync(process.argv).catch((err: unknown) => {
+program.parseAsync(process.argv).catch((thrown: unknown) => {
+  const err = labErrorFrom(thrown);
   if (err instanceof LabError) {
     process.stderr.write(`lab: ${err.message}\n`);
     process.exit(err.exitCode);

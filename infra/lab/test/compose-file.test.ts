@@ -1,7 +1,7 @@
 import { access, readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { validateComposeFile, validateComposeText } from '../src/checks/compose-file.js';
 import { repoPath } from '../src/repo-paths.js';
+import { validateComposeFile, validateComposeText } from './checks/compose-file.js';
 
 interface Service {
   image?: string;

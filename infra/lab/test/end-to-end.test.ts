@@ -1,8 +1,8 @@
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parsePrometheusText } from '@game-load-lab/loadgen';
+import { waitFor } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDashboards, type QueryCheck } from '../src/dashboards/check-dashboards.js';
 import { loadDashboards } from '../src/dashboards/dashboard-queries.js';
@@ -62,9 +62,36 @@ beforeAll(async () => {
   await run('bottleneck', ['--duration', '15s', '--spawn-rate', '10', ...linger]);
   // Realtime play over /ws (the only run with sockets, so game-api's socket counters are its own).
   await run('match', ['--duration', '15s', '--users', '6', '--spawn-rate', '6', ...linger]);
-  // One more rule evaluation and scrape after the last run's final samples.
-  await sleep(3000);
+  await scrapedAndEvaluatedAfter(runs.match!.end);
 }, 240_000);
+
+/**
+ * Waits until Prometheus has scraped game-api after `time` (epoch seconds) and evaluated every
+ * rule group after that scrape: then the queries see the last run's final samples and the
+ * recording rules built on them.
+ */
+async function scrapedAndEvaluatedAfter(time: number): Promise<void> {
+  const seconds = (iso: string) => Date.parse(iso) / 1000;
+  await waitFor(
+    async () => {
+      const scrape = (await prometheus.targets()).find((t) => t.job === 'game-api');
+      if (scrape === undefined || seconds(scrape.lastScrape) <= time) return false;
+      const rules = (await (await fetch(`${lab.state.urls.prometheus}/api/v1/rules`)).json()) as {
+        data: { groups: { name: string; lastEvaluation: string }[] };
+      };
+      return rules.data.groups.every((g) => seconds(g.lastEvaluation) > seconds(scrape.lastScrape));
+    },
+    { what: 'a scrape and a rule evaluation after the last run', timeoutMs: 30_000 },
+  );
+}
+
+/** Requests counted on loadgen's own /metrics (the run serving LOADGEN_METRICS_PORT now). */
+async function loadgenRequests(): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${env.LOADGEN_METRICS_PORT}/metrics`);
+  return parsePrometheusText(await res.text())
+    .filter((m) => m.name === 'loadgen_requests_total')
+    .reduce((sum, m) => sum + m.value, 0);
+}
 
 afterAll(async () => {
   await lab?.stop();
@@ -205,11 +232,13 @@ describe("the user's day on the local lab", () => {
   it('Ctrl-C during a bottleneck run stops loadgen, keeps its summary and restores the fault', async () => {
     const client = new FaultClient(lab.state.urls.api, env.ADMIN_TOKEN ?? '');
     const { child, done } = labCli(['run', 'bottleneck', '--duration', '60s', '--metrics-linger', '1'], env);
-    const deadline = Date.now() + 30_000;
-    while (((await client.get()) as { delayMs: number }).delayMs === 0 && Date.now() < deadline)
-      await sleep(100);
+    await waitFor(async () => ((await client.get()) as { delayMs: number }).delayMs > 0, {
+      what: 'the fault on',
+      timeoutMs: 30_000,
+    });
     expect(await client.get()).toMatchObject({ delayMs: DELAY_MS });
-    await sleep(2000);
+    // Ctrl-C once loadgen runs and has completed requests: its summary then has something to keep.
+    await waitFor(async () => (await loadgenRequests()) > 0, { what: 'loadgen requests', timeoutMs: 30_000 });
     child.kill('SIGINT');
     const { code, output } = await done;
     expect(code, output).toBe(130);

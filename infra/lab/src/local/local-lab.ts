@@ -1,14 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { LabError } from '../errors.js';
-import { freePort } from './free-port.js';
+import {
+  freePort,
+  isSameProcess,
+  type RunningProcess,
+  startMariaDb,
+  startPrometheus,
+  startRedis,
+  stopProcess,
+} from '@game-load-lab/local-stack';
+import { LabError, labErrorFrom } from '../errors.js';
 import { gameApiPassthroughVars, startGameApi } from './game-api-server.js';
-import { type LabState, readLabState, removeLabState, writeLabState } from './lab-state.js';
-import { isSameProcess, type StartedProcess, stopProcess } from './managed-process.js';
-import { startMariaDb } from './mariadb-server.js';
+import { type LabProcess, type LabState, readLabState, removeLabState, writeLabState } from './lab-state.js';
 import { localPrometheusConfig } from './prometheus-config.js';
-import { startPrometheus } from './prometheus-server.js';
-import { startRedis } from './redis-server.js';
 
 export interface LocalLabOptions {
   /** State, data and logs; default `.lab` at the repository root (gitignored). */
@@ -53,19 +57,29 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
     );
   }
   await mkdir(`${o.dir}/logs`, { recursive: true });
-  const started: (StartedProcess & { port: number })[] = [];
-  const track = (p: StartedProcess, port: number) => {
-    started.push({ ...p, port });
-    o.log(`  ${p.name.padEnd(10)} pid ${p.pid}, 127.0.0.1:${port} (log ${p.logFile})`);
+  const started: LabProcess[] = [];
+  // The state file keeps what names each process later; every lab process logs to a file.
+  const track = (p: RunningProcess, port: number) => {
+    const { name, pid, command, logFile = '', startTime } = p;
+    started.push({ name, pid, command, logFile, port, ...(startTime === undefined ? {} : { startTime }) });
+    o.log(`  ${name.padEnd(10)} pid ${pid}, 127.0.0.1:${port} (log ${logFile})`);
   };
+  const logFile = (name: string) => `${o.dir}/logs/${name}.log`;
   try {
     const mysqlPort = await freePort();
     o.log('starting MariaDB (first start initialises its data directory)');
-    track(await startMariaDb(`${o.dir}/mysql`, mysqlPort, `${o.dir}/logs/mariadb.log`), mysqlPort);
+    const mariadb = await startMariaDb({
+      dir: `${o.dir}/mysql`,
+      port: mysqlPort,
+      logFile: logFile('mariadb'),
+      settings: ['--innodb-buffer-pool-size=128M', '--max-connections=500'],
+    });
+    track(mariadb, mysqlPort);
 
     const redisPort = await freePort();
     o.log('starting Redis');
-    track(await startRedis(`${o.dir}/redis`, redisPort, `${o.dir}/logs/redis.log`), redisPort);
+    const redis = await startRedis({ dir: `${o.dir}/redis`, port: redisPort, logFile: logFile('redis') });
+    track(redis, redisPort);
 
     const apiPort = await freePort(o.ports.api);
     const mysqlUrl = `mysql://root@127.0.0.1:${mysqlPort}/game`;
@@ -84,7 +98,7 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
       jwtSecret: randomBytes(32).toString('hex'),
       passwordPepper: await labPepper(`${o.dir}/mysql/password-pepper`),
       passthrough,
-      logFile: `${o.dir}/logs/game-api.log`,
+      logFile: logFile('game-api'),
     });
     track(api, apiPort);
 
@@ -99,10 +113,13 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
       scrapeInterval: o.scrapeInterval,
     });
     o.log(`starting Prometheus (scrape every ${o.scrapeInterval}, rules from prometheus/rules)`);
-    track(
-      await startPrometheus(`${o.dir}/prometheus`, prometheusPort, config, `${o.dir}/logs/prometheus.log`),
-      prometheusPort,
-    );
+    const prometheus = await startPrometheus({
+      dir: `${o.dir}/prometheus`,
+      port: prometheusPort,
+      configYaml: config,
+      logFile: logFile('prometheus'),
+    });
+    track(prometheus, prometheusPort);
 
     const state: LabState = {
       dir: o.dir,
@@ -126,7 +143,7 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
     return state;
   } catch (err) {
     for (const p of started.reverse()) await stopProcess(p);
-    throw err;
+    throw labErrorFrom(err);
   }
 }
 

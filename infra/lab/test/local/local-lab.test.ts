@@ -1,12 +1,12 @@
 import { readFile } from 'node:fs/promises';
+import { isAlive, waitFor } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { promtool, shippedRuleFiles } from '../../src/checks/promtool.js';
 import { PrometheusApi } from '../../src/dashboards/prometheus-api.js';
 import { LabError } from '../../src/errors.js';
 import { defaultAdminToken, localLabStatus, startLocalLab, stopLocalLab } from '../../src/local/local-lab.js';
-import { isAlive } from '../../src/local/managed-process.js';
 import { repoPath } from '../../src/repo-paths.js';
+import { promtool, shippedRuleFiles } from '../checks/promtool.js';
 import { startTestLab, type TestLab } from '../helpers/lab.js';
 
 let lab: TestLab;
@@ -14,16 +14,6 @@ beforeAll(async () => {
   lab = await startTestLab();
 });
 afterAll(() => lab?.stop());
-
-async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await fn().catch(() => undefined);
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 describe('lab local up', () => {
   it('runs MariaDB, Redis, game-api and Prometheus, and game-api is ready on both stores', async () => {
@@ -48,17 +38,20 @@ describe('lab local up', () => {
 
   it('has Prometheus scrape game-api with the shipped jobs and evaluate the shipped rules', async () => {
     const prometheus = new PrometheusApi(lab.state.urls.prometheus);
-    const up = await eventually(async () => {
-      const targets = await prometheus.targets();
-      return targets.find((t) => t.job === 'game-api' && t.health === 'up');
-    });
+    const up = await waitFor(
+      async () => (await prometheus.targets()).find((t) => t.job === 'game-api' && t.health === 'up'),
+      { what: 'game-api scraped', timeoutMs: 20_000 },
+    );
     expect(up.scrapeUrl).toBe(`${lab.state.urls.api}/metrics`);
     const jobs = (await prometheus.targets()).map((t) => t.job).sort();
     expect(jobs).toEqual(['game-api', 'loadgen', 'prometheus']);
-    const fault = await eventually(async () => {
-      const r = await prometheus.query('game_api_fault_delay_ms{job="game-api"}', Date.now() / 1000);
-      return r.length ? r : undefined;
-    });
+    const fault = await waitFor(
+      async () => {
+        const r = await prometheus.query('game_api_fault_delay_ms{job="game-api"}', Date.now() / 1000);
+        return r.length ? r : undefined;
+      },
+      { what: "game-api's fault gauge in Prometheus", timeoutMs: 20_000 },
+    );
     expect(fault[0]?.metric).toMatchObject({ route: 'GET /api/users', mode: 'app' });
 
     const rulesRes = (await (await fetch(`${lab.state.urls.prometheus}/api/v1/rules`)).json()) as {

@@ -1,14 +1,13 @@
+import { freePort, type RunningProcess } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../src/local/free-port.js';
 import { startGameApi } from '../../src/local/game-api-server.js';
-import { type StartedProcess, stopProcess } from '../../src/local/managed-process.js';
 import { FaultClient } from '../../src/runs/fault-client.js';
 import { withFault } from '../../src/runs/fault-toggle.js';
 import { startTestLab, type TestLab } from '../helpers/lab.js';
 
 let lab: TestLab;
 let client: FaultClient;
-const extra: StartedProcess[] = [];
+const extra: RunningProcess[] = [];
 const wanted = { delayMs: 1000, route: 'GET /api/users', mode: 'app' } as const;
 const off = { delayMs: 0, route: 'GET /api/users', mode: 'app' } as const;
 
@@ -17,7 +16,7 @@ beforeAll(async () => {
   client = new FaultClient(lab.state.urls.api, lab.state.env.ADMIN_TOKEN ?? '');
 });
 afterAll(async () => {
-  for (const p of extra) await stopProcess(p);
+  for (const p of extra) await p.stop();
   await lab?.stop();
 });
 

@@ -64,11 +64,10 @@ describe('the game-api process', () => {
         expect((await fetch(`http://127.0.0.1:${port(local)}/livez`)).status).toBe(200);
         await expect(fetch(`http://${otherAddress}:${port(local)}/livez`)).rejects.toThrow();
         expect((await fetch(`http://${otherAddress}:${port(everywhere)}/livez`)).status).toBe(200);
-        expect(local.stdout.find((l) => l.includes('"msg":"listening"'))).toContain('"host":"127.0.0.1"');
+        const listening = (await logRecords(local)).find((r) => r.msg === 'listening');
+        expect(listening).toMatchObject({ host: '127.0.0.1' });
       } finally {
-        local.child.kill('SIGTERM');
-        everywhere.child.kill('SIGTERM');
-        await Promise.all([local.exited, everywhere.exited]);
+        await Promise.all([local.stop(), everywhere.stop()]);
       }
     },
   );

@@ -26,6 +26,22 @@ export {
   type WsMessage,
   type WsWaitOptions,
 } from './api/scenario-api.js';
+export type {
+  SocketIoArg,
+  SocketIoClose,
+  SocketIoConnectOptions,
+  SocketIoHandler,
+  SocketIoReconnect,
+  SocketIoTimed,
+  VuSocketIo,
+  VuSocketIoClient,
+  WsCodec,
+  WsFrame,
+  WsHandler,
+  WsObject,
+  WsSendable,
+} from './api/socket-api.js';
+export { jsonCodec, msgpackCodec } from './api/ws-codecs.js';
 export { EXIT, exitCodeFor } from './cli/exit-codes.js';
 export { createHttpClient } from './engine/create-http-client.js';
 export type { HttpClient } from './engine/http-client.js';

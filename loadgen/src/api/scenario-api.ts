@@ -1,4 +1,7 @@
 import type { ScenarioOptionsInput } from './options-schema.js';
+import type { VuSocketIoClient, VuWs } from './socket-api.js';
+
+export type * from './socket-api.js';
 
 /**
  * The scripting API: what a scenario file imports from '@game-load-lab/loadgen'. A scenario is
@@ -58,77 +61,6 @@ export interface VuHttp {
   request(method: string, path: string, options?: RequestOptions): Promise<VuResponse>;
 }
 
-/** Options of `vu.ws.connect`. */
-export interface WsConnectOptions {
-  /** Subprotocols offered in `Sec-WebSocket-Protocol`, e.g. ['game.v1', `bearer.${token}`]. */
-  protocols?: readonly string[];
-  /** Handshake headers, over `vu.http.headers` and the user's cookies. */
-  headers?: Record<string, string>;
-  /** Send `vu.http.headers` and `vu.http.cookies` with the handshake. Default true. */
-  defaultHeaders?: boolean;
-  /** The name the handshake is measured under. Default `ws connect`. */
-  name?: string;
-  /** Seconds (or a duration such as '5s') for the handshake. Default: the scenario's `timeout`. */
-  timeout?: number | string;
-  /** The field of a message that holds its type. Default `type`. */
-  typeField?: string;
-  /** The field of a received message that holds the server's Unix ms time of it. Default `ts`. */
-  timestampField?: string;
-  /**
-   * Received messages kept for a later `next()` (none waiting for them): when full, the oldest is
-   * dropped and counted as dropped under its type. Default 100.
-   */
-  bufferSize?: number;
-}
-
-/** Options of `socket.request` and `socket.next`. */
-export interface WsWaitOptions {
-  /** Seconds (or a duration such as '30s') to wait. Default: the scenario's `timeout`. */
-  timeout?: number | string;
-}
-
-/**
- * A received message: a JSON object with its type (frames that are not a JSON object with a
- * string type come as `{ type: '(untyped)', data }`).
- */
-export interface WsMessage {
-  readonly type: string;
-  readonly [field: string]: unknown;
-}
-
-/** How a socket closed: the close code (1006 when the connection was lost) and reason. */
-export interface WsClose {
-  code: number;
-  reason: string;
-}
-
-/** One open WebSocket of a user; every message sent and received is counted under its type. */
-export interface VuSocket {
-  /** True until the socket closes (either side, or a lost connection). */
-  readonly open: boolean;
-  /** The subprotocol the server selected ('' when none). */
-  readonly protocol: string;
-  /** Resolves when the socket closes, with the close code and reason; never rejects. */
-  readonly closed: Promise<WsClose>;
-  /** Send a message: an object is sent as JSON; a string as it is. Throws when the socket is closed. */
-  send(message: object | string): void;
-  /**
-   * Send `message` and wait for the first message of `replyType` that arrives after it (with the
-   * same `id` when the message has one); the time between is measured under `ws <message type>`.
-   */
-  request<T = WsMessage>(message: object, replyType: string, options?: WsWaitOptions): Promise<T>;
-  /** The next message of `type`: the oldest one kept in the buffer, else the next to arrive. */
-  next<T = WsMessage>(type: string, options?: WsWaitOptions): Promise<T>;
-  /** Close (default code 1000) and wait until the socket has closed. */
-  close(code?: number, reason?: string): Promise<void>;
-}
-
-/** The user's WebSockets: on the target's host (http -> ws, https -> wss). */
-export interface VuWs {
-  /** Open a socket on `path`, measured as `ws connect` (or `name`); counts as connected (CCU) while open. */
-  connect(path: string, options?: WsConnectOptions): Promise<VuSocket>;
-}
-
 /** One virtual user, as its scenario sees it. */
 export interface Vu<State = Record<string, unknown>, Row = Record<string, string>> {
   /** Unique in the whole run, across threads and segments (0, 1, 2...). */
@@ -144,6 +76,8 @@ export interface Vu<State = Record<string, unknown>, Row = Record<string, string
   readonly http: VuHttp;
   /** The user's WebSockets; they close when the user stops. */
   readonly ws: VuWs;
+  /** The user's Socket.IO sockets; they close when the user stops. */
+  readonly socketio: VuSocketIoClient;
   /** False once the run has asked this user to stop: a loop inside setup should end. */
   readonly active: boolean;
   /** Wait `min` seconds, or a uniform draw in [min, max]; cut short when the run stops. */

@@ -1,6 +1,8 @@
 import { RequestFailedError, type ScenarioDefinition, type Vu } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
+import { describeError } from './describe-error.js';
 import { UserStoppedError, type VuHttpContext, VuHttpSession } from './vu-http.js';
+import { VuSocketIoSession } from './vu-socketio.js';
 import { type VuWsContext, VuWsSession } from './vu-ws.js';
 
 /** A scenario as the engine runs it: `tasks` already folded into `iteration`. */
@@ -37,6 +39,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
   readonly data: unknown;
   readonly http: VuHttpSession;
   readonly ws: VuWsSession;
+  readonly socketio: VuSocketIoSession;
   state: unknown;
   iteration = 0;
   private isActive = true;
@@ -52,6 +55,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
     this.data = who.data;
     this.http = new VuHttpSession(ctx, who.slot, () => this.isActive);
     this.ws = new VuWsSession(ctx, this.http, () => this.isActive);
+    this.socketio = new VuSocketIoSession(ctx, this.http, this.ws);
     this.state = ctx.scenario.state?.({ id: who.id, tag: who.tag, data: who.data }) ?? {};
   }
 
@@ -158,19 +162,4 @@ export class VirtualUser implements Vu<unknown, unknown> {
     if (this.ctx.isClosing()) return;
     this.ctx.recorder.recordScriptError(phase, describeError(error));
   }
-}
-
-const OWN_FILES = /[\\/]loadgen[\\/](dist|src)[\\/]|node:internal|[\\/]node_modules[\\/]/;
-
-/** "Error: message (scenario.ts:12)": the message and the scenario's own line, not loadgen's frames. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return `thrown: ${String(error)}`;
-  const head = `${error.name}: ${error.message}`;
-  for (const line of (error.stack ?? '').split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
-    if (m === null || OWN_FILES.test(m[1] as string)) continue;
-    const file = (m[1] as string).split(/[\\/]/).pop();
-    return `${head} (${file}:${m[2]})`;
-  }
-  return head;
 }

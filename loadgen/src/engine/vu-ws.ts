@@ -1,9 +1,13 @@
+import type { Socket } from 'node:net';
 import WebSocket from 'ws';
-import { RequestFailedError, type VuSocket, type VuWs, type WsConnectOptions } from '../api/scenario-api.js';
+import { RequestFailedError } from '../api/scenario-api.js';
+import type { VuSocket, VuWs, WsCodec, WsConnectOptions } from '../api/socket-api.js';
+import { jsonCodec } from '../api/ws-codecs.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
 import { classifyTransportError, type TransportFailure } from './http-client.js';
+import type { HeldSocket, SocketOwner } from './message-socket.js';
 import { UserStoppedError, type VuHttpSession } from './vu-http.js';
-import { type SocketOwner, timeoutMs, WsSocket } from './ws-socket.js';
+import { timeoutMs, WsSocket } from './ws-socket.js';
 
 /** What every user's sockets of one part share. */
 export interface VuWsContext {
@@ -21,12 +25,21 @@ export interface VuWsContext {
  * Received messages kept per socket for a later next(). Bounded because 10,000 mostly idle
  * sockets each holding pushes nobody reads would otherwise grow without end.
  */
-const DEFAULT_BUFFER = 100;
-const NO_OPTIONS: WsConnectOptions = {};
-const ignore = () => undefined;
+export const DEFAULT_BUFFER = 100;
+const NO_OPTIONS: WsConnectOptions<unknown, unknown> = {};
+export const ignore = () => undefined;
+
+/** `bufferSize` as given, or the default; a bad value is the script's error. */
+export function bufferSizeOf(value: number | undefined, name: string): number {
+  const size = value ?? DEFAULT_BUFFER;
+  if (!(Number.isInteger(size) && size >= 0)) {
+    throw new Error(`${name}: bufferSize ${size} must be a whole number >= 0`);
+  }
+  return size;
+}
 
 /** A refused upgrade counts as http_<status>, as a request's error status does. */
-function classifyHandshakeError(error: unknown): TransportFailure {
+export function classifyHandshakeError(error: unknown): TransportFailure {
   const message = (error as Error).message ?? String(error);
   const status = /^Unexpected server response: (\d+)/.exec(message)?.[1];
   if (status !== undefined) return { kind: `http_${status}`, message };
@@ -34,7 +47,7 @@ function classifyHandshakeError(error: unknown): TransportFailure {
   return classifyTransportError(error);
 }
 
-function wsUrl(target: string, path: string): string {
+export function wsUrl(target: string, path: string): string {
   if (/^wss?:\/\//.test(path)) return path;
   const base = target.replace(/^http/, 'ws').replace(/\/+$/, '');
   return `${base}${path.startsWith('/') ? path : `/${path}`}`;
@@ -45,7 +58,8 @@ function wsUrl(target: string, path: string): string {
  * user's default headers and cookies, and counts as connected (CCU) until the socket closes.
  */
 export class VuWsSession implements VuWs, SocketOwner {
-  private readonly open = new Set<WsSocket>();
+  /** Every socket the user holds, WebSocket or Socket.IO, closed when the user stops. */
+  private readonly open = new Set<HeldSocket>();
   readonly recorder: WindowRecorder;
   readonly timeoutMs: number;
 
@@ -76,18 +90,29 @@ export class VuWsSession implements VuWs, SocketOwner {
     return t;
   }
 
-  forget(socket: WsSocket): void {
+  hold(socket: HeldSocket): void {
+    this.open.add(socket);
+  }
+
+  forget(socket: HeldSocket): void {
     this.open.delete(socket);
   }
 
-  async connect(path: string, options: WsConnectOptions = NO_OPTIONS): Promise<VuSocket> {
+  async connect<Out, In>(path: string, options?: WsConnectOptions<Out, In>): Promise<VuSocket<Out, In>> {
+    return (await this.connectWs(path, options ?? NO_OPTIONS)) as unknown as VuSocket<Out, In>;
+  }
+
+  private async connectWs(path: string, options: WsConnectOptions<unknown, unknown>): Promise<WsSocket> {
     if (this.stopped) throw new UserStoppedError();
     const { recorder, isClosing, sockets } = this.ctx;
     const name = options.name ?? 'ws connect';
     const limitMs = timeoutMs(options.timeout, this.timeoutMs, name);
-    const bufferSize = options.bufferSize ?? DEFAULT_BUFFER;
-    if (!(Number.isInteger(bufferSize) && bufferSize >= 0)) {
-      throw new Error(`${name}: bufferSize ${bufferSize} must be a whole number >= 0`);
+    const bufferSize = bufferSizeOf(options.bufferSize, name);
+    const codec = (options.codec ?? jsonCodec) as WsCodec<unknown, unknown>;
+    if (typeof codec?.encode !== 'function' || typeof codec.decode !== 'function') {
+      throw new TypeError(
+        `${name}: codec must be an object with encode() and decode() (e.g. jsonCodec, msgpackCodec)`,
+      );
     }
     if (this.inSetup) recorder.markSetup(name);
     recorder.sockets.attempted();
@@ -100,13 +125,18 @@ export class VuWsSession implements VuWs, SocketOwner {
       headers,
       handshakeTimeout: limitMs,
       // A deflate context per socket costs hundreds of KB: 10,000 sockets could not afford it.
-      perMessageDeflate: false,
+      perMessageDeflate: options.perMessageDeflate === true,
+    });
+    // The connection, for the bytes it carried (frames, handshake, after compression).
+    let connection: Socket | undefined;
+    ws.once('upgrade', (response) => {
+      connection = response.socket;
     });
     sockets.add(ws);
     ws.once('close', () => sockets.delete(ws));
     // The handshake's error is handled below, the socket's by WsSocket; a second one must not throw.
     ws.on('error', ignore);
-    return new Promise<VuSocket>((resolve, reject) => {
+    return new Promise<WsSocket>((resolve, reject) => {
       const failed = (error: Error) => {
         ws.off('open', opened);
         const f = classifyHandshakeError(error);
@@ -117,11 +147,18 @@ export class VuWsSession implements VuWs, SocketOwner {
         ws.off('error', failed);
         recorder.recordWs(name, (performance.now() - t0) * 1000);
         recorder.sockets.opened();
-        const socket = new WsSocket(ws, this, {
-          typeField: options.typeField ?? 'type',
-          timestampField: options.timestampField ?? 'ts',
-          bufferSize,
-        });
+        const socket = new WsSocket(
+          ws,
+          this,
+          {
+            codec,
+            typeField: options.typeField ?? 'type',
+            idField: options.idField ?? 'id',
+            timestampField: options.timestampField ?? 'ts',
+            bufferSize,
+          },
+          connection,
+        );
         this.open.add(socket);
         resolve(socket);
       };

@@ -1,79 +1,50 @@
+import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
-import { parseDurationSec } from '../api/duration.js';
-import {
-  RequestFailedError,
-  type VuSocket,
-  type WsClose,
-  type WsMessage,
-  type WsWaitOptions,
-} from '../api/scenario-api.js';
-import type { WindowRecorder } from '../metrics/window-recorder.js';
+import { RequestFailedError } from '../api/scenario-api.js';
+import type {
+  VuSocket,
+  WsClose,
+  WsCodec,
+  WsFrame,
+  WsHandler,
+  WsMessage,
+  WsObject,
+  WsSendable,
+  WsWaitOptions,
+} from '../api/socket-api.js';
+import { notAMessage, refusal } from '../api/ws-codecs.js';
+import { MessageSocket, type SocketOwner, timeoutMs, UNTYPED } from './message-socket.js';
 import { UserStoppedError } from './vu-http.js';
 
-/** The type of a frame that is not a JSON object with a string type. */
-export const UNTYPED = '(untyped)';
-
-/** What a socket needs of the user that opened it. */
-export interface SocketOwner {
-  recorder: WindowRecorder;
-  /** The run is over: late failures are not measurements. */
-  isClosing(): boolean;
-  /** The user was stopped in its setup or iteration (its teardown may still use the socket). */
-  readonly stopped: boolean;
-  /** The user is in its setup: what it measures is marked as setup. */
-  readonly inSetup: boolean;
-  /** The scenario's `timeout`, the default of every wait (ms). */
-  readonly timeoutMs: number;
-  /** When the next measurement starts (the open model's scheduled start, else now). */
-  takeStart(): number;
-  /** The socket closed. */
-  forget(socket: WsSocket): void;
-}
+export { timeoutMs, UNTYPED };
 
 export interface SocketOptions {
+  codec: WsCodec<unknown, unknown>;
   typeField: string;
+  idField: string;
   timestampField: string;
   bufferSize: number;
 }
 
-interface Waiter {
+/** A message on its way out: its frame, and the type and id loadgen read of it. */
+interface Outgoing {
+  frame: WsFrame | ArrayBuffer | ArrayBufferView;
   type: string;
-  /** The request's id: only a reply carrying it settles the wait. */
   id: string | number | undefined;
-  /** Where the wait is measured and its failure counted. */
-  endpoint: string;
-  /** request(): when the message went out (performance.now() ms); next(): undefined. */
-  sentAt: number | undefined;
-  resolve: (m: WsMessage) => void;
-  reject: (e: Error) => void;
-  timer: NodeJS.Timeout;
-}
-
-/** `timeout` of a connect or a wait, in ms; a bad value is the script's error. */
-export function timeoutMs(value: number | string | undefined, fallbackMs: number, what: string): number {
-  if (value === undefined) return fallbackMs;
-  const sec = parseDurationSec(value);
-  if (sec === undefined || sec <= 0) {
-    throw new Error(
-      `${what}: timeout ${JSON.stringify(value)} is not a positive duration (try 5, '5s', '500ms')`,
-    );
-  }
-  return sec * 1000;
 }
 
 const isId = (v: unknown): v is string | number => typeof v === 'string' || typeof v === 'number';
+const byteLength = (frame: Outgoing['frame']): number =>
+  typeof frame === 'string' ? Buffer.byteLength(frame) : frame.byteLength;
 
 /**
- * One open socket of a user. Every frame is counted under its type; a request's reply is measured
- * under `ws <request type>`, every other received message with a numeric timestamp field as push
- * delay (now - ts) under `ws <its type>`. Messages nobody waits for yet are kept in a bounded
- * buffer for a later next(); when it is full the oldest is dropped and counted.
+ * One open WebSocket of a user. The codec turns messages into frames and back (JSON text frames
+ * by default); every frame is counted under `ws <type>` with its payload bytes. What happens to
+ * received messages (replies, push delays, handlers, the buffer) is MessageSocket's.
  */
-export class WsSocket implements VuSocket {
+export class WsSocket extends MessageSocket<WsMessage> implements VuSocket<unknown, WsMessage> {
   readonly closed: Promise<WsClose>;
   private settleClosed!: (c: WsClose) => void;
-  private readonly buffer: WsMessage[] = [];
-  private readonly waiters: Waiter[] = [];
   private isOpen = true;
   /** close() was called here (script or engine): waits it ends are not counted as ws_closed. */
   private closedHere = false;
@@ -82,9 +53,12 @@ export class WsSocket implements VuSocket {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly owner: SocketOwner,
+    owner: SocketOwner,
     private readonly o: SocketOptions,
+    /** The TCP (or TLS) connection, for the bytes it carried. */
+    private readonly connection: Socket | undefined,
   ) {
+    super(owner, 'ws', o.bufferSize);
     this.closed = new Promise((resolve) => {
       this.settleClosed = resolve;
     });
@@ -99,43 +73,52 @@ export class WsSocket implements VuSocket {
     return this.isOpen;
   }
 
+  protected get receiving(): boolean {
+    return this.isOpen;
+  }
+
   get protocol(): string {
     return this.ws.protocol;
   }
 
-  send(message: object | string): void {
-    const type = this.typeOfOutgoing(message);
-    this.transmit(typeof message === 'string' ? message : JSON.stringify(message), type, `ws ${type}`);
+  get extensions(): string {
+    return this.ws.extensions;
   }
 
-  request<T = WsMessage>(message: object, replyType: string, options?: WsWaitOptions): Promise<T> {
+  send(message: WsSendable<unknown>): void {
+    const out = this.outgoing(message, 'send');
+    this.transmit(out.frame, `ws ${out.type}`, out.type);
+  }
+
+  request<T = WsMessage>(
+    message: WsSendable<unknown>,
+    replyType: string,
+    options?: WsWaitOptions,
+  ): Promise<T> {
     if (this.owner.stopped) return Promise.reject(new UserStoppedError());
-    const type = this.typeOfOutgoing(message);
-    const endpoint = `ws ${type}`;
     try {
+      const out = this.outgoing(message, 'request');
+      const endpoint = `ws ${out.type}`;
       const limitMs = timeoutMs(options?.timeout, this.owner.timeoutMs, endpoint);
       if (this.owner.inSetup) this.owner.recorder.markSetup(endpoint);
-      const id = (message as Record<string, unknown>).id;
       const sentAt = this.owner.takeStart();
-      this.transmit(JSON.stringify(message), type, endpoint);
-      return this.wait(replyType, isId(id) ? id : undefined, endpoint, sentAt, limitMs) as Promise<T>;
+      this.transmit(out.frame, endpoint, out.type);
+      return this.wait(replyType, out.id, endpoint, sentAt, limitMs) as Promise<T>;
     } catch (error) {
       return Promise.reject(error);
     }
   }
 
   next<T = WsMessage>(type: string, options?: WsWaitOptions): Promise<T> {
-    if (this.owner.stopped) return Promise.reject(new UserStoppedError());
-    const i = this.buffer.findIndex((m) => m.type === type);
-    if (i >= 0) return Promise.resolve(this.buffer.splice(i, 1)[0] as T);
-    const endpoint = `ws ${type}`;
-    if (!this.isOpen) return Promise.reject(this.closedError(endpoint, `no "${type}" to wait for`));
-    try {
-      const limitMs = timeoutMs(options?.timeout, this.owner.timeoutMs, endpoint);
-      return this.wait(type, undefined, endpoint, undefined, limitMs) as Promise<T>;
-    } catch (error) {
-      return Promise.reject(error);
-    }
+    return this.nextOf(type, options?.timeout) as Promise<T>;
+  }
+
+  on<T = WsMessage>(type: string, handler: WsHandler<T>): void {
+    this.addHandler(type, handler as WsHandler<WsMessage>);
+  }
+
+  off<T = WsMessage>(type: string, handler?: WsHandler<T>): void {
+    this.removeHandler(type, handler as WsHandler<WsMessage> | undefined);
   }
 
   async close(code?: number, reason?: string): Promise<void> {
@@ -154,107 +137,70 @@ export class WsSocket implements VuSocket {
     });
   }
 
-  /** The user stopped: waits for pushes end at once (as a think time does); requests in flight go on. */
-  interrupt(): void {
-    const pending = this.waiters.splice(0);
-    for (const w of pending) {
-      if (w.sentAt !== undefined) {
-        this.waiters.push(w);
-        continue;
-      }
-      clearTimeout(w.timer);
-      w.reject(new UserStoppedError());
+  /**
+   * A string or bytes go out as they are (their type read by decoding them); anything else is a
+   * message for the codec, whose type and id are its fields. What cannot be sent throws here.
+   */
+  private outgoing(message: WsSendable<unknown>, what: string): Outgoing {
+    if (typeof message === 'string') return this.raw(message, message);
+    if (message instanceof ArrayBuffer) return this.raw(message, new Uint8Array(message));
+    if (ArrayBuffer.isView(message)) {
+      const bytes =
+        message instanceof Uint8Array
+          ? message
+          : new Uint8Array(message.buffer, message.byteOffset, message.byteLength);
+      return this.raw(message, bytes);
+    }
+    const why = refusal(message);
+    if (why !== undefined) throw notAMessage(this.o.codec.name, `socket.${what}(): ${why}`);
+    const frame = this.o.codec.encode(message);
+    const fields = message as WsObject;
+    const type = fields[this.o.typeField];
+    const id = fields[this.o.idField];
+    return { frame, type: typeof type === 'string' ? type : UNTYPED, id: isId(id) ? id : undefined };
+  }
+
+  private raw(frame: Outgoing['frame'], decodable: WsFrame): Outgoing {
+    const value = this.decode(decodable);
+    const type = value?.[this.o.typeField];
+    const id = value?.[this.o.idField];
+    return { frame, type: typeof type === 'string' ? type : UNTYPED, id: isId(id) ? id : undefined };
+  }
+
+  /** The codec's message, or undefined when it throws or gives no object. */
+  private decode(frame: WsFrame): Record<string, unknown> | undefined {
+    try {
+      const value = this.o.codec.decode(frame);
+      return typeof value === 'object' && value !== null && !Array.isArray(value)
+        ? (value as Record<string, unknown>)
+        : undefined;
+    } catch {
+      return undefined;
     }
   }
 
-  private typeOfOutgoing(message: object | string): string {
-    let value: unknown = message;
-    if (typeof message === 'string') {
-      try {
-        value = JSON.parse(message);
-      } catch {
-        return UNTYPED;
-      }
-    }
-    const type = (value as Record<string, unknown> | null)?.[this.o.typeField];
-    return typeof type === 'string' ? type : UNTYPED;
-  }
-
-  private transmit(text: string, type: string, endpoint: string): void {
+  private transmit(frame: Outgoing['frame'], endpoint: string, type: string): void {
     if (this.ws.readyState !== WebSocket.OPEN) throw this.closedError(endpoint, `"${type}" not sent`);
-    this.ws.send(text);
-    this.owner.recorder.sockets.sentMessage(type);
-  }
-
-  private wait(
-    type: string,
-    id: string | number | undefined,
-    endpoint: string,
-    sentAt: number | undefined,
-    limitMs: number,
-  ): Promise<WsMessage> {
-    return new Promise((resolve, reject) => {
-      const waiter: Waiter = {
-        type,
-        id,
-        endpoint,
-        sentAt,
-        resolve,
-        reject,
-        timer: setTimeout(() => {
-          const i = this.waiters.indexOf(waiter);
-          if (i >= 0) this.waiters.splice(i, 1);
-          const message = `no "${type}" ${sentAt === undefined ? 'message' : 'reply'} within ${limitMs / 1000} s`;
-          if (!this.owner.isClosing()) {
-            const waited = sentAt === undefined ? undefined : (performance.now() - sentAt) * 1000;
-            this.owner.recorder.recordWsFailure(endpoint, 'ws_timeout', message, waited);
-          }
-          reject(new RequestFailedError(endpoint, 'ws_timeout', message));
-        }, limitMs),
-      };
-      this.waiters.push(waiter);
-    });
+    this.ws.send(frame);
+    this.owner.recorder.sockets.sentMessage(endpoint, byteLength(frame));
   }
 
   private onMessage(data: RawData, isBinary: boolean): void {
     const arrived = performance.now();
-    const message = this.parse(data, isBinary);
-    const recorder = this.owner.recorder;
-    recorder.sockets.receivedMessage(message.type);
-    const i = this.waiters.findIndex(
-      (w) => w.type === message.type && (w.id === undefined || w.id === message.id),
-    );
-    const waiter = i < 0 ? undefined : (this.waiters.splice(i, 1)[0] as Waiter);
-    if (waiter !== undefined) clearTimeout(waiter.timer);
-    if (waiter?.sentAt !== undefined) {
-      recorder.recordWs(waiter.endpoint, (arrived - waiter.sentAt) * 1000);
-    } else {
-      const ts = message[this.o.timestampField];
-      if (typeof ts === 'number' && Number.isFinite(ts)) {
-        const endpoint = `ws ${message.type}`;
-        if (this.owner.inSetup) recorder.markSetup(endpoint);
-        // Push delay on the sender's clock: a negative one (clocks apart) is clamped to 1 µs.
-        recorder.recordWs(endpoint, (performance.timeOrigin + arrived - ts) * 1000);
-      }
-    }
-    if (waiter !== undefined) {
-      waiter.resolve(message);
-      return;
-    }
-    this.buffer.push(message);
-    if (this.buffer.length > this.o.bufferSize) {
-      recorder.sockets.droppedMessage((this.buffer.shift() as WsMessage).type);
-    }
+    // binaryType is 'nodebuffer': one Buffer per message, fragments joined.
+    const bytes = data as Buffer;
+    const frame: WsFrame = isBinary ? bytes : bytes.toString();
+    const message = this.parse(frame);
+    this.owner.recorder.sockets.receivedMessage(`ws ${message.type}`, bytes.length);
+    this.deliver(message, message[this.o.idField], message[this.o.timestampField], arrived);
   }
 
-  private parse(data: RawData, isBinary: boolean): WsMessage {
-    if (isBinary) return { type: UNTYPED, data };
-    const text = data.toString();
+  private parse(frame: WsFrame): WsMessage {
     let value: unknown;
     try {
-      value = JSON.parse(text);
+      value = this.o.codec.decode(frame);
     } catch {
-      return { type: UNTYPED, data: text };
+      return { type: UNTYPED, data: frame };
     }
     if (typeof value !== 'object' || value === null || Array.isArray(value))
       return { type: UNTYPED, data: value };
@@ -264,7 +210,7 @@ export class WsSocket implements VuSocket {
   }
 
   /** The socket is closed: counted as ws_closed unless it was closed here or the run is over. */
-  private closedError(endpoint: string, what: string, sentAt?: number): RequestFailedError {
+  protected closedError(endpoint: string, what: string, sentAt?: number): RequestFailedError {
     const message = `the socket closed (${this.closeText ?? 'closed'}): ${what}`;
     if (!this.closedHere && !this.owner.isClosing()) {
       const waited = sentAt === undefined ? undefined : (performance.now() - sentAt) * 1000;
@@ -277,19 +223,8 @@ export class WsSocket implements VuSocket {
     this.isOpen = false;
     this.closeText ??= `code ${code}${reason === '' ? '' : ` ${reason}`}`;
     this.owner.forget(this);
-    this.owner.recorder.sockets.closed(code);
-    for (const w of this.waiters.splice(0)) {
-      clearTimeout(w.timer);
-      if (this.owner.stopped && w.sentAt === undefined) w.reject(new UserStoppedError());
-      else
-        w.reject(
-          this.closedError(
-            w.endpoint,
-            `no "${w.type}" ${w.sentAt === undefined ? 'message' : 'reply'}`,
-            w.sentAt,
-          ),
-        );
-    }
+    this.owner.recorder.sockets.closed(code, this.connection?.bytesWritten, this.connection?.bytesRead);
+    this.failWaiters();
     this.settleClosed({ code, reason });
   }
 }

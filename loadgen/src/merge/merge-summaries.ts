@@ -74,25 +74,47 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
   };
 }
 
-/** Message counts and closes added up by type and code. */
+/** Adds an optional count: absent when every input lacks it (files older than the field). */
+const sumOptional = <T>(list: readonly T[], get: (x: T) => number | undefined): number | undefined =>
+  list.some((x) => get(x) !== undefined) ? list.reduce((s, x) => s + (get(x) ?? 0), 0) : undefined;
+
+/** Message counts and closes added up by type (and protocol) and code. */
 function mergeSocketStats(list: SocketStats[]): SocketStats | undefined {
   if (list.length === 0) return undefined;
   const byType = groupBy(
     list.flatMap((s) => s.messages),
-    (m) => m.type,
+    (m) => `${m.protocol ?? ''} ${m.type}`,
   );
-  return {
+  const merged: SocketStats = {
     connects: list.reduce((s, x) => s + x.connects, 0),
-    messages: [...byType]
-      .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([type, ms]) => ({
-        type,
-        sent: ms.reduce((s, m) => s + m.sent, 0),
-        received: ms.reduce((s, m) => s + m.received, 0),
-        dropped: ms.reduce((s, m) => s + m.dropped, 0),
-      })),
+    messages: [...byType.values()]
+      .sort(
+        (a, b) =>
+          (a[0]?.type ?? '').localeCompare(b[0]?.type ?? '') || (a[0]?.protocol === undefined ? -1 : 1),
+      )
+      .map((ms) => {
+        const first = ms[0] as SocketStats['messages'][number];
+        const sentBytes = sumOptional(ms, (m) => m.sentBytes);
+        const receivedBytes = sumOptional(ms, (m) => m.receivedBytes);
+        return {
+          type: first.type,
+          ...(first.protocol === undefined ? {} : { protocol: first.protocol }),
+          sent: ms.reduce((s, m) => s + m.sent, 0),
+          received: ms.reduce((s, m) => s + m.received, 0),
+          dropped: ms.reduce((s, m) => s + m.dropped, 0),
+          ...(sentBytes === undefined ? {} : { sentBytes }),
+          ...(receivedBytes === undefined ? {} : { receivedBytes }),
+        };
+      }),
     closeCodes: sumRecords(list.map((s) => s.closeCodes)),
   };
+  const reconnects = sumOptional(list, (s) => s.reconnects);
+  if (reconnects !== undefined) merged.reconnects = reconnects;
+  const wireSent = sumOptional(list, (s) => s.wireBytes?.sent);
+  if (wireSent !== undefined) {
+    merged.wireBytes = { sent: wireSent, received: sumOptional(list, (s) => s.wireBytes?.received) ?? 0 };
+  }
+  return merged;
 }
 
 /**

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { LoadgenError } from '../errors.js';
 import type { Histogram } from './hdr-histograms.js';
-import type { RunAggregator } from './run-aggregator.js';
+import type { MessageTotals, RunAggregator } from './run-aggregator.js';
 
 /** The OpenTelemetry HTTP duration buckets, as game-api uses, so both sides line up. */
 const BUCKETS_SEC = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
@@ -75,6 +75,11 @@ export function createLoadgenRegistry(
   const base = { testid: run.testid, scenario: run.scenario };
   const http = () => [...agg.endpoints].filter(([, t]) => t.kind === 'http');
   const ws = () => [...agg.endpoints].filter(([, t]) => t.kind === 'ws');
+  const messageLabels = (m: MessageTotals) => ({
+    ...base,
+    protocol: m.protocol ?? 'websocket',
+    type: m.type,
+  });
   const metrics = [
     customMetric(
       'loadgen_request_duration_seconds',
@@ -126,12 +131,22 @@ export function createLoadgenRegistry(
     ),
     customMetric(
       'loadgen_ws_messages_total',
-      'Socket messages by direction (sent, received) and type.',
+      'Socket messages by direction (sent, received), protocol (websocket, socket.io) and type.',
       'counter',
       () =>
-        [...agg.messages].flatMap(([type, m]) => [
-          { labels: { ...base, direction: 'sent', type }, value: m.sent },
-          { labels: { ...base, direction: 'received', type }, value: m.received },
+        [...agg.messages.values()].flatMap((m) => [
+          { labels: { ...messageLabels(m), direction: 'sent' }, value: m.sent },
+          { labels: { ...messageLabels(m), direction: 'received' }, value: m.received },
+        ]),
+    ),
+    customMetric(
+      'loadgen_ws_message_bytes_total',
+      'Socket message payload bytes (before permessage-deflate) by direction, protocol and type.',
+      'counter',
+      () =>
+        [...agg.messages.values()].flatMap((m) => [
+          { labels: { ...messageLabels(m), direction: 'sent' }, value: m.sentBytes },
+          { labels: { ...messageLabels(m), direction: 'received' }, value: m.receivedBytes },
         ]),
     ),
     customMetric(
@@ -139,9 +154,24 @@ export function createLoadgenRegistry(
       'Received socket messages dropped unread from a full per-socket buffer.',
       'counter',
       () =>
-        [...agg.messages]
-          .filter(([, m]) => m.dropped > 0)
-          .map(([type, m]) => ({ labels: { ...base, type }, value: m.dropped })),
+        [...agg.messages.values()]
+          .filter((m) => m.dropped > 0)
+          .map((m) => ({ labels: messageLabels(m), value: m.dropped })),
+    ),
+    customMetric(
+      'loadgen_ws_wire_bytes_total',
+      "Bytes the closed sockets' connections carried (frames, handshake, after compression), by direction.",
+      'counter',
+      () =>
+        agg.peakConnected === undefined
+          ? []
+          : [
+              { labels: { ...base, direction: 'sent' }, value: agg.wireSent },
+              { labels: { ...base, direction: 'received' }, value: agg.wireReceived },
+            ],
+    ),
+    customMetric('loadgen_ws_reconnects_total', 'Socket.IO reconnections that succeeded.', 'counter', () =>
+      agg.reconnects === 0 ? [] : [{ labels: base, value: agg.reconnects }],
     ),
     customMetric('loadgen_ws_closes_total', 'Sockets closed, by close code.', 'counter', () =>
       [...agg.closeCodes].map(([code, value]) => ({ labels: { ...base, code }, value })),

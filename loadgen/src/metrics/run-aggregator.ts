@@ -6,7 +6,7 @@ import {
   type Histogram,
   percentileMs,
 } from './hdr-histograms.js';
-import type { SocketWindowReport } from './socket-counters.js';
+import type { MessageCounts, SocketWindowReport } from './socket-counters.js';
 import type { EndpointKind, WindowReport } from './window-recorder.js';
 
 /** Everything measured for one endpoint since the start. */
@@ -38,11 +38,12 @@ export interface RunSoFar extends WindowLatency {
   peakConnected?: number;
 }
 
-/** Messages of one type over the run. */
-export interface MessageTotals {
-  sent: number;
-  received: number;
-  dropped: number;
+/** Messages of one name (`ws <type>`, `sio <event>`) over the run. */
+export interface MessageTotals extends MessageCounts {
+  /** The message's type or event, without the name's `ws ` / `sio `. */
+  type: string;
+  /** `socket.io` for `sio <event>`; undefined for `ws <type>`. */
+  protocol: 'socket.io' | undefined;
 }
 
 interface PendingWindow {
@@ -53,12 +54,6 @@ interface PendingWindow {
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
   ws: WindowSockets | undefined;
 }
-
-const sum = (r: Record<string, number>): number => {
-  let n = 0;
-  for (const k in r) n += r[k] as number;
-  return n;
-};
 
 /**
  * The main thread's view of the run: adds every part's window reports into cumulative
@@ -85,7 +80,12 @@ export class RunAggregator {
   peakConnected: number | undefined;
   /** Handshakes that succeeded. */
   connects = 0;
-  /** Socket messages by type. */
+  /** Socket.IO reconnections that succeeded (counted in `connects` too). */
+  reconnects = 0;
+  /** Bytes the closed sockets' connections carried each way. */
+  wireSent = 0;
+  wireReceived = 0;
+  /** Socket messages by name (`ws <type>`, `sio <event>`). */
   readonly messages = new Map<string, MessageTotals>();
   /** Socket closes by code. */
   readonly closeCodes = new Map<string, number>();
@@ -176,27 +176,39 @@ export class RunAggregator {
   /** A part's socket figures: into the run's message totals and the window's sums. */
   private addSockets(r: SocketWindowReport, w: WindowSockets | undefined): WindowSockets {
     this.connects += r.connects;
-    const add = (m: Record<string, number>, field: keyof MessageTotals) => {
-      for (const type in m) {
-        let t = this.messages.get(type);
-        if (t === undefined) {
-          t = { sent: 0, received: 0, dropped: 0 };
-          this.messages.set(type, t);
-        }
-        t[field] += m[type] as number;
+    this.reconnects += r.reconnects;
+    this.wireSent += r.wireSent;
+    this.wireReceived += r.wireReceived;
+    const out = w ?? { connected: 0, connectedPeak: 0, sent: 0, received: 0 };
+    for (const name in r.messages) {
+      const m = r.messages[name] as MessageCounts;
+      let t = this.messages.get(name);
+      if (t === undefined) {
+        const sio = name.startsWith('sio ');
+        t = {
+          type: name.slice(sio ? 4 : 3),
+          protocol: sio ? 'socket.io' : undefined,
+          sent: 0,
+          received: 0,
+          dropped: 0,
+          sentBytes: 0,
+          receivedBytes: 0,
+        };
+        this.messages.set(name, t);
       }
-    };
-    add(r.sent, 'sent');
-    add(r.received, 'received');
-    add(r.dropped, 'dropped');
+      t.sent += m.sent;
+      t.received += m.received;
+      t.dropped += m.dropped;
+      t.sentBytes += m.sentBytes;
+      t.receivedBytes += m.receivedBytes;
+      out.sent += m.sent;
+      out.received += m.received;
+    }
     for (const code in r.closeCodes) {
       this.closeCodes.set(code, (this.closeCodes.get(code) ?? 0) + (r.closeCodes[code] as number));
     }
-    const out = w ?? { connected: 0, connectedPeak: 0, sent: 0, received: 0 };
     out.connected += r.connected;
     out.connectedPeak += r.connectedPeak;
-    out.sent += sum(r.sent);
-    out.received += sum(r.received);
     return out;
   }
 

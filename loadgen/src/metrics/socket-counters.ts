@@ -1,3 +1,14 @@
+/** Frames and payload bytes of one message name (`ws <type>`, `sio <event>`). */
+export interface MessageCounts {
+  sent: number;
+  received: number;
+  /** Received, dropped from a full per-socket buffer unread. */
+  dropped: number;
+  /** Payload bytes (before permessage-deflate; with binary attachments for Socket.IO). */
+  sentBytes: number;
+  receivedBytes: number;
+}
+
 /** What one part's sockets did during one window, ready to post with its WindowReport. */
 export interface SocketWindowReport {
   /** Sockets open at the window's end. */
@@ -6,34 +17,33 @@ export interface SocketWindowReport {
   connectedPeak: number;
   /** Handshakes that succeeded during the window. */
   connects: number;
-  /** Messages by type. */
-  sent: Record<string, number>;
-  received: Record<string, number>;
-  /** Received messages dropped from a full per-socket buffer, by type. */
-  dropped: Record<string, number>;
+  /** Socket.IO reconnections that succeeded during the window (counted in `connects` too). */
+  reconnects: number;
+  /** By message name: `ws <type>` (vu.ws) or `sio <event>` (vu.socketio). */
+  messages: Record<string, MessageCounts>;
   /** Sockets closed during the window, by close code (1006: the connection was lost). */
   closeCodes: Record<string, number>;
+  /** Bytes on the connections of the sockets closed during the window (frames, handshake, after compression). */
+  wireSent: number;
+  wireReceived: number;
 }
 
-const bump = (m: Map<string, number>, key: string): void => {
-  m.set(key, (m.get(key) ?? 0) + 1);
-};
-
 /**
- * The connected-socket count (CCU) and per-type message counts of one part. Message types are
- * whatever strings the script's messages carry: nothing here knows a protocol.
+ * The connected-socket count (CCU) and per-message counts of one part. Message types are whatever
+ * strings the script's messages carry: nothing here knows a protocol.
  */
 export class SocketCounters {
   /** Sockets open now. */
   connected = 0;
   private peak = 0;
   private connects = 0;
+  private reconnects = 0;
   /** Set by the first connect attempt: a part that never opened a socket reports no socket figures. */
   private used = false;
-  private readonly sent = new Map<string, number>();
-  private readonly received = new Map<string, number>();
-  private readonly dropped = new Map<string, number>();
+  private messages = new Map<string, MessageCounts>();
   private readonly closeCodes = new Map<string, number>();
+  private wireSent = 0;
+  private wireReceived = 0;
 
   attempted(): void {
     this.used = true;
@@ -46,21 +56,41 @@ export class SocketCounters {
     if (this.connected > this.peak) this.peak = this.connected;
   }
 
-  closed(code: number): void {
+  reconnected(): void {
+    this.reconnects++;
+  }
+
+  /** A socket closed; `wire*`: the bytes its connection carried each way. */
+  closed(code: number, wireSent = 0, wireReceived = 0): void {
     this.connected--;
-    bump(this.closeCodes, String(code));
+    this.closeCodes.set(String(code), (this.closeCodes.get(String(code)) ?? 0) + 1);
+    this.wireSent += wireSent;
+    this.wireReceived += wireReceived;
   }
 
-  sentMessage(type: string): void {
-    bump(this.sent, type);
+  private of(name: string): MessageCounts {
+    let m = this.messages.get(name);
+    if (m === undefined) {
+      m = { sent: 0, received: 0, dropped: 0, sentBytes: 0, receivedBytes: 0 };
+      this.messages.set(name, m);
+    }
+    return m;
   }
 
-  receivedMessage(type: string): void {
-    bump(this.received, type);
+  sentMessage(name: string, bytes: number): void {
+    const m = this.of(name);
+    m.sent++;
+    m.sentBytes += bytes;
   }
 
-  droppedMessage(type: string): void {
-    bump(this.dropped, type);
+  receivedMessage(name: string, bytes: number): void {
+    const m = this.of(name);
+    m.received++;
+    m.receivedBytes += bytes;
+  }
+
+  droppedMessage(name: string): void {
+    this.of(name).dropped++;
   }
 
   /** The window's figures; the next window's peak starts from the sockets open now. */
@@ -70,17 +100,20 @@ export class SocketCounters {
       connected: connectedAtEnd,
       connectedPeak: Math.max(this.peak, connectedAtEnd),
       connects: this.connects,
-      sent: Object.fromEntries(this.sent),
-      received: Object.fromEntries(this.received),
-      dropped: Object.fromEntries(this.dropped),
+      reconnects: this.reconnects,
+      messages: Object.fromEntries(this.messages),
       closeCodes: Object.fromEntries(this.closeCodes),
+      wireSent: this.wireSent,
+      wireReceived: this.wireReceived,
     };
     this.peak = this.connected;
     this.connects = 0;
-    this.sent.clear();
-    this.received.clear();
-    this.dropped.clear();
+    this.reconnects = 0;
+    // A new map: the report holds the old counts objects until it is posted.
+    this.messages = new Map();
     this.closeCodes.clear();
+    this.wireSent = 0;
+    this.wireReceived = 0;
     return report;
   }
 }

@@ -16,6 +16,8 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
   // v2 -> v3: nothing a v2 file lacks yet; the fields version 3 adds come with their defaults here.
+  // Sockets (issue 19) add only optional fields, which v2 files lack: ws.messages[].protocol,
+  // sentBytes and receivedBytes, ws.reconnects and ws.wireBytes.
   2: (summary) => ({ ...summary, schemaVersion: 3 }),
 };
 

@@ -263,12 +263,20 @@ export const serverViewSchema = z.object({
 export type ServerView = z.infer<typeof serverViewSchema>;
 
 export const messageStatsSchema = z.object({
-  /** The message's type field (`(untyped)`: a frame that is not a JSON object with a string type). */
+  /**
+   * The message's type field (`(untyped)`: a frame the codec did not decode into an object with a
+   * string type); for Socket.IO, the event's name, `(ack)`, `(ping)` or `(pong)`.
+   */
   type: z.string(),
+  /** `socket.io`: an event of `vu.socketio` (endpoint `sio <type>`). Absent: a `vu.ws` message (`ws <type>`). */
+  protocol: z.literal('socket.io').optional(),
   sent: count,
   received: count,
   /** Received, kept for a later next() and dropped from the full buffer unread. */
   dropped: count,
+  /** Payload bytes, before permessage-deflate (v3; absent in older files). */
+  sentBytes: count.optional(),
+  receivedBytes: count.optional(),
 });
 export type MessageStats = z.infer<typeof messageStatsSchema>;
 
@@ -280,6 +288,13 @@ export const socketStatsSchema = z.object({
   messages: z.array(messageStatsSchema),
   /** Closes by close code, whichever side closed (1006: the connection was lost). */
   closeCodes: z.record(z.string(), count),
+  /** Socket.IO reconnections that succeeded (each is also one of `connects`). Only when there was one. */
+  reconnects: count.optional(),
+  /**
+   * Bytes the sockets' connections carried each way, counted as each socket closed: frames,
+   * handshakes, after permessage-deflate (v3; absent in older files).
+   */
+  wireBytes: z.object({ sent: count, received: count }).optional(),
 });
 export type SocketStats = z.infer<typeof socketStatsSchema>;
 

@@ -132,11 +132,22 @@ export function buildSummary(
 
 function socketStatsOf(agg: RunAggregator): SocketStats | undefined {
   if (agg.peakConnected === undefined) return undefined;
-  return {
+  const stats: SocketStats = {
     connects: agg.connects,
-    messages: [...agg.messages]
-      .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([type, m]) => ({ type, sent: m.sent, received: m.received, dropped: m.dropped })),
+    messages: [...agg.messages.values()]
+      .sort((a, b) => a.type.localeCompare(b.type) || (a.protocol === undefined ? -1 : 1))
+      .map((m) => ({
+        type: m.type,
+        ...(m.protocol === undefined ? {} : { protocol: m.protocol }),
+        sent: m.sent,
+        received: m.received,
+        dropped: m.dropped,
+        sentBytes: m.sentBytes,
+        receivedBytes: m.receivedBytes,
+      })),
     closeCodes: Object.fromEntries([...agg.closeCodes].sort((a, b) => Number(a[0]) - Number(b[0]))),
+    wireBytes: { sent: agg.wireSent, received: agg.wireReceived },
   };
+  if (agg.reconnects > 0) stats.reconnects = agg.reconnects;
+  return stats;
 }

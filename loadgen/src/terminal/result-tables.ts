@@ -1,4 +1,5 @@
-import type { LatencyStats, Summary } from '../model/summary-schema.js';
+import { fmt } from '../model/number-format.js';
+import type { LatencyStats, SocketStats, Summary } from '../model/summary-schema.js';
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
@@ -35,7 +36,9 @@ function socketTable(summary: Summary): string | undefined {
   const ws = summary.ws;
   if (ws === undefined) return undefined;
   const measured = new Map(summary.endpoints.filter((e) => e.kind === 'ws').map((e) => [e.endpoint, e]));
-  const messages = new Map(ws.messages.map((m) => [`ws ${m.type}`, m]));
+  const messages = new Map(
+    ws.messages.map((m) => [`${m.protocol === 'socket.io' ? 'sio' : 'ws'} ${m.type}`, m]),
+  );
   const names = [...new Set([...measured.keys(), ...messages.keys()])].sort((a, b) => a.localeCompare(b));
   const dash = '-';
   const rows = names.map((name) => {
@@ -58,10 +61,22 @@ function socketTable(summary: Summary): string | undefined {
   const closes = Object.entries(ws.closeCodes)
     .map(([code, n]) => `${code} x${n}`)
     .join(', ');
-  return `sockets: peak ${summary.totals.peakConnected ?? 0} connected, ${ws.connects} opened${closes === '' ? '' : `, closed ${closes}`}\n${table(
+  const reconnects = ws.reconnects === undefined ? '' : ` (${ws.reconnects} reconnections)`;
+  return `sockets: peak ${summary.totals.peakConnected ?? 0} connected, ${ws.connects} opened${reconnects}${closes === '' ? '' : `, closed ${closes}`}\n${bytesLine(ws)}${table(
     ['socket', 'sent', 'received', 'dropped', 'measured', 'errors', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'],
     rows,
   )}`;
+}
+
+const kb = (bytes: number) => `${fmt(bytes / 1024)} KB`;
+
+/** Payload bytes over every message, and what the connections carried (after compression). */
+function bytesLine(ws: SocketStats): string {
+  if (ws.wireBytes === undefined) return ''; // a summary older than byte counts
+  const sent = ws.messages.reduce((n, m) => n + (m.sentBytes ?? 0), 0);
+  const received = ws.messages.reduce((n, m) => n + (m.receivedBytes ?? 0), 0);
+  const wire = `on the wire ${kb(ws.wireBytes.sent)} / ${kb(ws.wireBytes.received)}`;
+  return `bytes sent / received: payload ${kb(sent)} / ${kb(received)}; ${wire}\n`;
 }
 
 /** The end-of-run tables: endpoints, sockets, failures and thresholds, as plain text. */

@@ -16,17 +16,25 @@ const INTERFACES = [
   'WsWaitOptions',
   'WsMessage',
   'WsClose',
+  'WsCodec',
+  'VuSocketIoClient',
+  'SocketIoConnectOptions',
+  'SocketIoReconnect',
+  'VuSocketIo',
+  'SocketIoClose',
 ];
 
 /** Every member of the scripting API's interfaces, as `Interface.member`, read from the source. */
 function exportedMembers(): string[] {
-  const file = join(LOADGEN, 'src', 'api', 'scenario-api.ts');
-  const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const out: string[] = [];
-  for (const node of source.statements) {
-    if (!ts.isInterfaceDeclaration(node) || !INTERFACES.includes(node.name.text)) continue;
-    for (const m of node.members) {
-      if (m.name !== undefined && ts.isIdentifier(m.name)) out.push(`${node.name.text}.${m.name.text}`);
+  for (const name of ['scenario-api.ts', 'socket-api.ts']) {
+    const file = join(LOADGEN, 'src', 'api', name);
+    const source = ts.createSourceFile(file, readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
+    for (const node of source.statements) {
+      if (!ts.isInterfaceDeclaration(node) || !INTERFACES.includes(node.name.text)) continue;
+      for (const m of node.members) {
+        if (m.name !== undefined && ts.isIdentifier(m.name)) out.push(`${node.name.text}.${m.name.text}`);
+      }
     }
   }
   return out.sort();

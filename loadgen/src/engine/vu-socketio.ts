@@ -1,0 +1,97 @@
+import { parseDurationSec } from '../api/duration.js';
+import type {
+  SocketIoConnectOptions,
+  SocketIoReconnect,
+  VuSocketIo,
+  VuSocketIoClient,
+} from '../api/socket-api.js';
+import { refusal } from '../api/ws-codecs.js';
+import { timeoutMs } from './message-socket.js';
+import { SocketIoSocket, type SocketIoTarget } from './socketio-socket.js';
+import { UserStoppedError, type VuHttpSession } from './vu-http.js';
+import { bufferSizeOf, type VuWsContext, type VuWsSession, wsUrl } from './vu-ws.js';
+
+const NO_OPTIONS: SocketIoConnectOptions = {};
+
+/** Seconds of a reconnection option, in ms; a bad value is the script's error. */
+function msOf(value: number | string | undefined, fallbackMs: number, what: string): number {
+  if (value === undefined) return fallbackMs;
+  const sec = parseDurationSec(value);
+  if (sec === undefined || sec < 0) {
+    throw new Error(`${what}: ${JSON.stringify(value)} is not a duration (try 1, '1s', '500ms')`);
+  }
+  return sec * 1000;
+}
+
+/** The `reconnect` option in ms, with socket.io-client's defaults (1 s doubling to 5 s, no limit). */
+function reconnectOf(
+  value: boolean | SocketIoReconnect | undefined,
+  name: string,
+): SocketIoTarget['reconnect'] {
+  if (value === undefined || value === false) return undefined;
+  const r = value === true ? {} : value;
+  const attempts = r.attempts ?? Number.POSITIVE_INFINITY;
+  if (!(attempts >= 1)) throw new Error(`${name}: reconnect.attempts ${attempts} must be at least 1`);
+  return {
+    attempts,
+    delayMs: msOf(r.delay, 1000, `${name}: reconnect.delay`),
+    delayMaxMs: msOf(r.delayMax, 5000, `${name}: reconnect.delayMax`),
+  };
+}
+
+/** The Engine.IO WebSocket URL: the server's path, EIO=4, the WebSocket transport, the script's query. */
+function socketIoUrl(target: string, path: string, query: SocketIoConnectOptions['query']): string {
+  const url = new URL(wsUrl(target, path));
+  url.searchParams.set('EIO', '4');
+  url.searchParams.set('transport', 'websocket');
+  for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, String(v));
+  return url.href;
+}
+
+/**
+ * One user's Socket.IO sockets (`vu.socketio`): each `connect` opens its own Engine.IO
+ * connection to the target's host, carrying the user's default headers and cookies as a
+ * WebSocket's handshake does. The sockets are the user's as its WebSockets are: held by its
+ * VuWsSession, interrupted and closed with them.
+ */
+export class VuSocketIoSession implements VuSocketIoClient {
+  constructor(
+    private readonly ctx: VuWsContext,
+    private readonly http: VuHttpSession,
+    private readonly owner: VuWsSession,
+  ) {}
+
+  async connect(namespace = '/', options: SocketIoConnectOptions = NO_OPTIONS): Promise<VuSocketIo> {
+    const owner = this.owner;
+    if (owner.stopped) throw new UserStoppedError();
+    const name = options.name ?? 'sio connect';
+    if (typeof namespace !== 'string' || !namespace.startsWith('/')) {
+      throw new Error(
+        `${name}: namespace ${JSON.stringify(namespace)} must start with / (e.g. '/', '/chat')`,
+      );
+    }
+    const auth = options.auth;
+    if (auth !== undefined && (refusal(auth) !== undefined || Array.isArray(auth))) {
+      throw new TypeError(`${name}: auth must be a plain object (socket.handshake.auth on the server)`);
+    }
+    const socket = new SocketIoSocket(owner, {
+      endpoint: {
+        owner,
+        url: socketIoUrl(this.ctx.target, options.path ?? '/socket.io/', options.query),
+        headers: this.http.headersFor({ headers: options.headers, defaultHeaders: options.defaultHeaders }),
+        namespace,
+        auth,
+        name,
+        limitMs: timeoutMs(options.timeout, owner.timeoutMs, name),
+        sockets: this.ctx.sockets,
+      },
+      namespace,
+      timestampField: options.timestampField ?? 'ts',
+      bufferSize: bufferSizeOf(options.bufferSize, name),
+      reconnect: reconnectOf(options.reconnect, name),
+    });
+    await socket.connect(owner.takeStart());
+    owner.hold(socket);
+    return socket;
+  }
+}

@@ -1,0 +1,104 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { Summary } from '../../src/model/summary-schema.js';
+import { runScenario } from '../../src/run/run-scenario.js';
+import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
+import { type SocketIoServer, startSocketIoServer } from '../helpers/socketio-server.js';
+
+const LOADGEN = join(import.meta.dirname, '..', '..');
+const EXAMPLE = join(LOADGEN, 'examples', 'socketio-chat.ts');
+const FAULTS = join(LOADGEN, 'test', 'fixtures', 'socketio-faults.ts');
+
+let server: SocketIoServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+const endpoint = (s: Summary, name: string) => s.endpoints.find((e) => e.endpoint === name);
+const sio = (s: Summary, type: string) =>
+  s.ws?.messages.find((m) => m.protocol === 'socket.io' && m.type === type);
+
+async function run(file: string, target: string, durationSec: number): Promise<Summary> {
+  const config = resolveRun(await loadScenario(file), { target, durationSec });
+  config.gracefulStopSec = 3;
+  return runScenario(config);
+}
+
+describe('Socket.IO (vu.socketio) against a real socket.io 4 server', () => {
+  it('examples/socketio-chat.ts: acks timed as sio <event>, counts equal the server, idle players answer pings and stay connected', async () => {
+    // Pings every 300 ms with 200 ms to answer: a player idles 1 to 1.5 s between messages, three
+    // to five ping intervals, and is dropped for "ping timeout" unless loadgen answers meanwhile.
+    server = await startSocketIoServer({ pingInterval: 300 });
+    const s = await run(EXAMPLE, server.url, 4);
+    const chat = server;
+
+    // Emits and acks: exactly what the server received and acknowledged.
+    expect(sio(s, 'say')?.sent).toBe(chat.received.get('say'));
+    expect(sio(s, 'join')?.sent).toBe(6);
+    expect(chat.received.get('join')).toBe(6);
+    expect(endpoint(s, 'sio say')).toMatchObject({ kind: 'ws', count: chat.acked.get('say'), errors: 0 });
+    expect(endpoint(s, 'sio join')).toMatchObject({ kind: 'ws', count: 6, errors: 0, setup: true });
+    expect(chat.acked.get('say')).toBeGreaterThanOrEqual(12);
+    // Ack latency is in the summary, and the example's thresholds hold.
+    expect(endpoint(s, 'sio say')?.latencyMs.p50).toBeGreaterThan(0);
+    expect(s.thresholds.every((t) => t.passed)).toBe(true);
+
+    // Every player stayed connected through its idle times: each pong answered a ping, no
+    // "ping timeout", one connection per player, closed by loadgen at the end.
+    expect(chat.connects).toBe(6);
+    expect(s.ws?.connects).toBe(6);
+    expect(endpoint(s, 'sio connect')).toMatchObject({ count: 6, errors: 0 });
+    expect(s.totals.peakConnected).toBe(6);
+    expect(sio(s, '(pong)')?.sent).toBe(chat.pongs);
+    expect(sio(s, '(ping)')?.received).toBe(chat.pongs);
+    expect(chat.pongs).toBeGreaterThanOrEqual(6 * 9); // 4 s of 300 ms pings each
+    await vi.waitFor(() => expect(chat.connected).toBe(0));
+    expect(Object.fromEntries(chat.disconnects)).toEqual({ 'client namespace disconnect': 6 });
+    expect(s.ws?.closeCodes).toEqual({ '1000': 6 });
+
+    // The auth payload reached the namespace; the handler answered every quiz with its ack.
+    expect(chat.auths).toEqual(Array(6).fill({ token: 'secret' }));
+    expect(chat.quizAnswered).toBe(6);
+    expect(sio(s, 'quiz')?.received).toBe(6);
+    expect(sio(s, '(ack)')?.sent).toBe(6);
+
+    // Room broadcasts are pushes with the server's time: counted, and timed as their delay.
+    const said = sio(s, 'said')?.received ?? 0;
+    expect(said).toBeGreaterThan(0);
+    expect(said).toBeLessThanOrEqual(chat.saidDelivered);
+    expect(endpoint(s, 'sio said')?.count).toBe(said);
+    expect(s.failures).toEqual([]);
+  });
+
+  it('a refused auth is a sio_connect_error; a lost connection reconnects when asked (counted), and only then', async () => {
+    server = await startSocketIoServer();
+    const chat = server;
+    const config = resolveRun(await loadScenario(FAULTS), { target: chat.url, durationSec: 3 });
+    config.gracefulStopSec = 3;
+    const running = runScenario(config);
+    // Once both players are in, cut every connection as a restarting server would.
+    await vi.waitFor(() => expect(chat.connected).toBe(2), { timeout: 5000 });
+    chat.dropAll();
+    const s = await running;
+
+    const refused = s.failures.find((f) => f.endpoint === 'sio refused' && f.kind === 'sio_connect_error');
+    expect(refused?.sample).toBe('namespace /chat refused the connection: bad token');
+    expect(chat.auths).toContainEqual({ token: 'wrong' });
+    // The player that asked for reconnection came back (a new connection, counted); the other
+    // one did not, and its next emit failed as ws_closed.
+    expect(s.ws?.reconnects).toBe(1);
+    expect(chat.connects).toBe(3);
+    expect(s.ws?.connects).toBe(3);
+    expect(endpoint(s, 'sio connect')?.count).toBe(3);
+    expect(
+      s.failures.find((f) => f.endpoint === 'sio ping' && f.kind === 'ws_closed')?.count,
+    ).toBeGreaterThan(0);
+    expect(s.checks?.find((c) => c.label === 'a wrong token is refused')).toMatchObject({
+      passes: 2,
+      fails: 0,
+    });
+    // Emits after the reconnection reached the server: it counted more than before the cut.
+    expect(chat.received.get('ping')).toBe(sio(s, 'ping')?.sent);
+  });
+});

@@ -1,0 +1,103 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Server } from 'socket.io';
+
+/**
+ * A real Socket.IO 4 server (the `socket.io` package) with a chat on the `/chat` namespace:
+ * CONNECT needs `auth.token === 'secret'` (else a connect error "bad token"); `join` (room) and
+ * `say` (text) are answered by acks, and `say` is broadcast to the rest of the room as
+ * `said` ({ text, ts }). After a join the server asks the client `quiz` (2, 3) with an ack of its
+ * own and counts the right answers (5). Everything is counted on the server's side: events and
+ * acks by name, Engine.IO pongs, connections and disconnect reasons.
+ */
+export interface SocketIoServer {
+  url: string;
+  /** Events received, by name. */
+  received: Map<string, number>;
+  /** Acks the server's handlers called, by event name. */
+  acked: Map<string, number>;
+  /** `said` events delivered to the other sockets of a room. */
+  saidDelivered: number;
+  /** Right answers to the server's `quiz`. */
+  quizAnswered: number;
+  /** Engine.IO pongs received. */
+  pongs: number;
+  connects: number;
+  /** Disconnect reasons (`client namespace disconnect`, `ping timeout`, `transport close`...). */
+  disconnects: Map<string, number>;
+  /** The `auth` of every namespace CONNECT tried. */
+  auths: unknown[];
+  readonly connected: number;
+  /** Close every connection's transport (as a server restart or a network cut would). */
+  dropAll: () => void;
+  close: () => Promise<void>;
+}
+
+export async function startSocketIoServer(o: { pingInterval?: number } = {}): Promise<SocketIoServer> {
+  const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
+  // Plain HTTP gets a 404, as from any server (loadgen reads the target's /metrics around a run).
+  const http = createServer((_req, res) => res.writeHead(404).end());
+  const io = new Server(http, {
+    transports: ['websocket'],
+    serveClient: false,
+    pingInterval: o.pingInterval ?? 25_000,
+    pingTimeout: 200,
+  });
+  const chat = io.of('/chat');
+  const s = {
+    url: '',
+    received: new Map<string, number>(),
+    acked: new Map<string, number>(),
+    saidDelivered: 0,
+    quizAnswered: 0,
+    pongs: 0,
+    connects: 0,
+    disconnects: new Map<string, number>(),
+    auths: [] as unknown[],
+    get connected() {
+      return chat.sockets.size;
+    },
+    dropAll: () => {
+      for (const socket of chat.sockets.values()) socket.conn.close();
+    },
+    close: () => new Promise<void>((resolve) => io.close(() => resolve())),
+  };
+  chat.use((socket, next) => {
+    s.auths.push(socket.handshake.auth);
+    next(socket.handshake.auth.token === 'secret' ? undefined : new Error('bad token'));
+  });
+  chat.on('connection', (socket) => {
+    s.connects++;
+    socket.conn.on('packet', (packet: { type: string }) => {
+      if (packet.type === 'pong') s.pongs++;
+    });
+    socket.on('disconnect', (reason) => bump(s.disconnects, reason));
+    socket.onAny((event: string) => bump(s.received, event));
+    socket.on('join', (room: string, ack: (r: unknown) => void) => {
+      void socket.join(room);
+      bump(s.acked, 'join');
+      ack({ joined: room });
+      socket
+        .timeout(5000)
+        .emitWithAck('quiz', 2, 3)
+        .then(
+          (answer: unknown) => {
+            if (answer === 5) s.quizAnswered++;
+          },
+          () => undefined,
+        );
+    });
+    socket.on('say', (text: string, ack: (r: unknown) => void) => {
+      bump(s.acked, 'say');
+      ack({ ok: true });
+      for (const room of socket.rooms) {
+        if (room === socket.id) continue;
+        s.saidDelivered += (chat.adapter.rooms.get(room)?.size ?? 1) - 1;
+        socket.to(room).emit('said', { text, ts: Date.now() });
+      }
+    });
+  });
+  await new Promise<void>((resolve) => http.listen({ port: 0, host: '127.0.0.1' }, resolve));
+  s.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+  return s;
+}

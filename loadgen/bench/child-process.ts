@@ -53,18 +53,27 @@ function vmHwmKb(pid: number): number | undefined {
   }
 }
 
-/** Run a command to completion, polling its peak RSS (VmHWM only grows, so polling is exact up to the last poll). */
-export function runToEnd(argv: string[]): Promise<Finished> {
+/**
+ * Start a command, polling its peak RSS and CPU until it exits (VmHWM only grows, so polling is
+ * exact up to the last poll); `done` resolves then. The caller may stop it early through `child`.
+ */
+export function startPolled(
+  argv: string[],
+  env?: Record<string, string>,
+): { child: ChildProcess; done: Promise<Finished> } {
   const [cmd, ...args] = argv as [string, ...string[]];
-  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(cmd, args, {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: env === undefined ? process.env : { ...process.env, ...env },
+  });
   let stdout = '';
   let stderr = '';
   let peakKb: number | undefined;
   let ticks: number | undefined;
-  child.stdout.on('data', (d: Buffer) => {
+  child.stdout?.on('data', (d: Buffer) => {
     stdout += d.toString();
   });
-  child.stderr.on('data', (d: Buffer) => {
+  child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
   });
   const poll = setInterval(() => {
@@ -73,7 +82,7 @@ export function runToEnd(argv: string[]): Promise<Finished> {
     if (kb !== undefined) peakKb = Math.max(peakKb ?? 0, kb);
     ticks = cpuTicks(child.pid) ?? ticks;
   }, 100);
-  return new Promise((resolve) => {
+  const done = new Promise<Finished>((resolve) => {
     child.on('close', (code) => {
       clearInterval(poll);
       resolve({
@@ -85,6 +94,12 @@ export function runToEnd(argv: string[]): Promise<Finished> {
       });
     });
   });
+  return { child, done };
+}
+
+/** Run a command to completion, polling its peak RSS and CPU. */
+export function runToEnd(argv: string[], env?: Record<string, string>): Promise<Finished> {
+  return startPolled(argv, env).done;
 }
 
 /** Start a long-running process that prints its port as the first stdout line. */

@@ -15,6 +15,8 @@ export async function runLoadgen<S>(o: {
   out: string;
   args?: string[];
   wrap?: (argv: string[]) => string[];
+  /** Added to the environment loadgen runs in. */
+  env?: Record<string, string>;
 }): Promise<{ r: Finished; summary: S }> {
   const argv = [
     ...client,
@@ -31,7 +33,7 @@ export async function runLoadgen<S>(o: {
     '-o',
     o.out,
   ];
-  const r = await runToEnd(o.wrap ? o.wrap(argv) : argv);
+  const r = await runToEnd(o.wrap ? o.wrap(argv) : argv, o.env);
   if (r.code !== 0) throw new Error(`loadgen run ${o.scenario} failed (exit ${r.code}): ${r.stderr}`);
   return { r, summary: JSON.parse(readFileSync(join(o.out, 'summary.json'), 'utf8')) as S };
 }

@@ -3,9 +3,13 @@
 // the tests; needs `npm run build -w loadgen` first. loadgen/README.md, "Benchmark", has the
 // knobs (BENCH_SECONDS, ...) and the figures measured with them.
 import type { Benchmark } from './benchmark.js';
+import { codecsBenchmark } from './benchmarks/codecs.js';
 import { gameBenchmark } from './benchmarks/game.js';
 import { gameMemoryBenchmark } from './benchmarks/game-memory.js';
 import { memoryBenchmark } from './benchmarks/memory.js';
+import { socketIoBenchmark } from './benchmarks/socketio.js';
+import { socketIoClientsBenchmark } from './benchmarks/socketio-clients.js';
+import { socketIoMemoryBenchmark } from './benchmarks/socketio-memory.js';
 import { throughputBenchmark } from './benchmarks/throughput.js';
 import { wsBenchmark } from './benchmarks/ws.js';
 
@@ -15,9 +19,14 @@ const BENCHMARKS: readonly Benchmark[] = [
   gameBenchmark,
   gameMemoryBenchmark,
   wsBenchmark,
+  codecsBenchmark,
+  socketIoBenchmark,
+  socketIoMemoryBenchmark,
+  socketIoClientsBenchmark,
 ];
 
-const list = (): string => BENCHMARKS.map((b) => `  ${b.name.padEnd(12)} ${b.about}`).join('\n');
+const width = Math.max(...BENCHMARKS.map((b) => b.name.length));
+const list = (): string => BENCHMARKS.map((b) => `  ${b.name.padEnd(width)}  ${b.about}`).join('\n');
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`usage: npm run bench -w loadgen [-- <name>...]  (no name: all, in this order)\n${list()}`);

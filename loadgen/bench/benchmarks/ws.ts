@@ -1,27 +1,19 @@
 // One loadgen process holding 10,000 mostly idle sockets (bench/ws-10k.ts) against
 // bench/ws-target.mjs: its peak RSS.
-import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import type { Benchmark } from '../benchmark.js';
 import { pinPrefix, startWithPort } from '../child-process.js';
+import { fdLimitFor, withFdLimit } from '../fd-limit.js';
 import { runLoadgen } from '../run-loadgen.js';
 import { BENCH_DIR, work } from '../settings.js';
 
-/**
- * Each of the bench's 10,000 sockets is a file descriptor in loadgen and another in the target:
- * their processes start under `ulimit -n 65536`, or the hard limit when that is lower.
- */
-const RAISE_FD_LIMIT = 'ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"';
-const withFdLimit = (argv: string[]): string[] => ['sh', '-c', `${RAISE_FD_LIMIT}; exec "$@"`, 'sh', ...argv];
 const SOCKETS = 10_000;
 
 /** One loadgen process holding 10,000 mostly idle sockets (bench/ws-10k.ts): its peak RSS. */
 async function socketMemory(): Promise<void> {
-  const limit = execFileSync('sh', ['-c', `${RAISE_FD_LIMIT}; ulimit -n`], { encoding: 'utf8' }).trim();
-  if (limit !== 'unlimited' && Number(limit) < SOCKETS + 1024) {
-    console.log(`sockets: skipped, the open-file limit can only reach ${limit} (needs ${SOCKETS + 1024})`);
-    return;
-  }
+  // Each socket is a file descriptor in loadgen and another in the target.
+  const limit = fdLimitFor(SOCKETS, 'sockets');
+  if (limit === undefined) return;
   const { child, port } = await startWithPort(
     withFdLimit([...pinPrefix(1), process.execPath, join(BENCH_DIR, 'ws-target.mjs')]),
   );

@@ -80,19 +80,26 @@ export class SocketIoSocket extends MessageSocket<SioMessage> implements VuSocke
     return this.link?.sid ?? '';
   }
 
+  /** While reconnecting too: an event may come once it is back. */
   protected get receiving(): boolean {
-    return this.state === 'connected' || this.state === 'waiting';
+    return this.state !== 'closed';
   }
 
   /** Connect, measured from `startedAt` (performance.now() ms); rejects with the counted failure. */
   async connect(startedAt: number): Promise<void> {
     this.state = 'connecting';
-    this.link = await openLink(this.t.endpoint, startedAt, () => this.closedHere, {
+    const link = await openLink(this.t.endpoint, startedAt, () => this.closedHere, {
       frame: (link, data, isBinary) => this.onFrame(link, data, isBinary),
       packet: (link, packet) => this.onPacket(link, packet),
       close: (link, code) => this.onClose(link, code),
     });
+    this.link = link;
     this.state = 'connected';
+    // The script closed the socket while this (re)connection was under way: close it at once.
+    if (this.closedHere) {
+      this.sendPacket({ type: PacketType.DISCONNECT, nsp: this.t.namespace });
+      link.ws.close(1000);
+    }
   }
 
   emit(event: string, ...args: SocketIoArg[]): void {

@@ -98,6 +98,8 @@ describe('Socket.IO (vu.socketio) against a real socket.io 4 server', () => {
       passes: 2,
       fails: 0,
     });
+    expect(s.checks?.find((c) => c.label === 'bytes round trip')).toMatchObject({ passes: 2, fails: 0 });
+    expect(chat.acked.get('bytes')).toBe(2);
     // Emits after the reconnection reached the server: it counted more than before the cut.
     expect(chat.received.get('ping')).toBe(sio(s, 'ping')?.sent);
   });

@@ -7,7 +7,8 @@ import { Server } from 'socket.io';
  * CONNECT needs `auth.token === 'secret'` (else a connect error "bad token"); `join` (room) and
  * `say` (text) are answered by acks, and `say` is broadcast to the rest of the room as
  * `said` ({ text, ts }). After a join the server asks the client `quiz` (2, 3) with an ack of its
- * own and counts the right answers (5). Everything is counted on the server's side: events and
+ * own and counts the right answers (5); `bytes` (a binary attachment) is answered with its length
+ * and its bytes reversed. Everything is counted on the server's side: events and
  * acks by name, Engine.IO pongs, connections and disconnect reasons.
  */
 export interface SocketIoServer {
@@ -86,6 +87,10 @@ export async function startSocketIoServer(o: { pingInterval?: number } = {}): Pr
           },
           () => undefined,
         );
+    });
+    socket.on('bytes', (bytes: Buffer, ack: (r: unknown) => void) => {
+      bump(s.acked, 'bytes');
+      ack({ length: bytes.length, reversed: Buffer.from(bytes).reverse() });
     });
     socket.on('say', (text: string, ack: (r: unknown) => void) => {
       bump(s.acked, 'say');

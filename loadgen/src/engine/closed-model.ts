@@ -21,6 +21,11 @@ export class ClosedModel {
     return this.running.length;
   }
 
+  /** From `atSec` on, `users` (global), reached at `spawnRate` users/s; the next adjust() applies it. */
+  steer(atSec: number, users: number, spawnRate: number): void {
+    this.schedule.steer(atSec, users, spawnRate);
+  }
+
   /** Start or stop users to match the schedule at `t` seconds since the start. */
   adjust(t: number): void {
     const want = localCount(this.schedule.countAt(t), this.share);

@@ -26,4 +26,9 @@ export interface EngineConfig {
   httpClient: HttpClientKind;
   /** TCP connections per part; undefined = one per virtual user. */
   connections?: number;
+  /**
+   * Sample each thread's health (event-loop delay, busy share, CPU, RSS) every window. Default
+   * true; off only to measure what the sampling costs (LOADGEN_HEALTH=off, the `health` benchmark).
+   */
+  sampleHealth?: boolean;
 }

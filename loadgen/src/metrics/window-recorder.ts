@@ -1,5 +1,6 @@
 import { createHistogram, encodeHistogram, type Histogram, recordMicros } from './hdr-histograms.js';
 import { SocketCounters, type SocketWindowReport } from './socket-counters.js';
+import type { ThreadHealthReport } from './thread-health.js';
 
 /** `http`: a request; `ws`: a socket's handshake, request→reply or push delay (see vu-ws.ts). */
 export type EndpointKind = 'http' | 'ws';
@@ -20,6 +21,8 @@ export interface WindowReport {
   setupEndpoints?: string[];
   /** Sockets and messages, once the part has tried to open a socket. */
   ws?: SocketWindowReport;
+  /** The part's thread during the window (absent when health sampling is off). */
+  health?: ThreadHealthReport;
 }
 
 export interface EndpointWindowReport {

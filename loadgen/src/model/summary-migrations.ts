@@ -16,6 +16,9 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
   // v2 -> v3: nothing a v2 file lacks yet; the fields version 3 adds come with their defaults here.
+  // The live dashboard (issue 20) adds optional fields only: `timeSeries[].generator` and
+  // `generator` (the generator's own health, absent before it was measured) and `timeline` (the
+  // steering changes, absent in a run never steered).
   2: (summary) => ({ ...summary, schemaVersion: 3 }),
 };
 

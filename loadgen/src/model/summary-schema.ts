@@ -1,6 +1,8 @@
 import { z } from 'zod';
 import { endpointResourcesSchema } from '../api/options-schema.js';
+import { generatorSummarySchema, windowGeneratorSchema } from './generator-schema.js';
 import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
+import { steeringChangeSchema } from './timeline-schema.js';
 
 /**
  * The versioned contract of `summary.json`. The report, compare and capacity commands read it,
@@ -98,6 +100,8 @@ export const timeWindowSchema = z.object({
   endpoints: z.record(z.string(), windowEndpointSchema),
   /** Present once a user has tried to open a socket. */
   ws: windowSocketsSchema.optional(),
+  /** The generator's own health in the window (absent in files written before it was measured). */
+  generator: windowGeneratorSchema.optional(),
 });
 export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
@@ -296,5 +300,9 @@ export const summarySchema = z.object({
   checks: z.array(checkResultSchema).optional(),
   /** Only when users opened sockets (`vu.ws`). */
   ws: socketStatsSchema.optional(),
+  /** The generator's health over the run and whether it saturated (model/generator-saturation.ts). */
+  generator: generatorSummarySchema.optional(),
+  /** Every steering change made while the run went, in time order; absent: never steered. */
+  timeline: z.array(steeringChangeSchema).optional(),
 });
 export type Summary = z.infer<typeof summarySchema>;

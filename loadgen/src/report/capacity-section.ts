@@ -10,7 +10,8 @@ export function capacitySection(r: CapacityReport): string {
   const rows = r.steps
     .map((s, i) => {
       const cls = i === r.knee ? 'knee' : i === r.breach ? 'regressed' : '';
-      const note = i === r.knee ? 'knee' : i === r.breach ? (r.breachReason ?? '') : '';
+      const note =
+        `${i === r.knee ? 'knee' : i === r.breach ? (r.breachReason ?? '') : ''}${s.saturatedWindows > 0 ? ' (generator saturated)' : ''}`.trim();
       return `<tr class="${cls}"><td>${s.users}</td><td>${s.requests}</td><td>${s.failures}</td><td>${esc(fmt(s.failureRate * 100, 2))}%</td><td>${esc(fmt(s.meanMs))}</td><td>${esc(fmt(s.p95Ms))}</td><td>${esc(fmt(s.rps))}</td><td>${esc(note)}</td></tr>`;
     })
     .join('\n');
@@ -29,8 +30,16 @@ export function capacitySection(r: CapacityReport): string {
 <dt>Redis commands/s</dt><dd>${int(p.redisOpsPerSec)}</dd>
 <dt>headroom</dt><dd>${esc(fmt(o.headroom * 100))}%</dd>
 </dl>`;
+  const warnings = [
+    r.steered === null
+      ? ''
+      : `<p class="regressed steered">Steered at ${esc(r.steered.atSec)} s: not a clean step run; only the steps before the first change are read.</p>`,
+    r.generatorSaturated
+      ? `<p class="regressed saturated">The generator saturated: the steps' latencies include loadgen's own queueing.</p>`
+      : '',
+  ].join('');
   return `<h3>${esc(r.testid)} — SLA p95 ≤ ${o.slaP95Ms} ms, failures ≤ ${esc(fmt(o.maxFailureRate * 100, 2))}%</h3>
-<table class="steps" data-testid="${esc(r.testid)}"><thead><tr><th>users</th><th>requests</th><th>failures</th><th>failures %</th><th>avg ms</th><th>p95 ms</th><th>req/s</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+${warnings}<table class="steps" data-testid="${esc(r.testid)}"><thead><tr><th>users</th><th>requests</th><th>failures</th><th>failures %</th><th>avg ms</th><th>p95 ms</th><th>req/s</th><th></th></tr></thead><tbody>${rows}</tbody></table>
 ${plan}
 <details><summary>Assumptions</summary><ul>${r.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul></details>`;
 }

@@ -1,5 +1,6 @@
 import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
+import { assessGenerator } from '../model/generator-saturation.js';
 import {
   type EndpointStats,
   type RunInfo,
@@ -9,6 +10,7 @@ import {
   type Summary,
   type Totals,
 } from '../model/summary-schema.js';
+import type { SteeringChange } from '../model/timeline-schema.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
@@ -52,11 +54,16 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
   };
 }
 
-/** Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. */
+/**
+ * Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. `encode` false
+ * leaves the encoded histograms empty: a view of the run so far (the dashboard) shows figures only.
+ */
 export function statsOf(
   agg: RunAggregator,
   elapsedSec: number,
+  encode = true,
 ): { endpoints: EndpointStats[]; totals: Totals } {
+  const encoded = (h: Parameters<typeof encodeHistogram>[0]) => (encode ? encodeHistogram(h) : '');
   const all = createHistogram();
   let requests = 0;
   let errors = 0;
@@ -78,7 +85,7 @@ export function statsOf(
       statusCounts: Object.fromEntries(t.statusCounts),
       latencyMs: latencyStats(t.histogram),
       rps: rate(t.count, elapsedSec),
-      histogram: encodeHistogram(t.histogram),
+      histogram: encoded(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
       ...(t.kind === 'ws' ? { kind: 'ws' as const } : {}),
     });
@@ -93,7 +100,7 @@ export function statsOf(
     droppedIterations: agg.dropped,
     peakUsers: agg.peakUsers,
     latencyMs: latencyStats(all),
-    histogram: encodeHistogram(all),
+    histogram: encoded(all),
     ...(agg.scriptErrors > 0 ? { scriptErrors: agg.scriptErrors } : {}),
     ...(agg.peakConnected === undefined ? {} : { peakConnected: agg.peakConnected }),
   };
@@ -107,8 +114,10 @@ export function buildSummary(
   timing: RunTiming,
   server: ServerView | undefined,
   fault: RunInfo['fault'],
+  timeline: readonly SteeringChange[] = [],
+  encode = true,
 ): Summary {
-  const { endpoints, totals } = statsOf(agg, timing.elapsedSec);
+  const { endpoints, totals } = statsOf(agg, timing.elapsedSec, encode);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     run: runInfoOf(config, timing, fault),
@@ -127,6 +136,9 @@ export function buildSummary(
   }
   const ws = socketStatsOf(agg);
   if (ws !== undefined) summary.ws = ws;
+  const generator = assessGenerator(agg.windows);
+  if (generator !== undefined) summary.generator = generator;
+  if (timeline.length > 0) summary.timeline = [...timeline];
   return summary;
 }
 

@@ -14,9 +14,10 @@ import {
   intArg,
   positiveArg,
 } from '../cli-context.js';
+import { addDashboardOptions, type DashboardFlags, withDashboard } from '../run-dashboard.js';
 import { defaultOutDir, reportOutcome } from '../run-outcome.js';
 
-interface RunFlags {
+interface RunFlags extends DashboardFlags {
   target?: string;
   testid?: string;
   label?: string;
@@ -35,7 +36,7 @@ interface RunFlags {
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('run')
     .description(
       'run a scenario (a preset name, a scenario .ts script or a scenario .json file) against a target',
@@ -75,7 +76,8 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       intArg('--metrics-linger'),
       10,
     )
-    .addOption(httpClientOption())
+    .addOption(httpClientOption());
+  addDashboardOptions(command)
     .addHelpText(
       'after',
       `
@@ -85,8 +87,11 @@ Examples:
   $ loadgen run ./my-scenario.json --rate 200 --threads 2 --metrics-port 9464
   $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4 --start-at 2026-11-24T16:30:00Z
       # the same --testid and --start-at on every machine, then: loadgen merge results/big-1*/summary.json
+  $ loadgen run baseline -t http://localhost:8000 --dashboard --open
+      # watch and steer it at http://127.0.0.1:5665/; loadgen control http://127.0.0.1:5665/ --users 50
 
 Flags override the scenario file. --users / --rate on a ramp/step/spike/burst profile scale it to that peak.
+A change from the dashboard (or loadgen control) replaces what is left of the profile with a constant at the new value.
 Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 threshold failed, 130 interrupted.`,
     )
     .action(async (scenarioRef: string, flags: RunFlags) => {
@@ -124,13 +129,21 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
           config.segment.count > 1 ? `, segment ${config.segment.index}/${config.segment.count}` : ''
         }\n`,
       );
-      await runScenario(config, {
-        progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
-        log: (line) => ctx.stderr.write(`${line}\n`),
-        signal: ctx.interrupt,
-        metricsPort,
-        metricsLingerSec: flags.metricsLinger,
-        onSummary: (summary) => reportOutcome(ctx, summary, outDir),
-      });
+      if (ctx.env.health === 'off') config.sampleHealth = false;
+      const view = new LiveView(ctx.stdout, config.durationSec, config.windowSec);
+      await withDashboard(ctx, flags, config, view, ({ progress, control, ended }) =>
+        runScenario(config, {
+          progress,
+          ...(control === undefined ? {} : { control }),
+          log: (line) => ctx.stderr.write(`${line}\n`),
+          signal: ctx.interrupt,
+          metricsPort,
+          metricsLingerSec: flags.metricsLinger,
+          onSummary: (summary) => {
+            reportOutcome(ctx, summary, outDir);
+            ended(summary);
+          },
+        }),
+      );
     });
 }

@@ -6,9 +6,10 @@ import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scen
 import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import { type CliContext, collect, durationArg, httpClientOption, positiveArg } from '../cli-context.js';
+import { addDashboardOptions, type DashboardFlags, withDashboard } from '../run-dashboard.js';
 import { reportOutcome } from '../run-outcome.js';
 
-interface UrlFlags {
+interface UrlFlags extends DashboardFlags {
   connections: number;
   duration: number;
   rate?: number;
@@ -33,7 +34,7 @@ function parseHeaders(lines: string[] | undefined): Record<string, string> {
 }
 
 export function registerUrlCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('url')
     .description('hammer one URL (smoke checks, benchmarks): closed model with -c, or open model with -R')
     .argument('<url>', 'full URL, e.g. http://localhost:8000/livez')
@@ -56,7 +57,8 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('--timeout <time>', 'per-request timeout', durationArg('--timeout'), 10)
     .option('-o, --out <dir>', 'also write summary.json and stats.csv here')
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
-    .addOption(httpClientOption())
+    .addOption(httpClientOption());
+  addDashboardOptions(command)
     .addHelpText(
       'after',
       `
@@ -116,10 +118,18 @@ Examples:
       ctx.stderr.write(
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );
-      await runScenario(config, {
-        progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
-        signal: ctx.interrupt,
-        onSummary: (summary) => reportOutcome(ctx, summary, flags.out),
-      });
+      if (ctx.env.health === 'off') config.sampleHealth = false;
+      const view = new LiveView(ctx.stdout, config.durationSec, config.windowSec);
+      await withDashboard(ctx, flags, config, view, ({ progress, control, ended }) =>
+        runScenario(config, {
+          progress,
+          ...(control === undefined ? {} : { control }),
+          signal: ctx.interrupt,
+          onSummary: (summary) => {
+            reportOutcome(ctx, summary, flags.out);
+            ended(summary);
+          },
+        }),
+      );
     });
 }

@@ -52,7 +52,10 @@ export class ThreadHealthSampler {
     const elu = performance.eventLoopUtilization(this.elu);
     const cpu = process.cpuUsage(this.cpu);
     const wallUs = Math.max(1, (now - this.at) * 1000);
-    const late = (ns: number) => (this.delay.count === 0 ? 0 : Math.max(0, ns / 1e6 - RESOLUTION_MS));
+    // No timer fired in the whole window: the loop was held all of it (one long task), so every
+    // response that came in it waited up to that long.
+    const stuckMs = now - this.at;
+    const late = (ns: number) => (this.delay.count === 0 ? stuckMs : Math.max(0, ns / 1e6 - RESOLUTION_MS));
     const report: ThreadHealthReport = {
       thread: this.thread,
       busy: round(Math.min(1, elu.utilization), 3),

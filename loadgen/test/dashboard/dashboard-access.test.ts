@@ -1,4 +1,7 @@
-import { networkInterfaces } from 'node:os';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
@@ -18,22 +21,56 @@ let server: TestServer;
 let run: DashboardRun;
 let base: URL;
 let token: string;
+let browserDir: string;
+let browserCalls: Server;
+/** The URL the stand-in browser was started with (--open), once it has been. */
+let opened: Promise<string>;
+
+/**
+ * A stand-in for the user's browser ($BROWSER, as --open reads it): a script that reports the URL
+ * it was given to a server of this test.
+ */
+async function fakeBrowser(): Promise<string> {
+  let report: (url: string) => void = () => undefined;
+  opened = new Promise((resolve) => {
+    report = resolve;
+  });
+  browserCalls = createServer((req, res) => {
+    report(new URL(req.url ?? '/', 'http://x').searchParams.get('opened') ?? '');
+    res.end();
+  });
+  await new Promise<void>((resolve) => browserCalls.listen(0, '127.0.0.1', resolve));
+  const { port } = browserCalls.address() as AddressInfo;
+  browserDir = mkdtempSync(join(tmpdir(), 'glab-browser-'));
+  const script = join(browserDir, 'browser');
+  writeFileSync(
+    script,
+    `#!${process.execPath}\nfetch('http://127.0.0.1:${port}/?opened=' + encodeURIComponent(process.argv[2]));\n`,
+  );
+  chmodSync(script, 0o755);
+  return script;
+}
 
 beforeAll(async () => {
   server = await startTestServer();
-  run = await startDashboardRun([
-    'run',
-    join(import.meta.dirname, '..', 'fixtures', 'steady-think.json'),
-    '--target',
-    server.url,
-    '--users',
-    '3',
-    '--duration',
-    '90s',
-    `--dashboard=${machineAddress()}:0`,
-    '--dashboard-linger',
-    '0',
-  ]);
+  const browser = await fakeBrowser();
+  run = await startDashboardRun(
+    [
+      'run',
+      join(import.meta.dirname, '..', 'fixtures', 'steady-think.json'),
+      '--target',
+      server.url,
+      '--users',
+      '3',
+      '--duration',
+      '90s',
+      `--dashboard=${machineAddress()}:0`,
+      '--dashboard-linger',
+      '0',
+      '--open',
+    ],
+    { BROWSER: browser },
+  );
   base = new URL(run.url);
   token = base.searchParams.get('token') ?? '';
   base.search = '';
@@ -44,6 +81,8 @@ beforeAll(async () => {
 afterAll(async () => {
   if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL');
   await server?.close();
+  browserCalls?.close();
+  if (browserDir !== undefined) rmSync(browserDir, { recursive: true, force: true });
 });
 
 const post = (body: string, headers: Record<string, string> = {}) =>
@@ -55,9 +94,10 @@ const post = (body: string, headers: Record<string, string> = {}) =>
 const bearer = () => ({ authorization: `Bearer ${token}` });
 
 describe('the dashboard off loopback', () => {
-  it('prints a URL with a token, and the token too', () => {
+  it('prints a URL with a token, and the token too; --open starts the browser on that URL', async () => {
     expect(token).toMatch(/^[\w-]{20,}$/);
     expect(run.stderr()).toContain(`every request needs this token (in the URL above): ${token}`);
+    expect(await opened).toBe(run.url);
   });
 
   it('answers 401 to every request without the token (page, state, stream, CSV, report, control)', async () => {

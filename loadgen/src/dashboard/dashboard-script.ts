@@ -133,7 +133,7 @@ ${TIMELINE_MARKERS_SCRIPT}
     Object.keys(g).concat(g.http ? [] : ['http']).sort(function (a, b) { return a === 'http' ? -1 : b === 'http' ? 1 : a < b ? -1 : 1; }).forEach(function (kind) {
       var rows = (g[kind] || []).map(function (r) { return '<tr data-endpoint="' + esc(r.endpoint) + '">' + cells(r) + '</tr>'; }).join('');
       if (kind === 'http') rows += '<tr class="total" data-endpoint="Total">' + cells(f.total) + '</tr>';
-      html += '<h3>' + esc(KIND_TITLES[kind] || kind) + '</h3><table class="live endpoints" data-kind="' + esc(kind) + '">' + HEAD + '<tbody>' + rows + '</tbody></table>';
+      html += '<h3>' + esc(KIND_TITLES[kind] || kind) + '</h3><table class="live endpoint-table" data-kind="' + esc(kind) + '">' + HEAD + '<tbody>' + rows + '</tbody></table>';
     });
     $('endpoint-tables').innerHTML = html;
     $('thresholds').innerHTML = f.thresholds.length === 0 ? '<p class="muted">none set</p>' :

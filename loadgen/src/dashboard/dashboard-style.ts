@@ -23,5 +23,6 @@ header .note { color: #fde68a; font-size: 13px; margin-top: 4px; }
 .warn.on { display: block; }
 tr.total td, tr.total th { border-top: 2px solid #d1d5db; font-weight: 600; }
 td.pass { color: var(--goodfg); } td.fail { color: var(--badfg); font-weight: 600; }
+#endpoint-charts .grid4 { grid-template-columns: repeat(auto-fill, minmax(320px, 1fr)); }
 table.live th:first-child, table.live td:first-child { text-align: left; font-family: ui-monospace, monospace; font-size: 13px; }
 `;

@@ -80,7 +80,7 @@ describe('the live dashboard in a real Chromium', () => {
     }
     // One p50/p95/p99 chart per endpoint, from the windows' data.
     await page.locator('#endpoint-charts .chart[data-endpoint="GET /"][data-drawn="3"] canvas').waitFor();
-    expect(await page.locator('table.endpoints[data-kind="http"] tr[data-endpoint="GET /"]').count()).toBe(1);
+    expect(await page.locator('table.endpoint-table[data-kind="http"] tr[data-endpoint="GET /"]').count()).toBe(1);
     expect(await page.locator('table.thresholds td.pass').innerText()).toBe('pass');
     expect(await page.locator('#scope').innerText()).toContain('2 threads: the page shows the whole process');
     expect(await page.locator('body').getAttribute('data-users')).toBe('5');
@@ -132,7 +132,7 @@ describe('the live dashboard in a real Chromium', () => {
     ]);
     // The page's Total row holds the summary's totals, figure for figure.
     const t = summary.totals;
-    const cells = await page.locator('table.endpoints tr.total td').allInnerTexts();
+    const cells = await page.locator('table.endpoint-table tr.total td').allInnerTexts();
     expect(cells).toEqual([
       'Total',
       fmt(t.requests, 0),

@@ -177,7 +177,8 @@ ${TIMELINE_MARKERS_SCRIPT}
 
   function drawStatus() {
     var s = state.status || { phase: 'waiting' };
-    var phase = state.ended ? 'ended' : s.phase;
+    // The users are done but the summary is not out yet: 'ended' waits for it (the end event).
+    var phase = state.ended ? 'ended' : s.phase === 'ended' ? 'finishing' : s.phase;
     document.body.setAttribute('data-phase', phase);
     document.body.setAttribute('data-windows', String(state.windows.length));
     var w = state.windows[state.windows.length - 1];

@@ -1,32 +1,13 @@
 // `loadgen url` at full speed with its live dashboard and one subscriber reading the event stream
 // (a small client, not a browser: the machine has no core to spare for one), against the same
 // run without the dashboard (issue 20: >= 0.97x req/s).
-import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Benchmark } from '../benchmark.js';
 import { runToEnd } from '../child-process.js';
-import { measured } from '../measured.js';
-import { CONNECTIONS, cli, client, SECONDS, work } from '../settings.js';
+import { measuredRun } from '../measured.js';
+import { CONNECTIONS, client, loadgenUrlArgv, SECONDS, work } from '../settings.js';
 import { sideBySide } from '../side-by-side.js';
-
-const urlArgs = (url: string, out: string) => [
-  url,
-  '-c',
-  String(CONNECTIONS),
-  '-d',
-  `${SECONDS}s`,
-  '-o',
-  out,
-];
-
-function summaryOf(out: string): { requests: number; elapsedSec: number } {
-  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
-    totals: { requests: number };
-    run: { elapsedSec: number };
-  };
-  return { requests: s.totals.requests, elapsedSec: s.run.elapsedSec };
-}
 
 /** Follow the dashboard's event stream until it closes; resolves with the windows it pushed. */
 function subscribe(pageUrl: string): Promise<number> {
@@ -49,16 +30,7 @@ async function withDashboard(url: string) {
   const out = join(work, 'url-dashboard');
   let subscribed: Promise<number> | undefined;
   const r = await runToEnd(
-    [
-      ...client,
-      process.execPath,
-      cli,
-      'url',
-      ...urlArgs(url, out),
-      '--dashboard=127.0.0.1:0',
-      '--dashboard-linger',
-      '0',
-    ],
+    [...client, ...loadgenUrlArgv(url, out), '--dashboard=127.0.0.1:0', '--dashboard-linger', '0'],
     (stderr) => {
       const m = /^dashboard: (\S+)$/m.exec(stderr);
       if (m !== null && subscribed === undefined) subscribed = subscribe(m[1] as string);
@@ -67,16 +39,14 @@ async function withDashboard(url: string) {
   if (r.code !== 0) throw new Error(`loadgen url --dashboard exited ${r.code}: ${r.stderr}`);
   const windows = await (subscribed ?? Promise.resolve(0));
   if (windows === 0) throw new Error('the subscriber saw no window: the bench did not measure what it says');
-  const s = summaryOf(out);
-  return measured(s.requests, s.elapsedSec, r.cpuSec);
+  return measuredRun(out, r.cpuSec);
 }
 
 async function withoutDashboard(url: string) {
   const out = join(work, 'url-plain');
-  const r = await runToEnd([...client, process.execPath, cli, 'url', ...urlArgs(url, out)]);
+  const r = await runToEnd([...client, ...loadgenUrlArgv(url, out)]);
   if (r.code !== 0) throw new Error(`loadgen url exited ${r.code}: ${r.stderr}`);
-  const s = summaryOf(out);
-  return measured(s.requests, s.elapsedSec, r.cpuSec);
+  return measuredRun(out, r.cpuSec);
 }
 
 export const dashboardBenchmark: Benchmark = {

@@ -1,43 +1,25 @@
 // What sampling the generator's own health costs (issue 20: <= 1%): `loadgen url` at full speed
 // as it always runs, against the same run with the sampling off (LOADGEN_HEALTH=off, which exists
 // for this benchmark only).
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Benchmark } from '../benchmark.js';
 import { runToEnd } from '../child-process.js';
-import { measured } from '../measured.js';
-import { CONNECTIONS, cli, client, SECONDS, work } from '../settings.js';
+import { measuredRun } from '../measured.js';
+import { CONNECTIONS, client, loadgenUrlArgv, SECONDS, work } from '../settings.js';
 import { sideBySide } from '../side-by-side.js';
 
 const loadgenUrl = (health: 'on' | 'off') => async (url: string) => {
   const out = join(work, `url-health-${health}`);
   const env = health === 'off' ? ['env', 'LOADGEN_HEALTH=off'] : [];
-  const r = await runToEnd([
-    ...client,
-    ...env,
-    process.execPath,
-    cli,
-    'url',
-    url,
-    '-c',
-    String(CONNECTIONS),
-    '-d',
-    `${SECONDS}s`,
-    '-o',
-    out,
-  ]);
+  const r = await runToEnd([...client, ...env, ...loadgenUrlArgv(url, out)]);
   if (r.code !== 0) throw new Error(`loadgen url exited ${r.code}: ${r.stderr}`);
-  const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
-    totals: { requests: number };
-    run: { elapsedSec: number };
-    generator?: unknown;
-  };
+  const m = measuredRun(out, r.cpuSec);
   // The two variants must differ in what they say they differ in.
-  if ((s.generator !== undefined) !== (health === 'on'))
+  if ((m.summary.generator !== undefined) !== (health === 'on'))
     throw new Error(
-      `health sampling ${health}, yet the summary ${s.generator ? 'has' : 'lacks'} generator figures`,
+      `health sampling ${health}, yet the summary ${m.summary.generator ? 'has' : 'lacks'} generator figures`,
     );
-  return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
+  return m;
 };
 
 export const healthBenchmark: Benchmark = {

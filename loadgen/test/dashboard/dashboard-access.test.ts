@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
-import { type DashboardRun, nextWindow, startDashboardRun } from './helpers/dashboard-run.js';
+import { type DashboardRun, killIfRunning, nextWindow, startDashboardRun } from './helpers/dashboard-run.js';
 
 /** An IPv4 address of this machine that is not loopback (`ip -4 addr` shows one). */
 function machineAddress(): string {
@@ -79,7 +79,7 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL');
+  killIfRunning(run);
   await server?.close();
   browserCalls?.close();
   if (browserDir !== undefined) rmSync(browserDir, { recursive: true, force: true });

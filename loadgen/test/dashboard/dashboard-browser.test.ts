@@ -8,7 +8,13 @@ import { readSummaryFile } from '../../src/model/summary-files.js';
 import type { Summary } from '../../src/model/summary-schema.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { type OpenedPage, openUrlInChromium } from '../report/helpers/chromium.js';
-import { type DashboardRun, scrapeGauge, startDashboardRun } from './helpers/dashboard-run.js';
+import {
+  type DashboardRun,
+  killIfRunning,
+  scrapeGauge,
+  servedRate,
+  startDashboardRun,
+} from './helpers/dashboard-run.js';
 
 const ARTIFACTS = join(import.meta.dirname, '..', '..', 'test-artifacts');
 const SCENARIO = join(import.meta.dirname, '..', 'fixtures', 'steady-think.json');
@@ -17,17 +23,6 @@ let server: TestServer;
 let dir: string;
 let run: DashboardRun;
 let opened: OpenedPage;
-
-/** Requests the target served between two windows the page showed, per second of those windows. */
-async function servedRate(windows: number): Promise<number> {
-  const page = opened.page;
-  const at = async () => Number(await page.locator('body').getAttribute('data-windows'));
-  const from = await at();
-  await page.waitForFunction((n) => Number(document.body.dataset.windows) >= n, from + 1);
-  const first = server.total();
-  await page.waitForFunction((n) => Number(document.body.dataset.windows) >= n, from + 1 + windows);
-  return (server.total() - first) / windows;
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -60,7 +55,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await opened?.close();
-  if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL');
+  killIfRunning(run);
   await server?.close();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
@@ -80,7 +75,9 @@ describe('the live dashboard in a real Chromium', () => {
     }
     // One p50/p95/p99 chart per endpoint, from the windows' data.
     await page.locator('#endpoint-charts .chart[data-endpoint="GET /"][data-drawn="3"] canvas').waitFor();
-    expect(await page.locator('table.endpoint-table[data-kind="http"] tr[data-endpoint="GET /"]').count()).toBe(1);
+    expect(
+      await page.locator('table.endpoint-table[data-kind="http"] tr[data-endpoint="GET /"]').count(),
+    ).toBe(1);
     expect(await page.locator('table.thresholds td.pass').innerText()).toBe('pass');
     expect(await page.locator('#scope').innerText()).toContain('2 threads: the page shows the whole process');
     expect(await page.locator('body').getAttribute('data-users')).toBe('5');
@@ -90,14 +87,14 @@ describe('the live dashboard in a real Chromium', () => {
 
   it('raising users from 5 to 20 on the page raises the served rate and loadgen_virtual_users', async () => {
     const page = opened.page;
-    const before = await servedRate(2);
+    const before = await servedRate(opened.page, server.total, 2);
     expect(await scrapeGauge(run.metricsPort as number, 'loadgen_virtual_users')).toBe(5);
     await page.fill('#users-input', '20');
     await page.fill('#spawn-input', '100');
     await page.click('#apply');
     await page.waitForFunction(() => document.body.dataset.users === '20');
     expect(await page.locator('#steer-message').innerText()).toMatch(/^at [\d.]+ s: users 20 @ 100\/s$/);
-    const after = await servedRate(2);
+    const after = await servedRate(opened.page, server.total, 2);
     // 4 times the users, each waiting 0.1 s between requests to a local target: about 4 times the rate.
     expect(after).toBeGreaterThan(before * 2.5);
     expect(await scrapeGauge(run.metricsPort as number, 'loadgen_virtual_users')).toBe(20);

@@ -8,22 +8,12 @@ import { readSummaryFile } from '../../src/model/summary-files.js';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 import { type OpenedPage, openUrlInChromium } from '../report/helpers/chromium.js';
-import { type DashboardRun, startDashboardRun } from './helpers/dashboard-run.js';
+import { type DashboardRun, killIfRunning, servedRate, startDashboardRun } from './helpers/dashboard-run.js';
 
 let server: TestServer;
 let dir: string;
 let run: DashboardRun;
 let opened: OpenedPage;
-
-/** Requests the target served over `windows` windows the page showed, per window. */
-async function servedRate(windows: number): Promise<number> {
-  const page = opened.page;
-  const from = Number(await page.locator('body').getAttribute('data-windows'));
-  await page.waitForFunction((n) => Number(document.body.dataset.windows) >= n, from + 1);
-  const first = server.total();
-  await page.waitForFunction((n) => Number(document.body.dataset.windows) >= n, from + 1 + windows);
-  return (server.total() - first) / windows;
-}
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -49,7 +39,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await opened?.close();
-  if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL');
+  killIfRunning(run);
   await server?.close();
   if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
 });
@@ -59,13 +49,13 @@ describe('steering an open-model run (loadgen url -R) from the page and from loa
     const page = opened.page;
     expect(await page.locator('#rate-input').inputValue()).toBe('100');
     expect(await page.locator('#users-input').count()).toBe(0);
-    const before = await servedRate(2);
+    const before = await servedRate(opened.page, server.total, 2);
     expect(before).toBeGreaterThan(70);
     await page.fill('#rate-input', '20');
     await page.click('#apply');
     await page.waitForFunction(() => document.body.dataset.timeline === '1');
     // The window the change fell in is a mix; the ones after it are at the new rate.
-    const after = await servedRate(2);
+    const after = await servedRate(opened.page, server.total, 2);
     expect(after).toBeLessThan(before / 2.5);
     expect(after).toBeGreaterThan(0);
   });

@@ -67,5 +67,14 @@ describe('Prometheus metrics', () => {
     expect(during).toBeDefined();
     const duringSamples = parsePrometheusText(await (during as Promise<string>));
     expect(duringSamples.find((s) => s.name === 'loadgen_virtual_users')?.value).toBe(2);
+    // The generator's own health in the latest window, beside the default process series.
+    const last = summary.timeSeries.at(-1)?.generator;
+    expect(value('loadgen_generator_busy_ratio', { ...base, thread: '0' })).toBe(last?.threads[0]?.busy);
+    expect(
+      value('loadgen_generator_event_loop_delay_seconds', { ...base, thread: '0', quantile: '0.99' }),
+    ).toBeCloseTo((last?.threads[0]?.loopP99Ms ?? -1) / 1000, 9);
+    expect(value('loadgen_generator_cpu_ratio', base)).toBe(last?.cpu);
+    expect(value('loadgen_generator_saturated', base)).toBe(0);
+    expect(samples.some((s) => s.name === 'loadgen_process_resident_memory_bytes')).toBe(true);
   });
 });

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { parseSegment } from '../../engine/segment.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
-import { runScenario, START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
+import { START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
 import { parseStartAt } from '../../run/start-at.js';
 import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';
-import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import {
   type CliContext,
@@ -14,8 +13,9 @@ import {
   intArg,
   positiveArg,
 } from '../cli-context.js';
-import { addDashboardOptions, type DashboardFlags, withDashboard } from '../run-dashboard.js';
-import { defaultOutDir, reportOutcome } from '../run-outcome.js';
+import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
+import { runFromCli } from '../run-from-cli.js';
+import { defaultOutDir } from '../run-outcome.js';
 
 interface RunFlags extends DashboardFlags {
   target?: string;
@@ -129,21 +129,10 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
           config.segment.count > 1 ? `, segment ${config.segment.index}/${config.segment.count}` : ''
         }\n`,
       );
-      if (ctx.env.health === 'off') config.sampleHealth = false;
-      const view = new LiveView(ctx.stdout, config.durationSec, config.windowSec);
-      await withDashboard(ctx, flags, config, view, ({ progress, control, ended }) =>
-        runScenario(config, {
-          progress,
-          ...(control === undefined ? {} : { control }),
-          log: (line) => ctx.stderr.write(`${line}\n`),
-          signal: ctx.interrupt,
-          metricsPort,
-          metricsLingerSec: flags.metricsLinger,
-          onSummary: (summary) => {
-            reportOutcome(ctx, summary, outDir);
-            ended(summary);
-          },
-        }),
-      );
+      await runFromCli(ctx, flags, config, outDir, {
+        log: (line) => ctx.stderr.write(`${line}\n`),
+        metricsPort,
+        metricsLingerSec: flags.metricsLinger,
+      });
     });
 }

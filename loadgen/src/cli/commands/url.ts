@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { LoadgenError } from '../../errors.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
-import { runScenario } from '../../run/run-scenario.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
-import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import { type CliContext, collect, durationArg, httpClientOption, positiveArg } from '../cli-context.js';
-import { addDashboardOptions, type DashboardFlags, withDashboard } from '../run-dashboard.js';
-import { reportOutcome } from '../run-outcome.js';
+import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
+import { runFromCli } from '../run-from-cli.js';
 
 interface UrlFlags extends DashboardFlags {
   connections: number;
@@ -118,18 +116,6 @@ Examples:
       ctx.stderr.write(
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );
-      if (ctx.env.health === 'off') config.sampleHealth = false;
-      const view = new LiveView(ctx.stdout, config.durationSec, config.windowSec);
-      await withDashboard(ctx, flags, config, view, ({ progress, control, ended }) =>
-        runScenario(config, {
-          progress,
-          ...(control === undefined ? {} : { control }),
-          signal: ctx.interrupt,
-          onSummary: (summary) => {
-            reportOutcome(ctx, summary, flags.out);
-            ended(summary);
-          },
-        }),
-      );
+      await runFromCli(ctx, flags, config, flags.out);
     });
 }

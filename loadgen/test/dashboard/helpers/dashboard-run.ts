@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import type { Page } from 'playwright-core';
 import { CLI, type CliResult } from '../../helpers/run-cli.js';
 
 /** A `loadgen run|url ... --dashboard` process, followed from its first line to its exit. */
@@ -105,4 +106,21 @@ export async function nextWindow(pageUrl: string): Promise<{ window: { t: number
     abort.abort();
   }
   throw new Error(`${url} ended before a window`);
+}
+
+/**
+ * Requests the target served (its own count) over `windows` windows the page showed, per window:
+ * counted from the window after the one on screen, so a change made just before is in full effect.
+ */
+export async function servedRate(page: Page, served: () => number, windows: number): Promise<number> {
+  const from = Number(await page.locator('body').getAttribute('data-windows'));
+  await page.waitForFunction((n) => Number(document.body.dataset.windows) >= n, from + 1);
+  const first = served();
+  await page.waitForFunction((n) => Number(document.body.dataset.windows) >= n, from + 1 + windows);
+  return (served() - first) / windows;
+}
+
+/** A run a failed test left going is killed, not waited for. */
+export function killIfRunning(run: DashboardRun | undefined): void {
+  if (run !== undefined && run.child.exitCode === null) run.child.kill('SIGKILL');
 }

@@ -9,6 +9,7 @@ import {
   classifyTransportError,
   type HttpClient,
   type HttpResponse,
+  keepsLatency,
   parseRawHeaders,
   setCookies,
 } from './http-client.js';
@@ -129,7 +130,8 @@ export class VuHttpSession implements VuHttp {
     } catch (error) {
       const f = classifyTransportError(error);
       if (!this.ctx.isClosing()) {
-        recorder.recordTransportError(endpoint, (performance.now() - t0) * 1000, f.kind, f.message);
+        const waited = keepsLatency(f.kind) ? (performance.now() - t0) * 1000 : undefined;
+        recorder.recordTransportError(endpoint, waited, f.kind, f.message);
       }
       throw new RequestFailedError(endpoint, f.kind, f.message);
     }

@@ -1,7 +1,7 @@
 import WebSocket from 'ws';
 import { RequestFailedError, type VuSocket, type VuWs, type WsConnectOptions } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
-import { classifyTransportError, type TransportFailure } from './http-client.js';
+import { classifyTransportError, keepsLatency, type TransportFailure } from './http-client.js';
 import { UserStoppedError, type VuHttpSession } from './vu-http.js';
 import { type SocketOwner, timeoutMs, WsSocket } from './ws-socket.js';
 
@@ -110,7 +110,8 @@ export class VuWsSession implements VuWs, SocketOwner {
       const failed = (error: Error) => {
         ws.off('open', opened);
         const f = classifyHandshakeError(error);
-        if (!isClosing()) recorder.recordWsFailure(name, f.kind, f.message);
+        const waited = keepsLatency(f.kind) ? (performance.now() - t0) * 1000 : undefined;
+        if (!isClosing()) recorder.recordWsFailure(name, f.kind, f.message, waited);
         reject(new RequestFailedError(name, f.kind, f.message));
       };
       const opened = () => {

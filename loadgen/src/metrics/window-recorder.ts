@@ -94,11 +94,14 @@ export class WindowRecorder {
     if (failureKind !== undefined) this.addFailure(w, failureKind, failureMessage ?? failureKind);
   }
 
-  /** No response (connection refused, reset, timeout...): counted as status "0". */
-  recordTransportError(endpoint: string, micros: number, kind: string, message: string): void {
+  /**
+   * No response (connection refused, reset, timeout...): counted as status "0", with the time it
+   * waited only when that is a measurement (a timeout; see keepsLatency in engine/http-client.ts).
+   */
+  recordTransportError(endpoint: string, micros: number | undefined, kind: string, message: string): void {
     const w = this.window(endpoint);
     w.count++;
-    recordMicros(w.histogram, micros);
+    if (micros !== undefined) recordMicros(w.histogram, micros);
     w.statusCounts.set(0, (w.statusCounts.get(0) ?? 0) + 1);
     this.addFailure(w, kind, message);
   }

@@ -47,7 +47,8 @@ const row = (
   requests === 0 ? 0 : Number((errors / requests).toFixed(6)),
   rps,
   bytes,
-  ...LATENCY.map((k) => latency[k]),
+  // Counted but never timed (all-zero stats: every request failed without a response): absent.
+  ...LATENCY.map((k) => (latency.max === 0 ? '' : latency[k])),
   kind,
 ];
 

@@ -45,6 +45,7 @@ export const endpointStatsSchema = z.object({
   /** Response body bytes received. */
   bytes: count,
   statusCounts: statusCountsSchema,
+  /** All 0 when nothing was timed (every request failed without a response): no data, not 0 ms. */
   latencyMs: latencyStatsSchema,
   /** count / measured duration in seconds. */
   rps: z.number().nonnegative(),
@@ -103,7 +104,11 @@ export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
 export const failureSchema = z.object({
   endpoint: z.string(),
-  /** `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`, `other`. */
+  /**
+   * `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`,
+   * `host_unreachable`, `tls_certificate`, `tls_handshake`, `protocol_error`, `other`; sockets'
+   * `ws_timeout`, `ws_closed`. Of the failures without a response only `timeout` was timed.
+   */
   kind: z.string(),
   count,
   sample: z.string(),

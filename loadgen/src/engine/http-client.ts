@@ -4,6 +4,8 @@
  * loadgen/README.md "HTTP clients") and undici (the default for https://). createHttpClient
  * picks one.
  */
+import type { TlsOptions } from './tls-options.js';
+
 export interface HttpClientOptions {
   /** Keep-alive connections. */
   connections: number;
@@ -14,7 +16,12 @@ export interface HttpClientOptions {
    * model, where users outnumber connections). Default false.
    */
   sticky?: boolean;
+  /** Extra trust for https:// targets (undici's; the lean client speaks plain http:// only). */
+  tls?: TlsOptions;
 }
+
+/** A request body: a string goes out as its UTF-8 bytes, a Uint8Array (a Buffer) as it is. */
+export type RequestBody = string | Uint8Array;
 
 export interface HttpResponse {
   status: number;
@@ -119,7 +126,7 @@ export interface HttpClient {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: RequestBody | undefined,
     keepBody: boolean,
   ): Promise<HttpResponse>;
   /** Abort everything in flight and close the sockets. */

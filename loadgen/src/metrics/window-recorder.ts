@@ -31,6 +31,8 @@ export interface EndpointWindowReport {
   histogram: string;
   /** Absent for HTTP. */
   kind?: 'ws';
+  /** Body bytes after decoding, of the responses a request asked to decompress; absent when none did. */
+  decodedBytes?: number;
 }
 
 class EndpointWindow {
@@ -38,6 +40,7 @@ class EndpointWindow {
   count = 0;
   errors = 0;
   bytes = 0;
+  decodedBytes: number | undefined;
   statusCounts = new Map<number, number>();
   failures = new Map<string, { count: number; sample: string }>();
 
@@ -48,6 +51,7 @@ class EndpointWindow {
     this.count = 0;
     this.errors = 0;
     this.bytes = 0;
+    this.decodedBytes = undefined;
     this.statusCounts.clear();
     this.failures.clear();
   }
@@ -104,6 +108,12 @@ export class WindowRecorder {
     if (micros !== undefined) recordMicros(w.histogram, micros);
     w.statusCounts.set(0, (w.statusCounts.get(0) ?? 0) + 1);
     this.addFailure(w, kind, message);
+  }
+
+  /** A response's body decoded (`decompress`): its bytes after decoding; recordResponse has its wire bytes. */
+  recordDecodedBytes(endpoint: string, bytes: number): void {
+    const w = this.window(endpoint);
+    w.decodedBytes = (w.decodedBytes ?? 0) + bytes;
   }
 
   /** A socket measurement (handshake, request→reply, push delay) under a `ws` endpoint. */
@@ -176,6 +186,7 @@ export class WindowRecorder {
         failures: Object.fromEntries(w.failures),
         histogram: encodeHistogram(w.histogram),
         ...(w.kind === 'ws' ? { kind: 'ws' as const } : {}),
+        ...(w.decodedBytes === undefined ? {} : { decodedBytes: w.decodedBytes }),
       };
       w.reset();
     }

@@ -125,6 +125,9 @@ export function formatResults(summary: Summary): string {
       )}`,
     );
   }
+  if (summary.run.tls?.insecure === true) {
+    parts.push('WARNING: --insecure: no TLS certificate was verified in this run (a test target only).');
+  }
   return `${parts.join('\n\n')}\n`;
 }
 

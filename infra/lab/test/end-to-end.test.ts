@@ -108,7 +108,7 @@ describe("the user's day on the local lab", () => {
   });
 
   it('bottleneck put the fault back to off afterwards', async () => {
-    const client = new FaultClient(lab.state.urls.api, env.ADMIN_TOKEN ?? '');
+    const client = new FaultClient(lab.state.urls.api, { value: env.ADMIN_TOKEN ?? '', from: 'the lab' });
     expect(await client.get()).toMatchObject({ delayMs: 0 });
   });
 
@@ -230,7 +230,7 @@ describe("the user's day on the local lab", () => {
   });
 
   it('Ctrl-C during a bottleneck run stops loadgen, keeps its summary and restores the fault', async () => {
-    const client = new FaultClient(lab.state.urls.api, env.ADMIN_TOKEN ?? '');
+    const client = new FaultClient(lab.state.urls.api, { value: env.ADMIN_TOKEN ?? '', from: 'the lab' });
     const { child, done } = labCli(['run', 'bottleneck', '--duration', '60s', '--metrics-linger', '1'], env);
     await waitFor(async () => ((await client.get()) as { delayMs: number }).delayMs > 0, {
       what: 'the fault on',

@@ -1,4 +1,5 @@
 import { access } from 'node:fs/promises';
+import type { AdminToken } from '../config/admin-token.js';
 import type { RunEnv } from '../config/run-env.js';
 import { FaultClient } from './fault-client.js';
 import { withFault } from './fault-toggle.js';
@@ -10,6 +11,8 @@ export interface PresetRunOptions {
   /** Extra loadgen flags (`--duration 10s`, `--users 30`, ...); they override the preset's. */
   extraArgs: string[];
   env: RunEnv;
+  /** For the bottleneck's PUT /admin/fault (config/admin-token.ts finds it); none: the run says where. */
+  adminToken: AdminToken | undefined;
   now: () => Date;
   log: (line: string) => void;
   /** True once the user pressed Ctrl-C (the CLI holds SIGINT for the whole command). */
@@ -71,7 +74,7 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
   const exit =
     o.preset === 'bottleneck'
       ? await withFault(
-          new FaultClient(o.env.TARGET_URL, o.env.ADMIN_TOKEN),
+          new FaultClient(o.env.TARGET_URL, o.adminToken),
           { delayMs: o.env.BOTTLENECK_DELAY_MS, route: o.env.BOTTLENECK_ROUTE, mode: o.env.BOTTLENECK_MODE },
           o.log,
           go,

@@ -121,10 +121,10 @@ program
   .allowUnknownOption()
   .addHelpText(
     'after',
-    '\nEnvironment: TARGET_URL (http://localhost:8000), LOADGEN_METRICS_PORT (9464), GRAFANA_URL, PROMETHEUS_URL,\n' +
-      '  RESULTS_DIR (results/), BOTTLENECK_DELAY_MS (1000), BOTTLENECK_ROUTE, BOTTLENECK_MODE, ADMIN_TOKEN (no default:\n' +
-      "  else the local lab's from .lab/env when TARGET_URL is that lab's game-api, else the compose lab's from .env\n" +
-      '  beside docker-compose.yml).',
+    '\nEnvironment: TARGET_URL (http://localhost:8000), LOADGEN_METRICS_PORT (9464), GRAFANA_URL (http://localhost:3000;\n' +
+      '  linked only when a Grafana answers there), PROMETHEUS_URL, RESULTS_DIR (results/), BOTTLENECK_DELAY_MS (1000),\n' +
+      "  BOTTLENECK_ROUTE, BOTTLENECK_MODE, ADMIN_TOKEN (no default: else the local lab's from .lab/env when TARGET_URL\n" +
+      "  is that lab's game-api, else the compose lab's from .env beside docker-compose.yml).",
   )
   .action(async (preset: string, extraArgs: string[]) => {
     let interrupted = false;

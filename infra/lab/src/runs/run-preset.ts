@@ -1,6 +1,7 @@
 import { access } from 'node:fs/promises';
 import type { AdminToken } from '../config/admin-token.js';
 import type { RunEnv } from '../config/run-env.js';
+import { dashboardUrl, grafanaAnswers, prometheusGraphUrl } from './dashboard-links.js';
 import { FaultClient } from './fault-client.js';
 import { withFault } from './fault-toggle.js';
 import { runLoadgen } from './loadgen-process.js';
@@ -28,17 +29,6 @@ export interface PresetRunResult {
   endedAt: Date;
 }
 
-export function dashboardUrl(
-  grafanaUrl: string,
-  testid: string,
-  from: Date | 'now-15m',
-  to: Date | 'now',
-): string {
-  const t = (d: Date | string) => (typeof d === 'string' ? d : String(d.getTime()));
-  const params = new URLSearchParams({ 'var-testid': testid, from: t(from), to: t(to) });
-  return `${grafanaUrl.replace(/\/$/, '')}/d/runs-side-by-side/runs-side-by-side?${params}`;
-}
-
 /**
  * `npm run baseline|stress|bottleneck`: one loadgen preset against TARGET_URL with a testid
  * naming the scenario and time; `bottleneck` also switches the fault on for the run.
@@ -61,7 +51,15 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
     ...o.extraArgs,
   ];
   o.log(`run ${testid}: ${o.preset} against ${o.env.TARGET_URL}`);
-  o.log(`  live:    ${dashboardUrl(o.env.GRAFANA_URL, testid, 'now-15m', 'now')}`);
+  const grafana = await grafanaAnswers(o.env.GRAFANA_URL);
+  o.log(
+    `  live:    ${grafana ? dashboardUrl(o.env.GRAFANA_URL, testid, 'now-15m', 'now') : prometheusGraphUrl(o.env.PROMETHEUS_URL, testid)}`,
+  );
+  if (!grafana) {
+    o.log(
+      `  grafana: none answers at ${o.env.GRAFANA_URL} (GRAFANA_URL); the Grafana dashboards come with the compose lab (npm run lab:up)`,
+    );
+  }
   o.log(`  metrics: http://127.0.0.1:${o.env.LOADGEN_METRICS_PORT}/metrics (scraped by Prometheus)`);
   const go = async () => {
     if (o.interrupted()) return { code: 130, interrupted: true };
@@ -103,9 +101,7 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
     return result;
   }
   o.log(`  summary:   ${summary}`);
-  o.log(`  dashboard: ${dashboardUrl(o.env.GRAFANA_URL, testid, from, to)}`);
-  o.log(
-    `  prometheus: ${o.env.PROMETHEUS_URL}/graph?g0.expr=${encodeURIComponent(`testid:loadgen_request_duration_seconds:p95_1m{testid="${testid}"}`)}`,
-  );
+  if (grafana) o.log(`  dashboard: ${dashboardUrl(o.env.GRAFANA_URL, testid, from, to)}`);
+  o.log(`  prometheus: ${prometheusGraphUrl(o.env.PROMETHEUS_URL, testid)}`);
   return result;
 }

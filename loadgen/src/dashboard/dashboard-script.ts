@@ -120,9 +120,12 @@ ${TIMELINE_MARKERS_SCRIPT}
     });
   }
 
+  // A row counted but never timed (only failures without a response) has no percentiles: '-', as
+  // the end-of-run table shows it.
   function cells(r) {
+    var ms = function (v) { return r.max > 0 ? fmt(v) : '-'; };
     return '<td>' + esc(r.endpoint + (r.setup ? ' (setup)' : '')) + '</td><td>' + fmt(r.count, 0) + '</td><td>' + fmt(r.errors, 0) +
-      '</td><td>' + fmt(r.rps) + '</td><td>' + fmt(r.p50) + '</td><td>' + fmt(r.p95) + '</td><td>' + fmt(r.p99) + '</td><td>' + fmt(r.max) + '</td>';
+      '</td><td>' + fmt(r.rps) + '</td><td>' + ms(r.p50) + '</td><td>' + ms(r.p95) + '</td><td>' + ms(r.p99) + '</td><td>' + ms(r.max) + '</td>';
   }
   var HEAD = '<thead><tr><th>endpoint</th><th>requests</th><th>errors</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr></thead>';
   function drawTables() {

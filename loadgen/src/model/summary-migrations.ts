@@ -16,6 +16,8 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
   // v2 -> v3: nothing a v2 file lacks yet; the fields version 3 adds come with their defaults here.
+  // Optional in v3, absent from v2 files: `endpoints[].decodedBytes` (decompressed responses'
+  // decoded body bytes) and `run.tls` (`--insecure`, `--ca`).
   // The live dashboard (issue 20) adds optional fields only: `timeSeries[].generator` and
   // `generator` (the generator's own health, absent before it was measured) and `timeline` (the
   // steering changes, absent in a run never steered).

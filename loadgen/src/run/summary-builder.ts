@@ -28,6 +28,7 @@ export interface RunTiming {
 }
 
 export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['fault']): RunInfo {
+  const tls = config.http.tls;
   return {
     testid: config.testid,
     scenario: { name: config.name, label: config.label },
@@ -51,6 +52,14 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
     ...(config.startAtEpochMs === undefined
       ? {}
       : { startAt: new Date(config.startAtEpochMs).toISOString() }),
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            insecure: tls.insecure === true,
+            ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+          },
+        }),
   };
 }
 
@@ -88,6 +97,7 @@ export function statsOf(
       histogram: encoded(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
       ...(t.kind === 'ws' ? { kind: 'ws' as const } : {}),
+      ...(t.decodedBytes === undefined ? {} : { decodedBytes: t.decodedBytes }),
     });
   }
   const totals: Totals = {

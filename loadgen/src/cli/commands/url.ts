@@ -3,7 +3,16 @@ import { LoadgenError } from '../../errors.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
-import { type CliContext, collect, durationArg, httpClientOption, positiveArg } from '../cli-context.js';
+import {
+  type CliContext,
+  caOption,
+  collect,
+  durationArg,
+  httpClientOption,
+  INSECURE_WARNING,
+  insecureOption,
+  positiveArg,
+} from '../cli-context.js';
 import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
 import { runFromCli } from '../run-from-cli.js';
 
@@ -19,6 +28,8 @@ interface UrlFlags extends DashboardFlags {
   threshold?: string[];
   timeout: number;
   httpClient?: HttpClientKind;
+  ca?: string;
+  insecure?: boolean;
 }
 
 function parseHeaders(lines: string[] | undefined): Record<string, string> {
@@ -55,7 +66,9 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('--timeout <time>', 'per-request timeout', durationArg('--timeout'), 10)
     .option('-o, --out <dir>', 'also write summary.json and stats.csv here')
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
-    .addOption(httpClientOption());
+    .addOption(httpClientOption())
+    .addOption(caOption())
+    .addOption(insecureOption());
   addDashboardOptions(command)
     .addHelpText(
       'after',
@@ -111,11 +124,14 @@ Examples:
         target: url.origin,
         threads: flags.threads,
         httpClient: flags.httpClient,
+        ca: flags.ca,
+        insecure: flags.insecure,
       });
       config.connections = Math.max(1, Math.ceil(c / config.threads));
       ctx.stderr.write(
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );
+      if (config.http.tls?.insecure === true) ctx.stderr.write(INSECURE_WARNING);
       await runFromCli(ctx, flags, config, flags.out);
     });
 }

@@ -21,7 +21,7 @@ let server: TestServer;
 let run: DashboardRun;
 let base: URL;
 let token: string;
-let browserDir: string;
+let scratch: string;
 let browserCalls: Server;
 /** The URL the stand-in browser was started with (--open), once it has been. */
 let opened: Promise<string>;
@@ -41,8 +41,8 @@ async function fakeBrowser(): Promise<string> {
   });
   await new Promise<void>((resolve) => browserCalls.listen(0, '127.0.0.1', resolve));
   const { port } = browserCalls.address() as AddressInfo;
-  browserDir = mkdtempSync(join(tmpdir(), 'glab-browser-'));
-  const script = join(browserDir, 'browser');
+  scratch = mkdtempSync(join(tmpdir(), 'glab-dashboard-access-'));
+  const script = join(scratch, 'browser');
   writeFileSync(
     script,
     `#!${process.execPath}\nfetch('http://127.0.0.1:${port}/?opened=' + encodeURIComponent(process.argv[2]));\n`,
@@ -64,6 +64,8 @@ beforeAll(async () => {
       '3',
       '--duration',
       '90s',
+      '--out',
+      join(scratch, 'results'),
       `--dashboard=${machineAddress()}:0`,
       '--dashboard-linger',
       '0',
@@ -82,7 +84,7 @@ afterAll(async () => {
   killIfRunning(run);
   await server?.close();
   browserCalls?.close();
-  if (browserDir !== undefined) rmSync(browserDir, { recursive: true, force: true });
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
 });
 
 const post = (body: string, headers: Record<string, string> = {}) =>

@@ -67,6 +67,9 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
   return {
     t: (windows[0] as TimeWindow).t,
     activeUsers: windows.reduce((s, w) => s + w.activeUsers, 0),
+    ...(windows.every((w) => w.loopUsers !== undefined)
+      ? { loopUsers: windows.reduce((s, w) => s + (w.loopUsers ?? 0), 0) }
+      : {}),
     requests: windows.reduce((s, w) => s + w.requests, 0),
     errors: windows.reduce((s, w) => s + w.errors, 0),
     droppedIterations: windows.reduce((s, w) => s + w.droppedIterations, 0),

@@ -48,6 +48,8 @@ export interface MessageTotals {
 interface PendingWindow {
   reports: number;
   activeUsers: number;
+  /** undefined until a part reports it. */
+  loopUsers: number | undefined;
   iterations: number;
   dropped: number;
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
@@ -127,11 +129,20 @@ export class RunAggregator {
     this.dropped += report.droppedIterations;
     let p = this.pending.get(report.index);
     if (p === undefined) {
-      p = { reports: 0, activeUsers: 0, iterations: 0, dropped: 0, endpoints: new Map(), ws: undefined };
+      p = {
+        reports: 0,
+        activeUsers: 0,
+        loopUsers: undefined,
+        iterations: 0,
+        dropped: 0,
+        endpoints: new Map(),
+        ws: undefined,
+      };
       this.pending.set(report.index, p);
     }
     p.reports++;
     p.activeUsers += report.activeUsers;
+    if (report.loopUsers !== undefined) p.loopUsers = (p.loopUsers ?? 0) + report.loopUsers;
     for (const name of report.setupEndpoints ?? []) this.setupEndpoints.add(name);
     for (const [label, [passes, fails]] of Object.entries(report.checks ?? {})) {
       const c = this.checks.get(label);
@@ -235,6 +246,7 @@ export class RunAggregator {
     const window: TimeWindow = {
       t: index * this.windowSec,
       activeUsers: p.activeUsers,
+      ...(p.loopUsers === undefined ? {} : { loopUsers: p.loopUsers }),
       requests,
       errors,
       droppedIterations: p.dropped,

@@ -92,6 +92,11 @@ export const timeWindowSchema = z.object({
   t: z.number().nonnegative(),
   /** Virtual users active at the end of the window. */
   activeUsers: count,
+  /**
+   * Of activeUsers, those whose setup had completed: in their loop (v3; absent in older files).
+   * Fewer than scheduled when the setup (log in...) could not keep up.
+   */
+  loopUsers: count.optional(),
   requests: count,
   errors: count,
   droppedIterations: count,

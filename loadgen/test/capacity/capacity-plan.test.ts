@@ -83,7 +83,7 @@ describe('capacity: step table, knee and plan on a known step run', () => {
 
   it('prints the table, the knee, the plan and its assumptions', () => {
     const text = formatCapacity(planCapacity(knownStepRun()));
-    expect(text).toMatch(/^\s*60\s+300\s+0\s+0%\s+60\s+100(\.\d)?\s+30\s+← knee$/m);
+    expect(text).toMatch(/^\s*60\s+—\s+300\s+0\s+0%\s+60\s+100(\.\d)?\s+30\s+← knee$/m);
     expect(text).toContain('Capacity plan for 1,000,000 players');
     expect(text).toContain('API instances     23,810');
     expect(text).toContain('Assumptions:');

@@ -89,8 +89,9 @@ export function registerCapacityCommand(program: Command, ctx: CliContext): void
     .addHelpText(
       'after',
       `
-Method (docs/reports.md): per-player req/s (lightest step) × players = needed req/s; instances =
-needed ÷ (knee req/s × (1 − headroom)); Little's law gives requests in flight and MySQL connections;
+Method (docs/reports.md): per-player req/s (the lightest step's req/s ÷ its users playing, i.e.
+in their loop after setup) × players = needed req/s; instances = needed ÷ (knee req/s ×
+(1 − headroom)); a step whose users never all finished setup is marked: setup could not keep up; Little's law gives requests in flight and MySQL connections;
 Redis commands/s from the per-endpoint costs the scenario recorded (options.server.resources).
 
 Examples:

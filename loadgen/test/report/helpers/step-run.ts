@@ -21,7 +21,13 @@ const stepProfile: RunInfo['profile'] = {
  * the knee, so every figure of the plan can be worked out by hand.
  */
 export function knownStepRun(
-  options: { failAt100?: boolean; slowFirst?: boolean; loginBurst?: boolean } = {},
+  options: {
+    failAt100?: boolean;
+    slowFirst?: boolean;
+    loginBurst?: boolean;
+    /** Count the users in their loop: every level reached, but the 100-user step's only 70. */
+    setupLag?: boolean;
+  } = {},
 ) {
   const perEndpoint = (t: number): number => Math.min(15, level(t) / 4);
   const saturated = (t: number): boolean => level(t) === 100 && options.failAt100 !== true;
@@ -32,6 +38,7 @@ export function knownStepRun(
     pattern: 'game',
     seconds: LEVELS.length * STEP_SEC,
     users: level,
+    ...(options.setupLag ? { loopUsers: (t: number) => Math.min(level(t), 70) } : {}),
     profile: stepProfile,
     // What game-api's adapter (loadgen/scenarios/game-api.ts) records for these endpoints.
     resources: {

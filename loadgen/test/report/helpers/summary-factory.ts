@@ -26,6 +26,8 @@ export interface RunPlan {
   label?: string;
   seconds: number;
   users: (t: number) => number;
+  /** Users in their loop (setup finished) at the end of second t; default: not counted, as before v3. */
+  loopUsers?: (t: number) => number;
   endpoints: Record<string, EndpointPlan>;
   profile?: RunInfo['profile'];
   fault?: RunInfo['fault'];
@@ -61,7 +63,9 @@ export function makeSummary(plan: RunPlan): Summary {
         );
       }
     }
-    agg.add(recorder.flush(t, plan.users(t)));
+    const report = recorder.flush(t, plan.users(t));
+    if (plan.loopUsers !== undefined) report.loopUsers = plan.loopUsers(t);
+    agg.add(report);
   }
   agg.finish();
   const { endpoints, totals } = statsOf(agg, plan.seconds);

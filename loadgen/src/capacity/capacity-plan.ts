@@ -1,6 +1,7 @@
 import { fmt } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
-import { resourcesOf, setupEndpoints } from './resource-profile.js';
+import { type ResourceNeed, resourceAssumptions, resourceNeeds } from './resource-needs.js';
+import { setupEndpoints } from './resource-profile.js';
 import { analyseSteps, type StepRow } from './step-analysis.js';
 
 export interface CapacityOptions {
@@ -49,10 +50,8 @@ export interface CapacityPlan {
   apiInstances: number;
   /** Little's law: requests in flight across the fleet = neededRps × mean latency at the knee. */
   inFlightRequests: number;
-  /** Little's law on the MySQL-using endpoints, with headroom; an upper bound (a request holds a connection for part of its time). */
-  dbConnections: number;
-  dbConnectionsPerInstance: number;
-  redisOpsPerSec: number;
+  /** What each resource the scenario declared must provide (none when it declared none). */
+  resources: ResourceNeed[];
 }
 
 export interface CapacityReport {
@@ -118,15 +117,6 @@ function plan(summary: Summary, steps: StepRow[], knee: StepRow, o: CapacityOpti
   const neededRps = perUserRps * activePlayers;
   const perInstanceRps = knee.rps;
   const apiInstances = Math.max(1, Math.ceil(neededRps / (perInstanceRps * utilisation)));
-  let dbBusy = 0;
-  let redisOpsPerSec = 0;
-  for (const e of knee.endpoints) {
-    const rate = knee.requests === 0 ? 0 : (neededRps * e.requests) / knee.requests;
-    const r = resourcesOf(summary, e.endpoint);
-    if (r.mysql) dbBusy += rate * (e.meanMs / 1000);
-    redisOpsPerSec += rate * r.redisOps;
-  }
-  const dbConnections = Math.ceil(dbBusy / utilisation);
   return {
     activePlayers,
     perUserRps,
@@ -134,9 +124,7 @@ function plan(summary: Summary, steps: StepRow[], knee: StepRow, o: CapacityOpti
     perInstanceRps,
     apiInstances,
     inFlightRequests: neededRps * (knee.meanMs / 1000),
-    dbConnections,
-    dbConnectionsPerInstance: Math.ceil(dbConnections / apiInstances),
-    redisOpsPerSec: redisOpsPerSec / utilisation,
+    resources: resourceNeeds(summary, knee, neededRps, apiInstances, utilisation),
   };
 }
 
@@ -150,16 +138,13 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
   const saturationStep = steps.reduce((best, s, i) => (s.rps > (steps[best] as StepRow).rps ? i : best), 0);
   const kneeRow = knee >= 0 ? (steps[knee] as StepRow) : undefined;
   const assumptions = [
-    `one API instance performs like the instance measured in ${summary.run.testid}, and instances add up linearly (a load balancer in front, no shared bottleneck besides MySQL and Redis)`,
+    `one API instance performs like the instance measured in ${summary.run.testid}, and instances add up linearly (a load balancer in front, no shared bottleneck besides the resources the scenario declared)`,
     steps.every((s) => s.meanLoopUsers !== null)
       ? "every player follows the scenario's call pattern and think time; its request rate is the lightest step's req/s per user in the loop (setup finished)"
       : "every player follows the scenario's call pattern and think time; its request rate is the lightest step's req/s per scheduled user (this summary does not count the users in their loop)",
     `${Math.round(o.concurrentShare * 100)}% of the ${o.users.toLocaleString('en-US')} players play at the same moment`,
     `headroom ${Math.round(o.headroom * 100)}%: every resource is sized to run at ${Math.round((1 - o.headroom) * 100)}% of what was measured`,
-    "MySQL connections by Little's law on the MySQL-using endpoints with their client-side mean at the knee (an upper bound: a request holds a connection for only part of it)",
-    summary.run.resources === undefined
-      ? 'the scenario gave no per-endpoint costs (options.server.resources): every endpoint is assumed to hold a MySQL connection and send no Redis command'
-      : "MySQL use and Redis commands per request from the scenario's per-endpoint costs (options.server.resources); an endpoint it does not list is assumed to use MySQL and no Redis",
+    ...resourceAssumptions(summary),
   ];
   if (exclude.length > 0) {
     assumptions.push(

@@ -1,3 +1,4 @@
+import { isLegacyResources, liftLegacyResources } from '../api/resources-schema.js';
 import { deriveCallPattern, type PatternEndpoint } from './call-pattern.js';
 import { SUMMARY_SCHEMA_VERSION } from './summary-schema.js';
 
@@ -21,8 +22,13 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   //   endpoints, as a v3 run of a scenario that declares none gets it.
   // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the
   //   scheduled users.
+  // - run.resources became named resources with run.costs beside them: the old per-endpoint
+  //   { mysql, redisOps } table is read as resources mysql (a pool) and redis (ops).
   2: (summary) => {
-    const run = (summary.run ?? {}) as Json;
+    const old = (summary.run ?? {}) as Json;
+    const lifted = isLegacyResources(old.resources) ? liftLegacyResources(old.resources) : undefined;
+    // A malformed table is left as it is, for the schema's check to name.
+    const run = lifted?.ok ? { ...old, ...lifted.value } : old;
     // Malformed entries are left to the schema's check after the migration.
     const endpoints = (Array.isArray(summary.endpoints) ? summary.endpoints : []).filter(
       (e): e is PatternEndpoint => typeof (e as Json | null)?.endpoint === 'string',

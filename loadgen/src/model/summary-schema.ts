@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endpointResourcesSchema } from '../api/options-schema.js';
+import { endpointCostsSchema, resourceSchema } from '../api/resources-schema.js';
 import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
 
 /**
@@ -218,8 +218,14 @@ export const runInfoSchema = z.object({
   loadgenVersion: z.string(),
   /** The target's fault toggle, from the fault gauge the scenario names (options.server.faultGauge). */
   fault: faultInfoSchema.nullable(),
-  /** Per-endpoint database and cache costs from the scenario (options.server.resources), for `capacity`. */
-  resources: z.record(z.string(), endpointResourcesSchema).optional(),
+  /**
+   * The resources behind the target the scenario declared (options.server.resources), for
+   * `capacity`. v3: named resources; a v2 file's per-endpoint { mysql, redisOps } table is
+   * converted by the migration.
+   */
+  resources: z.record(z.string(), resourceSchema).optional(),
+  /** What one request of each endpoint costs in them (options.server.costs). */
+  costs: endpointCostsSchema.optional(),
   /** The wall-clock instant every segment was told to start at (`--start-at`), if one was given. */
   startAt: z.iso.datetime().optional(),
   /**

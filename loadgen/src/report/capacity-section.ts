@@ -1,4 +1,5 @@
 import { type CapacityReport, stepUsers } from '../capacity/capacity-plan.js';
+import { describeNeed } from '../capacity/resource-needs.js';
 import { fmt } from '../model/number-format.js';
 import { esc } from './html-escape.js';
 
@@ -31,8 +32,7 @@ export function capacitySection(r: CapacityReport): string {
 <dt>needed req/s</dt><dd>${esc(fmt(p.perUserRps, 4))} req/s per player × ${int(p.activePlayers)} = <b>${int(p.neededRps)}</b></dd>
 <dt>API instances</dt><dd><b>${int(p.apiInstances)}</b> at ${esc(fmt(p.perInstanceRps))} req/s each × ${esc(fmt(1 - o.headroom, 2))}</dd>
 <dt>requests in flight</dt><dd>${int(p.inFlightRequests)} (Little's law, ${esc(fmt(knee.meanMs))} ms mean)</dd>
-<dt>MySQL connections</dt><dd>${int(p.dbConnections)} (${int(p.dbConnectionsPerInstance)} per instance)</dd>
-<dt>Redis commands/s</dt><dd>${int(p.redisOpsPerSec)}</dd>
+${p.resources.map((n) => `<dt>${esc(n.label)}</dt><dd>${esc(describeNeed(n))}</dd>`).join('\n')}
 <dt>headroom</dt><dd>${esc(fmt(o.headroom * 100))}%</dd>
 </dl>`;
   return `<h3>${esc(r.testid)} — SLA p95 ≤ ${o.slaP95Ms} ms, failures ≤ ${esc(fmt(o.maxFailureRate * 100, 2))}%</h3>

@@ -53,6 +53,7 @@ export function runInfoOf(
     loadgenVersion: LOADGEN_VERSION,
     fault,
     ...(config.server.resources === undefined ? {} : { resources: config.server.resources }),
+    ...(config.server.costs === undefined ? {} : { costs: config.server.costs }),
     ...(config.startAtEpochMs === undefined
       ? {}
       : { startAt: new Date(config.startAtEpochMs).toISOString() }),

@@ -1,4 +1,5 @@
 import { type CapacityReport, stepUsers } from '../capacity/capacity-plan.js';
+import { describeNeed } from '../capacity/resource-needs.js';
 import { fmt } from '../model/number-format.js';
 import { textTable } from './text-table.js';
 
@@ -63,10 +64,7 @@ export function formatCapacity(r: CapacityReport): string {
     out.push(
       `  in flight         ${int(p.inFlightRequests)} requests (Little's law: ${int(p.neededRps)} req/s × ${fmt(knee.meanMs)} ms mean at the knee)`,
     );
-    out.push(
-      `  MySQL connections ${int(p.dbConnections)} in all, ${int(p.dbConnectionsPerInstance)} per instance's pool`,
-    );
-    out.push(`  Redis             ${int(p.redisOpsPerSec)} commands/s`);
+    for (const n of p.resources) out.push(`  ${n.label.padEnd(17)} ${describeNeed(n)}`);
     out.push(`  headroom          ${fmt(o.headroom * 100)}% on every figure above`);
   }
   out.push('');

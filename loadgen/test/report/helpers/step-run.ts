@@ -40,11 +40,16 @@ export function knownStepRun(
     users: level,
     ...(options.setupLag ? { loopUsers: (t: number) => Math.min(level(t), 70) } : {}),
     profile: stepProfile,
-    // What game-api's adapter (loadgen/scenarios/game-api.ts) records for these endpoints.
+    // Resources as game-api's adapter (loadgen/scenarios/game-api.ts) declares them; machine
+    // sizes made up for the sums.
     resources: {
-      'GET /api/users': { mysql: true, redisOps: 0 },
-      'GET /api/leaderboard': { mysql: false, redisOps: 5 },
-      'POST /api/login': { mysql: true, redisOps: 5 },
+      mysql: { kind: 'pool', label: 'MySQL connections', perMachine: 151, defaultCost: 1 },
+      redis: { kind: 'ops', label: 'Redis commands', perMachine: 100_000 },
+    },
+    costs: {
+      'GET /api/users': { mysql: 1 },
+      'GET /api/leaderboard': { redis: 5 },
+      'POST /api/login': { mysql: 1, redis: 5 },
     },
     endpoints: {
       'GET /api/users': {

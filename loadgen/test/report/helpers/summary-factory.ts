@@ -35,6 +35,7 @@ export interface RunPlan {
   server?: ServerView;
   startedAt?: string;
   resources?: RunInfo['resources'];
+  costs?: RunInfo['costs'];
   /** The call pattern the scenario declared; default: derived from the endpoints, as a run does. */
   pattern?: string;
 }
@@ -98,6 +99,7 @@ export function makeSummary(plan: RunPlan): Summary {
       loadgenVersion: 'test',
       fault: plan.fault ?? null,
       ...(plan.resources !== undefined ? { resources: plan.resources } : {}),
+      ...(plan.costs !== undefined ? { costs: plan.costs } : {}),
     },
     totals,
     endpoints,

@@ -9,6 +9,9 @@ import {
 
 export type { EndpointResources };
 
+/** The most redirects a request may follow (browsers stop at 20 too). */
+export const MAX_REDIRECTS = 20;
+
 /**
  * The options of a scenario: one zod schema for both forms, `options` of a TypeScript scenario
  * (`defineScenario`) and the top level of a JSON scenario (which adds its steps).
@@ -125,6 +128,20 @@ export const dataOptionsSchema = z.strictObject({
   format: z.enum(['csv', 'json']).optional(),
 });
 
+/** How every request of the scenario treats HTTP (a request's own options override). */
+export const httpOptionsSchema = z.strictObject({
+  /** Ask for gzip, deflate and br responses and decode them (a request's `decompress` overrides). */
+  decompress: z.boolean().default(false),
+  /** Redirects each request follows (a request's `redirects` overrides); 0: a 3xx is the response. */
+  redirects: z.number().int().min(0).max(MAX_REDIRECTS).default(0),
+  /**
+   * A PEM file of certificates to trust besides Node's roots, for a test target's own CA
+   * (relative to the scenario file; `--ca` overrides it).
+   */
+  ca: z.string().min(1).optional(),
+});
+export type HttpOptions = z.infer<typeof httpOptionsSchema>;
+
 export const scenarioOptionsSchema = z.strictObject({
   /** Default: the file's name without its extension. */
   name: nameField.optional(),
@@ -146,6 +163,7 @@ export const scenarioOptionsSchema = z.strictObject({
   thresholds: z.array(z.string()).default([]),
   data: dataOptionsSchema.optional(),
   server: serverOptionsSchema.default({}),
+  http: httpOptionsSchema.default({ decompress: false, redirects: 0 }),
 });
 /** The options as a script writes them ("60s" durations, optional defaults). */
 export type ScenarioOptionsInput = z.input<typeof scenarioOptionsSchema>;

@@ -2,10 +2,9 @@ import { setTimeout as delay } from 'node:timers/promises';
 import type WebSocket from 'ws';
 import { WindowRecorder, type WindowReport } from '../metrics/window-recorder.js';
 import { ClosedModel } from './closed-model.js';
-import { createHttpClient } from './create-http-client.js';
 import type { EngineConfig } from './engine-config.js';
-import type { HttpClient } from './http-client.js';
 import { OpenModel } from './open-model.js';
+import { OriginClients } from './origin-clients.js';
 import { ProfileCurve, UserCountSchedule } from './profile.js';
 import { localCount, type PartShare } from './segment.js';
 import { type RunnableScenario, VirtualUser, type VuContext } from './virtual-user.js';
@@ -27,7 +26,7 @@ export interface PartSpec {
  */
 export class EnginePart {
   private readonly recorder = new WindowRecorder();
-  private readonly client: HttpClient;
+  private readonly clients: OriginClients;
   /** Every socket of the part's users, connecting or open: the run's end closes what is left. */
   private readonly sockets = new Set<WebSocket>();
   private readonly closed: ClosedModel | undefined;
@@ -46,16 +45,18 @@ export class EnginePart {
     const model = config.model;
     const users =
       model.type === 'closed' ? localCount(model.users, share) : Math.max(1, localCount(model.maxVUs, share));
-    this.client = createHttpClient(config.httpClient, config.target, {
+    this.clients = new OriginClients(config.httpClient, config.target, {
       connections: Math.max(1, config.connections ?? users),
       timeoutMs: config.timeoutSec * 1000,
       // Closed model: one connection per user, as a browser or Locust user has its own. Above
       // 1,000 users they share a pool of connections instead, to bound memory (an earlier session
       // measured undici at 5,000 users: 288 MB peak RSS with a Client per user, 166 MB pooled).
       sticky: model.type === 'closed' && users <= 1000,
+      tls: config.http.tls,
     });
     const ctx: VuContext = {
-      client: this.client,
+      clients: this.clients,
+      http: config.http,
       recorder: this.recorder,
       scenario,
       isClosing: () => this.closing,
@@ -174,7 +175,7 @@ export class EnginePart {
     // Sockets a user has not closed by now (its teardown still running, a handshake in flight)
     // would keep the process alive: cut them.
     for (const ws of this.sockets) ws.terminate();
-    await this.client.destroy().catch(() => undefined);
+    await this.clients.destroy().catch(() => undefined);
     await settled;
     // Responses that finished during the grace period belong to the last window of the run.
     this.emit({

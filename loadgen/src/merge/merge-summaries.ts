@@ -205,6 +205,9 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       histogram: encodeHistogram(h),
       ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
       ...(list.some((e) => e.kind === 'ws') ? { kind: 'ws' as const } : {}),
+      ...(list.some((e) => e.decodedBytes !== undefined)
+        ? { decodedBytes: list.reduce((s, e) => s + (e.decodedBytes ?? 0), 0) }
+        : {}),
     });
     h.destroy();
   }
@@ -254,6 +257,15 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         .sort()
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
+      // One segment that verified no certificate makes the whole run unverified.
+      ...(summaries.some((s) => s.run.tls !== undefined)
+        ? {
+            tls: {
+              ...summaries.find((s) => s.run.tls !== undefined)?.run.tls,
+              insecure: summaries.some((s) => s.run.tls?.insecure === true),
+            },
+          }
+        : {}),
       merge: {
         parts: summaries
           .map((s, i) => ({

@@ -16,6 +16,8 @@ export interface EndpointTotals {
   count: number;
   errors: number;
   bytes: number;
+  /** Body bytes after decoding (requests that asked to decompress); undefined while none did. */
+  decodedBytes?: number;
   statusCounts: Map<string, number>;
   /** error kind -> count */
   errorKinds: Map<string, number>;
@@ -165,6 +167,7 @@ export class RunAggregator {
       t.count += e.count;
       t.errors += e.errors;
       t.bytes += e.bytes;
+      if (e.decodedBytes !== undefined) t.decodedBytes = (t.decodedBytes ?? 0) + e.decodedBytes;
       for (const [s, c] of Object.entries(e.statusCounts))
         t.statusCounts.set(s, (t.statusCounts.get(s) ?? 0) + c);
       for (const [kind, f] of Object.entries(e.failures)) {

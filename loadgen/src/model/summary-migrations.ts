@@ -18,6 +18,8 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
   // v2 -> v3: the fields version 3 adds come with their defaults here.
+  // Optional in v3, absent from v2 files: `endpoints[].decodedBytes` (decompressed responses'
+  // decoded body bytes) and `run.tls` (`--insecure`, `--ca`).
   // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
   //   endpoints, as a v3 run of a scenario that declares none gets it.
   // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the

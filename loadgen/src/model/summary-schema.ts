@@ -42,9 +42,15 @@ export const endpointStatsSchema = z.object({
   endpoint: z.string().min(1),
   count,
   errors: count,
-  /** Response body bytes received. */
+  /** Response body bytes received, as they came over the wire (compressed, when they were). */
   bytes: count,
+  /**
+   * Body bytes after decoding gzip, deflate or br, summed over the responses of requests that
+   * asked to `decompress` (a body that was not encoded counts as it came). Absent when none asked.
+   */
+  decodedBytes: count.optional(),
   statusCounts: statusCountsSchema,
+  /** All 0 when nothing was timed (every request failed without a response): no data, not 0 ms. */
   latencyMs: latencyStatsSchema,
   /** count / measured duration in seconds. */
   rps: z.number().nonnegative(),
@@ -108,7 +114,11 @@ export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
 export const failureSchema = z.object({
   endpoint: z.string(),
-  /** `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`, `other`. */
+  /**
+   * `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`,
+   * `host_unreachable`, `tls_certificate`, `tls_handshake`, `protocol_error`, `other`; sockets'
+   * `ws_timeout`, `ws_closed`. Of the failures without a response only `timeout` was timed.
+   */
   kind: z.string(),
   count,
   sample: z.string(),
@@ -235,6 +245,11 @@ export const runInfoSchema = z.object({
   startLateMs: z.number().nonnegative().optional(),
   /** Only in a summary written by `loadgen merge`: what went into it. */
   merge: mergeInfoSchema.optional(),
+  /**
+   * TLS trust beyond Node's defaults: `insecure` (`--insecure`: no certificate was verified) and
+   * `caFile` (`--ca` or `options.http.ca`: certificates trusted besides Node's roots). Absent: neither.
+   */
+  tls: z.object({ insecure: z.boolean(), caFile: z.string().optional() }).optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 

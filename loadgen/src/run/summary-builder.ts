@@ -32,6 +32,7 @@ export function runInfoOf(
   fault: RunInfo['fault'],
   endpoints: readonly EndpointStats[],
 ): RunInfo {
+  const tls = config.http.tls;
   return {
     testid: config.testid,
     scenario: { name: config.name, label: config.label },
@@ -57,6 +58,14 @@ export function runInfoOf(
     ...(config.startAtEpochMs === undefined
       ? {}
       : { startAt: new Date(config.startAtEpochMs).toISOString() }),
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            insecure: tls.insecure === true,
+            ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+          },
+        }),
   };
 }
 
@@ -89,6 +98,7 @@ export function statsOf(
       histogram: encodeHistogram(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
       ...(t.kind === 'ws' ? { kind: 'ws' as const } : {}),
+      ...(t.decodedBytes === undefined ? {} : { decodedBytes: t.decodedBytes }),
     });
   }
   const totals: Totals = {

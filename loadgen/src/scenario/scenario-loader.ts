@@ -19,6 +19,7 @@ import {
 } from './scenario-source.js';
 import { bundleScenarioFile, SCRIPT_EXTENSIONS } from './script-bundler.js';
 import { resolveSetupRef } from './setup-reference.js';
+import { tlsTrust } from './tls-trust.js';
 
 /** loadgen/scenarios, from src/scenario or dist/scenario alike. */
 export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');
@@ -40,6 +41,10 @@ export interface RunOverrides {
    * undici for https://, which lean does not speak.
    */
   httpClient?: HttpClientKind;
+  /** `--ca <file>`: a PEM file of certificates to trust besides Node's roots (over `options.http.ca`). */
+  ca?: string;
+  /** `--insecure`: accept any TLS certificate, unverified. */
+  insecure?: boolean;
 }
 
 /** A scenario loaded in this process: validated options, its source for worker threads, its data. */
@@ -234,5 +239,10 @@ export function resolveRun(loaded: LoadedScenario, o: RunOverrides, now: Date = 
     windowSec: 1,
     gracefulStopSec: 5,
     httpClient,
+    http: {
+      decompress: scenario.http.decompress,
+      redirects: scenario.http.redirects,
+      tls: tlsTrust(o, scenario.http.ca, loaded.source.file),
+    },
   };
 }

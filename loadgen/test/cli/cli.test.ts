@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveCallPattern } from '../../src/model/call-pattern.js';
 import { readSummaryFile } from '../../src/model/summary-files.js';
@@ -29,14 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
 
 describe('loadgen CLI (built binary)', () => {
   it('has --help with examples on every command', async () => {

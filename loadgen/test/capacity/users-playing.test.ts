@@ -1,13 +1,12 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { planCapacity } from '../../src/capacity/capacity-plan.js';
 import type { Summary } from '../../src/model/summary-schema.js';
 import { capacitySection } from '../../src/report/capacity-section.js';
-import { runScenario } from '../../src/run/run-scenario.js';
-import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { formatCapacity } from '../../src/terminal/format-capacity.js';
-import { freshDatabase, type GameApiDb, type GameApiProcess, startGameApi } from '../helpers/game-api.js';
+import { gameApiForSuite } from '../helpers/game-api.js';
+import { runFile } from '../helpers/scenarios.js';
 import { knownStepRun } from '../report/helpers/step-run.js';
 
 /** Issue 23 item 6: a step is labelled with the users who were playing, beside those scheduled. */
@@ -50,28 +49,18 @@ describe('capacity counts the users in their loop (a known step run)', () => {
 const STEP_SHORT = join(import.meta.dirname, '..', 'fixtures', 'game-step-short.ts');
 
 describe('a step run against game-api whose setup cannot keep up', () => {
-  let db: GameApiDb;
-  let api: GameApiProcess;
+  // One hash worker at bcrypt cost 12 (346 ms a hash on this machine, bcryptjs): registering and
+  // logging in 19 players at once queues about 13 s of hashing, and the step lasts 5 s.
+  const api = gameApiForSuite({ BCRYPT_COST: '12', HASH_WORKERS: '1' });
   let summary: Summary;
 
   beforeAll(async () => {
-    db = freshDatabase();
-    // One hash worker at bcrypt cost 12 (346 ms a hash on this machine, bcryptjs): registering and
-    // logging in 19 players at once queues about 13 s of hashing, and the step lasts 5 s.
-    api = await startGameApi(db.url, { BCRYPT_COST: '12', HASH_WORKERS: '1' });
-    const config = resolveRun(await loadScenario(STEP_SHORT), { target: api.url, testid: 'step-short' });
-    config.gracefulStopSec = 1;
-    summary = await runScenario(config);
+    summary = await runFile(STEP_SHORT, { target: api.url, testid: 'step-short' });
     // Kept for a person to re-run `loadgen capacity` on when this test fails.
     const artifacts = join(import.meta.dirname, '..', '..', 'test-artifacts');
     mkdirSync(artifacts, { recursive: true });
     writeFileSync(join(artifacts, 'capacity-step-short.json'), JSON.stringify(summary));
   }, 60_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
 
   it('counts per window the users in their loop, never more than the active users', () => {
     expect(summary.timeSeries.length).toBeGreaterThanOrEqual(10);

@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/model/summary-schema.js';
-import { runScenario } from '../../src/run/run-scenario.js';
-import { loadScenario, PRESETS_DIR, resolveRun } from '../../src/scenario/scenario-loader.js';
-import { freshDatabase, type GameApiDb, type GameApiProcess, startGameApi } from '../helpers/game-api.js';
+import { loadScenario, PRESETS_DIR } from '../../src/scenario/scenario-loader.js';
+import { gameApiForSuite } from '../helpers/game-api.js';
 import { runCli } from '../helpers/run-cli.js';
+import { runFile } from '../helpers/scenarios.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 /** Issue 22 item 3: a JSON scenario names any exported setup of a script; `game-player` is sugar. */
@@ -50,10 +50,10 @@ describe('a setup named by reference to a script export', () => {
       res.writeHead(valid.has(token) ? 200 : 401).end();
       return true;
     });
-    const file = scenarioFile('by-reference', ref('tokenUser'));
-    const config = resolveRun(await loadScenario(file), { target: server.url, durationSec: 2 });
-    config.gracefulStopSec = 1;
-    summary = await runScenario(config);
+    summary = await runFile(scenarioFile('by-reference', ref('tokenUser')), {
+      target: server.url,
+      durationSec: 2,
+    });
   }, 30_000);
 
   afterAll(async () => {
@@ -76,23 +76,13 @@ describe('a setup named by reference to a script export', () => {
 });
 
 describe('"game-player", the name setups.json beside the game script gives', () => {
-  let db: GameApiDb;
-  let api: GameApiProcess;
+  const api = gameApiForSuite();
   let summary: Summary;
 
   beforeAll(async () => {
-    db = freshDatabase();
-    api = await startGameApi(db.url);
     const file = scenarioFile('named', 'game-player', [{ request: 'GET /api/me' }]);
-    const config = resolveRun(await loadScenario(file), { target: api.url, durationSec: 2 });
-    config.gracefulStopSec = 1;
-    summary = await runScenario(config);
+    summary = await runFile(file, { target: api.url, durationSec: 2 });
   }, 30_000);
-
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
 
   it("registers and logs each player in with the game script's setup, then plays as that player", () => {
     const count = (e: string) => summary.endpoints.find((x) => x.endpoint === e);

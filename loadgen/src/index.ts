@@ -7,6 +7,7 @@ export {
   type ServerOptions,
   scenarioOptionsSchema,
 } from './api/options-schema.js';
+export type { EndpointCosts, ResourceOptions } from './api/resources-schema.js';
 export {
   defineScenario,
   isScenario,

@@ -222,10 +222,13 @@ export interface ScenarioDefinition<State = Record<string, unknown>, Row = Recor
 }
 
 /**
- * A setup a JSON scenario can name (`"setup": "game-player"`): a script's setup, and how to get a
- * fresh credential when a request answers 401 (the JSON steps then retry once).
+ * A setup a JSON scenario can name (`"setup": "./game.ts#gamePlayer"`, an export of a script): the
+ * users' setup, and how to get a fresh credential when a request answers 401 (the JSON steps then
+ * retry once).
  */
 export interface SetupAlias<State = unknown, Row = unknown> {
+  /** A fresh state object per user, which the setup reads and the steps' {{templates}} too. Default: {}. */
+  state?: (vu: Pick<Vu<State, Row>, 'id' | 'tag' | 'data'>) => State;
   setup(vu: Vu<State, Row>): Promise<void> | void;
   reauthenticate?(vu: Vu<State, Row>): Promise<void> | void;
 }

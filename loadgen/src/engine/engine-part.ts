@@ -112,6 +112,11 @@ export class EnginePart {
     return this.closed?.activeUsers ?? this.open?.activeUsers ?? 0;
   }
 
+  /** Active users whose setup has completed. */
+  get loopUsers(): number {
+    return this.closed?.loopUsers ?? this.open?.loopUsers ?? 0;
+  }
+
   async prepare(): Promise<void> {
     await this.open?.prepare();
   }
@@ -154,7 +159,7 @@ export class EnginePart {
       // Flush every boundary passed before looking at the end: a wake-up late across a boundary
       // and the end (a blocked event loop) would otherwise fold the unflushed window into the last.
       while (window < lastIndex && now >= startPerf + (window + 1) * windowMs) {
-        this.emit(this.flush(window, this.activeUsers));
+        this.emit(this.flush(window, this.activeUsers, this.loopUsers));
         window++;
       }
       if (this.stopRequested || now >= endPerf) break;
@@ -172,6 +177,7 @@ export class EnginePart {
 
     // Duration over (or interrupted): no new work; in-flight requests may finish for a while.
     const usersAtEnd = this.activeUsers;
+    const loopUsersAtEnd = this.loopUsers;
     const socketsAtEnd = this.recorder.sockets.connected;
     // Both models: users stop after the request in flight (an open-model game iteration with think
     // time lasts seconds; finishing them all would pile their requests into the last window).
@@ -190,13 +196,18 @@ export class EnginePart {
     await this.clients.destroy().catch(() => undefined);
     await settled;
     // Responses that finished during the grace period belong to the last window of the run.
-    this.emit(this.flush(Math.min(window, lastIndex), usersAtEnd, socketsAtEnd));
+    this.emit(this.flush(Math.min(window, lastIndex), usersAtEnd, loopUsersAtEnd, socketsAtEnd));
     this.health?.stop();
   }
 
-  /** The recorder's window, with this thread's health over it. */
-  private flush(index: number, activeUsers: number, connectedAtEnd?: number): WindowReport {
-    const report = this.recorder.flush(index, activeUsers, connectedAtEnd);
+  /** The recorder's window, with the users in their loop and this thread's health over it. */
+  private flush(
+    index: number,
+    activeUsers: number,
+    loopUsers: number,
+    connectedAtEnd?: number,
+  ): WindowReport {
+    const report: WindowReport = { ...this.recorder.flush(index, activeUsers, connectedAtEnd), loopUsers };
     if (this.health !== undefined) report.health = this.health.sample();
     return report;
   }

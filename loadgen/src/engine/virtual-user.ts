@@ -61,6 +61,11 @@ export class VirtualUser implements Vu<unknown, unknown> {
     return this.isActive;
   }
 
+  /** Its setup has completed (or it has none): the user is in its loop. */
+  get inLoop(): boolean {
+    return this.ready;
+  }
+
   think(min: number, max?: number): Promise<void> {
     return this.sleep(max === undefined || max <= min ? min : min + Math.random() * (max - min));
   }

@@ -52,6 +52,8 @@ export interface MessageTotals {
 interface PendingWindow {
   reports: number;
   activeUsers: number;
+  /** undefined until a part reports it. */
+  loopUsers: number | undefined;
   iterations: number;
   dropped: number;
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
@@ -137,6 +139,7 @@ export class RunAggregator {
       p = {
         reports: 0,
         activeUsers: 0,
+        loopUsers: undefined,
         iterations: 0,
         dropped: 0,
         endpoints: new Map(),
@@ -147,6 +150,7 @@ export class RunAggregator {
     }
     p.reports++;
     p.activeUsers += report.activeUsers;
+    if (report.loopUsers !== undefined) p.loopUsers = (p.loopUsers ?? 0) + report.loopUsers;
     if (report.health !== undefined) p.health.push(report.health);
     for (const name of report.setupEndpoints ?? []) this.setupEndpoints.add(name);
     for (const [label, [passes, fails]] of Object.entries(report.checks ?? {})) {
@@ -253,6 +257,7 @@ export class RunAggregator {
     const window: TimeWindow = {
       t: index * this.windowSec,
       activeUsers: p.activeUsers,
+      ...(p.loopUsers === undefined ? {} : { loopUsers: p.loopUsers }),
       requests,
       errors,
       droppedIterations: p.dropped,

@@ -10,6 +10,8 @@ export interface WindowReport {
   /** Window number since the run's start (t = index * windowSec). */
   index: number;
   activeUsers: number;
+  /** Of activeUsers, those whose setup had completed (set by the engine part, beside activeUsers). */
+  loopUsers?: number;
   iterations: number;
   droppedIterations: number;
   endpoints: Record<string, EndpointWindowReport>;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endpointResourcesSchema } from '../api/options-schema.js';
+import { endpointCostsSchema, resourceSchema } from '../api/resources-schema.js';
 import { generatorSummarySchema, windowGeneratorSchema } from './generator-schema.js';
 import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
 import { steeringChangeSchema } from './timeline-schema.js';
@@ -100,6 +100,11 @@ export const timeWindowSchema = z.object({
   t: z.number().nonnegative(),
   /** Virtual users active at the end of the window. */
   activeUsers: count,
+  /**
+   * Of activeUsers, those whose setup had completed: in their loop (v3; absent in older files).
+   * Fewer than scheduled when the setup (log in...) could not keep up.
+   */
+  loopUsers: count.optional(),
   requests: count,
   errors: count,
   droppedIterations: count,
@@ -200,6 +205,11 @@ export type MergeInfo = z.infer<typeof mergeInfoSchema>;
 export const runInfoSchema = z.object({
   testid: z.string().min(1),
   scenario: z.object({ name: z.string(), label: z.string() }),
+  /**
+   * The call pattern the run played (model/call-pattern.ts): the scenario's `pattern` option, or
+   * `loop:<hash>` of its loop's endpoints. Runs of one call pattern are comparable.
+   */
+  callPattern: z.string().min(1),
   target: z.string(),
   model: modelSchema,
   profile: profileSchema,
@@ -222,8 +232,14 @@ export const runInfoSchema = z.object({
   loadgenVersion: z.string(),
   /** The target's fault toggle, from the fault gauge the scenario names (options.server.faultGauge). */
   fault: faultInfoSchema.nullable(),
-  /** Per-endpoint database and cache costs from the scenario (options.server.resources), for `capacity`. */
-  resources: z.record(z.string(), endpointResourcesSchema).optional(),
+  /**
+   * The resources behind the target the scenario declared (options.server.resources), for
+   * `capacity`. v3: named resources; a v2 file's per-endpoint { mysql, redisOps } table is
+   * converted by the migration.
+   */
+  resources: z.record(z.string(), resourceSchema).optional(),
+  /** What one request of each endpoint costs in them (options.server.costs). */
+  costs: endpointCostsSchema.optional(),
   /** The wall-clock instant every segment was told to start at (`--start-at`), if one was given. */
   startAt: z.iso.datetime().optional(),
   /**

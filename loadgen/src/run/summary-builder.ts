@@ -1,5 +1,6 @@
 import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
+import { deriveCallPattern } from '../model/call-pattern.js';
 import { assessGenerator } from '../model/generator-saturation.js';
 import {
   type EndpointStats,
@@ -27,11 +28,17 @@ export interface RunTiming {
   startLateMs?: number;
 }
 
-export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['fault']): RunInfo {
+export function runInfoOf(
+  config: RunConfig,
+  timing: RunTiming,
+  fault: RunInfo['fault'],
+  endpoints: readonly EndpointStats[],
+): RunInfo {
   const tls = config.http.tls;
   return {
     testid: config.testid,
     scenario: { name: config.name, label: config.label },
+    callPattern: config.pattern ?? deriveCallPattern(endpoints),
     target: config.target,
     model: config.model,
     profile: config.profile,
@@ -49,6 +56,7 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
     loadgenVersion: LOADGEN_VERSION,
     fault,
     ...(config.server.resources === undefined ? {} : { resources: config.server.resources }),
+    ...(config.server.costs === undefined ? {} : { costs: config.server.costs }),
     ...(config.startAtEpochMs === undefined
       ? {}
       : { startAt: new Date(config.startAtEpochMs).toISOString() }),
@@ -130,7 +138,7 @@ export function buildSummary(
   const { endpoints, totals } = statsOf(agg, timing.elapsedSec, encode);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
-    run: runInfoOf(config, timing, fault),
+    run: runInfoOf(config, timing, fault, endpoints),
     totals,
     endpoints,
     timeSeries: agg.windows,

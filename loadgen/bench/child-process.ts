@@ -54,18 +54,17 @@ function vmHwmKb(pid: number): number | undefined {
 }
 
 /**
+/**
  * Start a command, polling its peak RSS and CPU until it exits (VmHWM only grows, so polling is
  * exact up to the last poll); `done` resolves then. The caller may stop it early through `child`.
+ * `onStderr` sees the stderr written so far, each time more comes.
  */
 export function startPolled(
   argv: string[],
-  env?: Record<string, string>,
+  onStderr?: (soFar: string) => void,
 ): { child: ChildProcess; done: Promise<Finished> } {
   const [cmd, ...args] = argv as [string, ...string[]];
-  const child = spawn(cmd, args, {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: env === undefined ? process.env : { ...process.env, ...env },
-  });
+  const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   let peakKb: number | undefined;
@@ -75,6 +74,7 @@ export function startPolled(
   });
   child.stderr?.on('data', (d: Buffer) => {
     stderr += d.toString();
+    onStderr?.(stderr);
   });
   const poll = setInterval(() => {
     if (child.pid === undefined) return;
@@ -97,9 +97,9 @@ export function startPolled(
   return { child, done };
 }
 
-/** Run a command to completion, polling its peak RSS and CPU. */
-export function runToEnd(argv: string[], env?: Record<string, string>): Promise<Finished> {
-  return startPolled(argv, env).done;
+/** Run a command to completion, polling its peak RSS and CPU (see startPolled). */
+export function runToEnd(argv: string[], onStderr?: (soFar: string) => void): Promise<Finished> {
+  return startPolled(argv, onStderr).done;
 }
 
 /** Start a long-running process that prints its port as the first stdout line. */

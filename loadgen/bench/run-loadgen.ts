@@ -15,8 +15,6 @@ export async function runLoadgen<S>(o: {
   out: string;
   args?: string[];
   wrap?: (argv: string[]) => string[];
-  /** Added to the environment loadgen runs in. */
-  env?: Record<string, string>;
 }): Promise<{ r: Finished; summary: S }> {
   const argv = [
     ...client,
@@ -33,7 +31,7 @@ export async function runLoadgen<S>(o: {
     '-o',
     o.out,
   ];
-  const r = await runToEnd(o.wrap ? o.wrap(argv) : argv, o.env);
+  const r = await runToEnd(o.wrap ? o.wrap(argv) : argv);
   if (r.code !== 0) throw new Error(`loadgen run ${o.scenario} failed (exit ${r.code}): ${r.stderr}`);
   return { r, summary: JSON.parse(readFileSync(join(o.out, 'summary.json'), 'utf8')) as S };
 }

@@ -4,8 +4,10 @@
 // knobs (BENCH_SECONDS, ...) and the figures measured with them.
 import type { Benchmark } from './benchmark.js';
 import { codecsBenchmark } from './benchmarks/codecs.js';
+import { dashboardBenchmark } from './benchmarks/dashboard.js';
 import { gameBenchmark } from './benchmarks/game.js';
 import { gameMemoryBenchmark } from './benchmarks/game-memory.js';
+import { healthBenchmark } from './benchmarks/health.js';
 import { memoryBenchmark } from './benchmarks/memory.js';
 import { socketIoBenchmark } from './benchmarks/socketio.js';
 import { socketIoClientsBenchmark } from './benchmarks/socketio-clients.js';
@@ -19,6 +21,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   gameBenchmark,
   gameMemoryBenchmark,
   wsBenchmark,
+  dashboardBenchmark,
+  healthBenchmark,
   codecsBenchmark,
   socketIoBenchmark,
   socketIoMemoryBenchmark,

@@ -19,7 +19,7 @@ async function echo(codec: 'json' | 'msgpack', target: string): Promise<Measured
     target,
     out: join(work, `echo-${codec}`),
     args: ['-d', `${SECONDS}s`],
-    env: { ECHO_CODEC: codec },
+    wrap: (argv) => ['env', `ECHO_CODEC=${codec}`, ...argv],
   });
   const e = s.endpoints.find((x) => x.endpoint === 'ws echo');
   if (e === undefined || e.errors > 0)

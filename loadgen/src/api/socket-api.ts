@@ -52,7 +52,10 @@ export interface WsConnectOptions<Out = WsObject, In = WsMessage> {
   protocols?: readonly string[];
   /** Handshake headers, over `vu.http.headers` and the user's cookies. */
   headers?: Record<string, string>;
-  /** Send `vu.http.headers` and `vu.http.cookies` with the handshake. Default true. */
+  /**
+   * Send `vu.http.headers` with the handshake. Default: true on the target's host, false on any
+   * other. The cookies of the socket's origin (ws → http, wss → https) always go along.
+   */
   defaultHeaders?: boolean;
   /** The name the handshake is measured under. Default `ws connect`. */
   name?: string;
@@ -132,9 +135,13 @@ export interface VuSocket<Out = WsObject, In = WsMessage> {
   close(code?: number, reason?: string): Promise<void>;
 }
 
-/** The user's WebSockets: on the target's host (http -> ws, https -> wss). */
+/** The user's WebSockets: on the target's host (http -> ws, https -> wss), or any other. */
 export interface VuWs {
-  /** Open a socket on `path`, measured as `ws connect` (or `name`); counts as connected (CCU) while open. */
+  /**
+   * Open a socket on `path` (on the target's host) or at an absolute `ws://` / `wss://` URL (any
+   * host: it gets `vu.http.headers` only when `defaultHeaders: true`), measured as `ws connect`
+   * (or `name`); counts as connected (CCU) while open.
+   */
   connect<Out = WsObject, In = WsMessage>(
     path: string,
     options?: WsConnectOptions<Out, In>,
@@ -164,7 +171,10 @@ export interface SocketIoConnectOptions {
   query?: Record<string, string | number | boolean>;
   /** Handshake headers, over `vu.http.headers` and the user's cookies. */
   headers?: Record<string, string>;
-  /** Send `vu.http.headers` and `vu.http.cookies` with the handshake. Default true. */
+  /**
+   * Send `vu.http.headers` with the handshake. Default: true on the target's host, false on any
+   * other. The cookies of the server's origin always go along.
+   */
   defaultHeaders?: boolean;
   /** The name the connection (handshake to namespace connected) is measured under. Default `sio connect`. */
   name?: string;
@@ -226,8 +236,10 @@ export interface VuSocketIo {
 /** The user's Socket.IO sockets, on the target's host. */
 export interface VuSocketIoClient {
   /**
-   * Connect to `namespace` (default '/'), as socket.io-client's `io(namespace, options)` does,
-   * over the WebSocket transport: measured as `sio connect` (or `name`); counts as connected (CCU).
+   * Connect to `namespace` (default '/') on the target's host, or to an absolute URL of another
+   * server whose path is the namespace (`https://chat.example/chat`: it gets `vu.http.headers`
+   * only with `defaultHeaders: true`), as socket.io-client's `io(namespace, options)` does, over
+   * the WebSocket transport: measured as `sio connect` (or `name`); counts as connected (CCU).
    */
   connect(namespace?: string, options?: SocketIoConnectOptions): Promise<VuSocketIo>;
 }

@@ -3,7 +3,9 @@ import { encodePacket } from 'engine.io-parser';
 import { Decoder, Encoder, type Packet, PacketType } from 'socket.io-parser';
 import WebSocket, { type RawData } from 'ws';
 import { RequestFailedError } from '../api/scenario-api.js';
+import { keepsLatency } from './http-client.js';
 import type { SocketOwner } from './message-socket.js';
+import type { tlsConnectOptions } from './tls-options.js';
 import { classifyHandshakeError } from './vu-ws.js';
 
 /** What the socket does with a link's traffic once it is open (and with the handshake's frames). */
@@ -20,6 +22,8 @@ export interface SocketIoEndpoint {
   /** ws[s]://host/socket.io/?EIO=4&transport=websocket&... */
   url: string;
   headers: Record<string, string>;
+  /** The scenario's TLS trust, for wss:// (undefined: Node's defaults). */
+  tls: ReturnType<typeof tlsConnectOptions>;
   namespace: string;
   auth: object | undefined;
   /** What the connection is measured under (`sio connect`). */
@@ -110,6 +114,7 @@ export function openLink(
     headers: e.headers,
     handshakeTimeout: limitMs,
     perMessageDeflate: false,
+    ...e.tls,
   });
   const link = new SocketIoLink(ws, e);
   sockets.add(ws);
@@ -130,7 +135,9 @@ export function openLink(
       clearTimeout(timer);
       ws.off('error', failed);
       ws.terminate();
-      if (!owner.isClosing() && !quiet()) recorder.recordWsFailure(name, kind, message);
+      // A timeout is timed at what it waited, as a request's is; other failures have no latency.
+      const waited = keepsLatency(kind) ? (performance.now() - startedAt) * 1000 : undefined;
+      if (!owner.isClosing() && !quiet()) recorder.recordWsFailure(name, kind, message, waited);
       reject(new RequestFailedError(name, kind, message));
     };
     const failed = (error: Error) => {

@@ -8,6 +8,7 @@ import type {
 import { refusal } from '../api/ws-codecs.js';
 import { timeoutMs } from './message-socket.js';
 import { SocketIoSocket, type SocketIoTarget } from './socketio-socket.js';
+import { tlsConnectOptions } from './tls-options.js';
 import { UserStoppedError, type VuHttpSession } from './vu-http.js';
 import { bufferSizeOf, type VuWsContext, type VuWsSession, wsUrl } from './vu-ws.js';
 
@@ -39,19 +40,51 @@ function reconnectOf(
   };
 }
 
-/** The Engine.IO WebSocket URL: the server's path, EIO=4, the WebSocket transport, the script's query. */
-function socketIoUrl(target: string, path: string, query: SocketIoConnectOptions['query']): string {
-  const url = new URL(wsUrl(target, path));
-  url.searchParams.set('EIO', '4');
-  url.searchParams.set('transport', 'websocket');
-  for (const [k, v] of Object.entries(query ?? {})) url.searchParams.set(k, String(v));
-  return url.href;
+const ABSOLUTE = /^(https?|wss?):\/\//i;
+
+/**
+ * Where `connect(namespace)` goes, as socket.io-client's `io(namespace)` reads it: a namespace on
+ * the target's host (`/chat`), or an absolute URL of another server, whose path is the namespace
+ * (`https://chat.example:3000/chat`). Returns the server's base (http[s]://host:port, or
+ * undefined for the target) and the namespace.
+ */
+function splitNamespace(namespace: string, name: string): { base: string | undefined; namespace: string } {
+  if (typeof namespace === 'string' && ABSOLUTE.test(namespace)) {
+    const u = new URL(namespace);
+    return { base: `${u.protocol.replace(/^ws/i, 'http')}//${u.host}`, namespace: u.pathname || '/' };
+  }
+  if (typeof namespace !== 'string' || !namespace.startsWith('/')) {
+    throw new Error(
+      `${name}: namespace ${JSON.stringify(namespace)} must start with / (e.g. '/', '/chat') or be a server's URL`,
+    );
+  }
+  return { base: undefined, namespace };
+}
+
+/**
+ * The Engine.IO WebSocket URL (the server's path, EIO=4, the WebSocket transport, the script's
+ * query) and, when it is not the target's, its origin (as `wsUrl` says).
+ */
+function socketIoUrl(
+  target: string,
+  base: string | undefined,
+  path: string,
+  query: SocketIoConnectOptions['query'],
+): { url: string; origin: string | undefined } {
+  const where =
+    base === undefined ? path : `${base.replace(/^http/i, 'ws')}${path.startsWith('/') ? path : `/${path}`}`;
+  const { url, origin } = wsUrl(target, where);
+  const u = new URL(url);
+  u.searchParams.set('EIO', '4');
+  u.searchParams.set('transport', 'websocket');
+  for (const [k, v] of Object.entries(query ?? {})) u.searchParams.set(k, String(v));
+  return { url: u.href, origin };
 }
 
 /**
  * One user's Socket.IO sockets (`vu.socketio`): each `connect` opens its own Engine.IO
- * connection to the target's host, carrying the user's default headers and cookies as a
- * WebSocket's handshake does. The sockets are the user's as its WebSockets are: held by its
+ * connection, to the target's host or another server's, carrying cookies and default headers as
+ * a WebSocket's handshake does (the default headers only to the target's host). The sockets are the user's as its WebSockets are: held by its
  * VuWsSession, interrupted and closed with them.
  */
 export class VuSocketIoSession implements VuSocketIoClient {
@@ -65,27 +98,29 @@ export class VuSocketIoSession implements VuSocketIoClient {
     const owner = this.owner;
     if (owner.stopped) throw new UserStoppedError();
     const name = options.name ?? 'sio connect';
-    if (typeof namespace !== 'string' || !namespace.startsWith('/')) {
-      throw new Error(
-        `${name}: namespace ${JSON.stringify(namespace)} must start with / (e.g. '/', '/chat')`,
-      );
-    }
+    const { base, namespace: nsp } = splitNamespace(namespace, name);
     const auth = options.auth;
     if (auth !== undefined && (refusal(auth) !== undefined || Array.isArray(auth))) {
       throw new TypeError(`${name}: auth must be a plain object (socket.handshake.auth on the server)`);
     }
+    const { url, origin } = socketIoUrl(this.ctx.target, base, options.path ?? '/socket.io/', options.query);
     const socket = new SocketIoSocket(owner, {
       endpoint: {
         owner,
-        url: socketIoUrl(this.ctx.target, options.path ?? '/socket.io/', options.query),
-        headers: this.http.headersFor({ headers: options.headers, defaultHeaders: options.defaultHeaders }),
-        namespace,
+        url,
+        // As a WebSocket's: the default headers on the target's host only, the origin's cookies.
+        headers: this.http.handshakeHeaders(
+          { headers: options.headers, defaultHeaders: options.defaultHeaders },
+          origin,
+        ),
+        tls: tlsConnectOptions(this.ctx.http.tls),
+        namespace: nsp,
         auth,
         name,
         limitMs: timeoutMs(options.timeout, owner.timeoutMs, name),
         sockets: this.ctx.sockets,
       },
-      namespace,
+      namespace: nsp,
       timestampField: options.timestampField ?? 'ts',
       bufferSize: bufferSizeOf(options.bufferSize, name),
       reconnect: reconnectOf(options.reconnect, name),

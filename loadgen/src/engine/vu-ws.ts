@@ -4,8 +4,10 @@ import { RequestFailedError } from '../api/scenario-api.js';
 import type { VuSocket, VuWs, WsCodec, WsConnectOptions } from '../api/socket-api.js';
 import { jsonCodec } from '../api/ws-codecs.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
-import { classifyTransportError, type TransportFailure } from './http-client.js';
+import type { EngineHttpOptions } from './engine-config.js';
+import { classifyTransportError, keepsLatency, type TransportFailure } from './http-client.js';
 import type { HeldSocket, SocketOwner } from './message-socket.js';
+import { tlsConnectOptions } from './tls-options.js';
 import { UserStoppedError, type VuHttpSession } from './vu-http.js';
 import { timeoutMs, WsSocket } from './ws-socket.js';
 
@@ -15,6 +17,8 @@ export interface VuWsContext {
   isClosing: () => boolean;
   /** The run's target (http[s]://host:port): sockets go to ws[s]:// on the same host. */
   target: string;
+  /** The scenario's `http` options: their TLS trust applies to wss:// too. */
+  http: EngineHttpOptions;
   /** The scenario's `timeout` (ms): the default of every handshake and wait. */
   timeoutMs: number;
   /** Every socket of the part, connecting or open, so the run's end can close them all. */
@@ -47,15 +51,23 @@ export function classifyHandshakeError(error: unknown): TransportFailure {
   return classifyTransportError(error);
 }
 
-export function wsUrl(target: string, path: string): string {
-  if (/^wss?:\/\//.test(path)) return path;
+/**
+ * The socket's URL, and its origin in HTTP terms (ws → http, wss → https: the cookies and the
+ * credentials it may carry) when that is not the target's.
+ */
+export function wsUrl(target: string, path: string): { url: string; origin: string | undefined } {
+  if (/^wss?:\/\//i.test(path)) {
+    const origin = new URL(path.replace(/^ws/i, 'http')).origin;
+    return { url: path, origin: origin === new URL(target).origin ? undefined : origin };
+  }
   const base = target.replace(/^http/, 'ws').replace(/\/+$/, '');
-  return `${base}${path.startsWith('/') ? path : `/${path}`}`;
+  return { url: `${base}${path.startsWith('/') ? path : `/${path}`}`, origin: undefined };
 }
 
 /**
  * One user's sockets. A handshake is measured under `ws connect` (or its name), carries the
- * user's default headers and cookies, and counts as connected (CCU) until the socket closes.
+ * cookies of its origin and, on the target's host, the user's default headers, and counts as
+ * connected (CCU) until the socket closes.
  */
 export class VuWsSession implements VuWs, SocketOwner {
   /** Every socket the user holds, WebSocket or Socket.IO, closed when the user stops. */
@@ -116,16 +128,18 @@ export class VuWsSession implements VuWs, SocketOwner {
     }
     if (this.inSetup) recorder.markSetup(name);
     recorder.sockets.attempted();
-    const headers = this.http.headersFor({
-      headers: options.headers,
-      defaultHeaders: options.defaultHeaders,
-    });
+    const { url, origin } = wsUrl(this.ctx.target, path);
+    const headers = this.http.handshakeHeaders(
+      { headers: options.headers, defaultHeaders: options.defaultHeaders },
+      origin,
+    );
     const t0 = this.takeStart();
-    const ws = new WebSocket(wsUrl(this.ctx.target, path), options.protocols ? [...options.protocols] : [], {
+    const ws = new WebSocket(url, options.protocols ? [...options.protocols] : [], {
       headers,
       handshakeTimeout: limitMs,
       // A deflate context per socket costs hundreds of KB: 10,000 sockets could not afford it.
       perMessageDeflate: options.perMessageDeflate === true,
+      ...tlsConnectOptions(this.ctx.http.tls),
     });
     // The connection, for the bytes it carried (frames, handshake, after compression).
     let connection: Socket | undefined;
@@ -140,7 +154,8 @@ export class VuWsSession implements VuWs, SocketOwner {
       const failed = (error: Error) => {
         ws.off('open', opened);
         const f = classifyHandshakeError(error);
-        if (!isClosing()) recorder.recordWsFailure(name, f.kind, f.message);
+        const waited = keepsLatency(f.kind) ? (performance.now() - t0) * 1000 : undefined;
+        if (!isClosing()) recorder.recordWsFailure(name, f.kind, f.message, waited);
         reject(new RequestFailedError(name, f.kind, f.message));
       };
       const opened = () => {

@@ -6,6 +6,7 @@ import {
   mergeEncoded,
   percentileMs,
 } from '../metrics/hdr-histograms.js';
+import { deriveCallPattern } from '../model/call-pattern.js';
 import type {
   EndpointStats,
   Failure,
@@ -17,6 +18,12 @@ import type {
 } from '../model/summary-schema.js';
 import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
+import {
+  mergedGeneratorSummary,
+  mergedTimeline,
+  mergeWindowGenerators,
+  tagSegment,
+} from './merge-generator.js';
 
 const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 const sumRecords = (rs: Array<Record<string, number>>): Record<string, number> => {
@@ -63,14 +70,19 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
           sent: sockets.reduce((s, w) => s + w.sent, 0),
           received: sockets.reduce((s, w) => s + w.received, 0),
         };
+  const generator = mergeWindowGenerators(windows);
   return {
     t: (windows[0] as TimeWindow).t,
     activeUsers: windows.reduce((s, w) => s + w.activeUsers, 0),
+    ...(windows.every((w) => w.loopUsers !== undefined)
+      ? { loopUsers: windows.reduce((s, w) => s + (w.loopUsers ?? 0), 0) }
+      : {}),
     requests: windows.reduce((s, w) => s + w.requests, 0),
     errors: windows.reduce((s, w) => s + w.errors, 0),
     droppedIterations: windows.reduce((s, w) => s + w.droppedIterations, 0),
     endpoints,
     ...(ws === undefined ? {} : { ws }),
+    ...(generator === undefined ? {} : { generator }),
   };
 }
 
@@ -223,6 +235,9 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       histogram: encodeHistogram(h),
       ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
       ...(list.some((e) => e.kind === 'ws') ? { kind: 'ws' as const } : {}),
+      ...(list.some((e) => e.decodedBytes !== undefined)
+        ? { decodedBytes: list.reduce((s, e) => s + (e.decodedBytes ?? 0), 0) }
+        : {}),
     });
     h.destroy();
   }
@@ -232,7 +247,12 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   const placed = summaries.flatMap((s, i) =>
     s.timeSeries.map((w) => {
       const index = Math.round(((offsetSec[i] as number) + w.t) / windowSec);
-      return { ...w, t: Math.round(index * windowSec * 1000) / 1000 };
+      const g = w.generator;
+      return {
+        ...w,
+        t: Math.round(index * windowSec * 1000) / 1000,
+        ...(g === undefined ? {} : { generator: tagSegment(g, s.run.segment.index) }),
+      };
     }),
   );
   const timeSeries = [...groupBy(placed, (w) => String(w.t))]
@@ -257,6 +277,11 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
     schemaVersion: first.schemaVersion,
     run: {
       ...first.run,
+      // Segments of a scenario that declares no pattern derive it from what each one called; a
+      // small segment may have missed a rare endpoint, so the whole run's endpoints decide.
+      callPattern: summaries.every((s) => s.run.callPattern === first.run.callPattern)
+        ? first.run.callPattern
+        : deriveCallPattern(endpoints),
       // The whole run, even when partial: merge.partial and merge.missingSegments say what is not in it.
       segment: n > 1 ? { index: 0, count: 1 } : first.run.segment,
       parts: summaries.reduce((s, x) => s + x.run.parts, 0),
@@ -267,6 +292,15 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         .sort()
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
+      // One segment that verified no certificate makes the whole run unverified.
+      ...(summaries.some((s) => s.run.tls !== undefined)
+        ? {
+            tls: {
+              ...summaries.find((s) => s.run.tls !== undefined)?.run.tls,
+              insecure: summaries.some((s) => s.run.tls?.insecure === true),
+            },
+          }
+        : {}),
       merge: {
         parts: summaries
           .map((s, i) => ({
@@ -317,6 +351,10 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   }
   const ws = mergeSocketStats(summaries.flatMap((s) => (s.ws === undefined ? [] : [s.ws])));
   if (ws !== undefined) merged.ws = ws;
+  const generator = mergedGeneratorSummary(summaries, timeSeries);
+  if (generator !== undefined) merged.generator = generator;
+  const timeline = mergedTimeline(summaries, offsetSec);
+  if (timeline.length > 0) merged.timeline = timeline;
   merged.thresholds = evaluateThresholds(merged.run.thresholds.map(parseThreshold), merged);
   // Every segment scraped the same server around its own run, so the deltas overlap rather than
   // add up: keep the widest one (the segment whose window covered the most server requests).

@@ -1,3 +1,5 @@
+import { isLegacyResources, liftLegacyResources } from '../api/resources-schema.js';
+import { deriveCallPattern, type PatternEndpoint } from './call-pattern.js';
 import { SUMMARY_SCHEMA_VERSION } from './summary-schema.js';
 
 type Json = Record<string, unknown>;
@@ -15,10 +17,31 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     const run = (summary.run ?? {}) as Json;
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
-  // v2 -> v3: nothing a v2 file lacks yet; the fields version 3 adds come with their defaults here.
-  // Sockets (issue 19) add only optional fields, which v2 files lack: ws.messages[].protocol,
+  // v2 -> v3: the fields version 3 adds come with their defaults here.
+  // Optional in v3, absent from v2 files: `endpoints[].decodedBytes` (decompressed responses'
+  // decoded body bytes) and `run.tls` (`--insecure`, `--ca`).
+  // The live dashboard (issue 20) adds optional fields only: `timeSeries[].generator` and
+  // `generator` (the generator's own health, absent before it was measured) and `timeline` (the
+  // steering changes, absent in a run never steered).
+  // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
+  //   endpoints, as a v3 run of a scenario that declares none gets it.
+  // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the
+  //   scheduled users.
+  // - run.resources became named resources with run.costs beside them: the old per-endpoint
+  //   { mysql, redisOps } table is read as resources mysql (a pool) and redis (ops).
+  // Sockets (issue 19) add optional fields only, which v2 files lack: ws.messages[].protocol,
   // sentBytes and receivedBytes, ws.reconnects and ws.wireBytes.
-  2: (summary) => ({ ...summary, schemaVersion: 3 }),
+  2: (summary) => {
+    const old = (summary.run ?? {}) as Json;
+    const lifted = isLegacyResources(old.resources) ? liftLegacyResources(old.resources) : undefined;
+    // A malformed table is left as it is, for the schema's check to name.
+    const run = lifted?.ok ? { ...old, ...lifted.value } : old;
+    // Malformed entries are left to the schema's check after the migration.
+    const endpoints = (Array.isArray(summary.endpoints) ? summary.endpoints : []).filter(
+      (e): e is PatternEndpoint => typeof (e as Json | null)?.endpoint === 'string',
+    );
+    return { ...summary, schemaVersion: 3, run: { ...run, callPattern: deriveCallPattern(endpoints) } };
+  },
 };
 
 export type MigrationResult = { ok: true; summary: unknown } | { ok: false; reason: string };

@@ -8,6 +8,7 @@ import { type SocketIoServer, startSocketIoServer } from '../helpers/socketio-se
 const LOADGEN = join(import.meta.dirname, '..', '..');
 const EXAMPLE = join(LOADGEN, 'examples', 'socketio-chat.ts');
 const FAULTS = join(LOADGEN, 'test', 'fixtures', 'socketio-faults.ts');
+const ORIGINS = join(LOADGEN, 'test', 'fixtures', 'socketio-origins.ts');
 
 let server: SocketIoServer | undefined;
 afterEach(async () => {
@@ -102,5 +103,22 @@ describe('Socket.IO (vu.socketio) against a real socket.io 4 server', () => {
     expect(chat.acked.get('bytes')).toBe(2);
     // Emits after the reconnection reached the server: it counted more than before the cut.
     expect(chat.received.get('ping')).toBe(sio(s, 'ping')?.sent);
+  });
+
+  it('another server by its URL: the namespace is its path, and the target’s bearer token stays home unless asked for', async () => {
+    server = await startSocketIoServer();
+    const other = await startSocketIoServer();
+    try {
+      process.env.SIO_OTHER_URL = other.url;
+      const s = await run(ORIGINS, server.url, 2);
+      expect(s.failures).toEqual([]);
+      expect(server.authorizations).toEqual(['Bearer home-token']);
+      expect(other.authorizations).toEqual([undefined, 'Bearer home-token']);
+      expect(other.connects).toBe(2);
+      expect(s.ws?.connects).toBe(3);
+    } finally {
+      delete process.env.SIO_OTHER_URL;
+      await other.close();
+    }
   });
 });

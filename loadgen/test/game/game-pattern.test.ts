@@ -43,6 +43,8 @@ describe.each(['undici', 'lean'] as const)(
       config.gracefulStopSec = 3;
       summary = await runScenario(config);
       expect(summary.run.httpClient).toBe(httpClient);
+      // Declared by the game script's builder, as every game preset's is.
+      expect(summary.run.callPattern).toBe('game');
     });
 
     afterAll(async () => {
@@ -83,7 +85,8 @@ describe.each(['undici', 'lean'] as const)(
       }
       // The target's fault toggle was read from the gauge the game script names (off in this test).
       expect(summary.run.fault?.delayMs).toBe(0);
-      expect(summary.run.resources?.['GET /api/leaderboard']).toEqual({ mysql: false, redisOps: 5 });
+      expect(summary.run.resources?.mysql?.kind).toBe('pool');
+      expect(summary.run.costs?.['GET /api/leaderboard']).toEqual({ redis: 5 });
     });
 
     it("counts the script's checks, and nothing failed in the script", () => {

@@ -28,6 +28,8 @@ export interface SocketIoServer {
   disconnects: Map<string, number>;
   /** The `auth` of every namespace CONNECT tried. */
   auths: unknown[];
+  /** The Authorization header of every handshake of those CONNECTs (undefined: none). */
+  authorizations: Array<string | undefined>;
   readonly connected: number;
   /** Close every connection's transport (as a server restart or a network cut would). */
   dropAll: () => void;
@@ -55,6 +57,7 @@ export async function startSocketIoServer(o: { pingInterval?: number } = {}): Pr
     connects: 0,
     disconnects: new Map<string, number>(),
     auths: [] as unknown[],
+    authorizations: [] as Array<string | undefined>,
     get connected() {
       return chat.sockets.size;
     },
@@ -65,6 +68,7 @@ export async function startSocketIoServer(o: { pingInterval?: number } = {}): Pr
   };
   chat.use((socket, next) => {
     s.auths.push(socket.handshake.auth);
+    s.authorizations.push(socket.handshake.headers.authorization);
     next(socket.handshake.auth.token === 'secret' ? undefined : new Error('bad token'));
   });
   chat.on('connection', (socket) => {

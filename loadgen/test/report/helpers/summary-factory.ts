@@ -1,5 +1,6 @@
 import { RunAggregator } from '../../../src/metrics/run-aggregator.js';
 import { WindowRecorder } from '../../../src/metrics/window-recorder.js';
+import { deriveCallPattern } from '../../../src/model/call-pattern.js';
 import {
   type RunInfo,
   type ServerView,
@@ -25,6 +26,8 @@ export interface RunPlan {
   label?: string;
   seconds: number;
   users: (t: number) => number;
+  /** Users in their loop (setup finished) at the end of second t; default: not counted, as before v3. */
+  loopUsers?: (t: number) => number;
   endpoints: Record<string, EndpointPlan>;
   profile?: RunInfo['profile'];
   fault?: RunInfo['fault'];
@@ -32,6 +35,9 @@ export interface RunPlan {
   server?: ServerView;
   startedAt?: string;
   resources?: RunInfo['resources'];
+  costs?: RunInfo['costs'];
+  /** The call pattern the scenario declared; default: derived from the endpoints, as a run does. */
+  pattern?: string;
 }
 
 /**
@@ -58,7 +64,9 @@ export function makeSummary(plan: RunPlan): Summary {
         );
       }
     }
-    agg.add(recorder.flush(t, plan.users(t)));
+    const report = recorder.flush(t, plan.users(t));
+    if (plan.loopUsers !== undefined) report.loopUsers = plan.loopUsers(t);
+    agg.add(report);
   }
   agg.finish();
   const { endpoints, totals } = statsOf(agg, plan.seconds);
@@ -69,6 +77,7 @@ export function makeSummary(plan: RunPlan): Summary {
     run: {
       testid: plan.testid,
       scenario: { name: plan.label ?? 'baseline', label: plan.label ?? 'baseline' },
+      callPattern: plan.pattern ?? deriveCallPattern(endpoints),
       target: 'http://127.0.0.1:8000',
       model: { type: 'closed', users, spawnRate: 2 },
       profile: plan.profile ?? {
@@ -90,6 +99,7 @@ export function makeSummary(plan: RunPlan): Summary {
       loadgenVersion: 'test',
       fault: plan.fault ?? null,
       ...(plan.resources !== undefined ? { resources: plan.resources } : {}),
+      ...(plan.costs !== undefined ? { costs: plan.costs } : {}),
     },
     totals,
     endpoints,

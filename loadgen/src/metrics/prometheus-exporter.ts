@@ -81,6 +81,15 @@ export function createLoadgenRegistry(
     protocol: m.protocol ?? 'websocket',
     type: m.type,
   });
+  /** A sent and a received series per message name, of the figures `pick` takes. */
+  const bothWays = (pick: (m: MessageTotals) => [number, number]) =>
+    [...agg.messages.values()].flatMap((m) => {
+      const [sent, received] = pick(m);
+      return [
+        { labels: { ...messageLabels(m), direction: 'sent' }, value: sent },
+        { labels: { ...messageLabels(m), direction: 'received' }, value: received },
+      ];
+    });
   const metrics = [
     customMetric(
       'loadgen_request_duration_seconds',
@@ -134,21 +143,13 @@ export function createLoadgenRegistry(
       'loadgen_ws_messages_total',
       'Socket messages by direction (sent, received), protocol (websocket, socket.io) and type.',
       'counter',
-      () =>
-        [...agg.messages.values()].flatMap((m) => [
-          { labels: { ...messageLabels(m), direction: 'sent' }, value: m.sent },
-          { labels: { ...messageLabels(m), direction: 'received' }, value: m.received },
-        ]),
+      () => bothWays((m) => [m.sent, m.received]),
     ),
     customMetric(
       'loadgen_ws_message_bytes_total',
       'Socket message payload bytes (before permessage-deflate) by direction, protocol and type.',
       'counter',
-      () =>
-        [...agg.messages.values()].flatMap((m) => [
-          { labels: { ...messageLabels(m), direction: 'sent' }, value: m.sentBytes },
-          { labels: { ...messageLabels(m), direction: 'received' }, value: m.receivedBytes },
-        ]),
+      () => bothWays((m) => [m.sentBytes, m.receivedBytes]),
     ),
     customMetric(
       'loadgen_ws_dropped_messages_total',

@@ -1,8 +1,7 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Summary } from '../../src/model/summary-schema.js';
-import { runScenario } from '../../src/run/run-scenario.js';
-import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
+import { runFile } from '../helpers/scenarios.js';
 import { type SocketIoServer, startSocketIoServer } from '../helpers/socketio-server.js';
 
 const LOADGEN = join(import.meta.dirname, '..', '..');
@@ -20,11 +19,7 @@ const endpoint = (s: Summary, name: string) => s.endpoints.find((e) => e.endpoin
 const sio = (s: Summary, type: string) =>
   s.ws?.messages.find((m) => m.protocol === 'socket.io' && m.type === type);
 
-async function run(file: string, target: string, durationSec: number): Promise<Summary> {
-  const config = resolveRun(await loadScenario(file), { target, durationSec });
-  config.gracefulStopSec = 3;
-  return runScenario(config);
-}
+const run = (file: string, target: string, durationSec: number) => runFile(file, { target, durationSec });
 
 describe('Socket.IO (vu.socketio) against a real socket.io 4 server', () => {
   it('examples/socketio-chat.ts: acks timed as sio <event>, counts equal the server, idle players answer pings and stay connected', async () => {
@@ -75,9 +70,7 @@ describe('Socket.IO (vu.socketio) against a real socket.io 4 server', () => {
   it('a refused auth is a sio_connect_error; a lost connection reconnects when asked (counted), and only then', async () => {
     server = await startSocketIoServer();
     const chat = server;
-    const config = resolveRun(await loadScenario(FAULTS), { target: chat.url, durationSec: 3 });
-    config.gracefulStopSec = 3;
-    const running = runScenario(config);
+    const running = runFile(FAULTS, { target: chat.url, durationSec: 3 });
     // Once both players are in, cut every connection as a restarting server would.
     await vi.waitFor(() => expect(chat.connected).toBe(2), { timeout: 5000 });
     chat.dropAll();

@@ -120,6 +120,15 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
     );
     expect(value('loadgen_ws_duration_seconds_count', { endpoint: 'ws moved' })).toBe(received('moved'));
     expect(value('loadgen_ws_closes_total', { code: '1000' })).toBe(4);
+    // Payload bytes per type, and what the connections carried, as the summary has them.
+    const move = summary.ws?.messages.find((m) => m.type === 'move');
+    expect(move?.sentBytes).toBeGreaterThan(0);
+    expect(
+      value('loadgen_ws_message_bytes_total', { direction: 'sent', protocol: 'websocket', type: 'move' }),
+    ).toBe(move?.sentBytes);
+    expect(value('loadgen_ws_wire_bytes_total', { direction: 'received' })).toBe(
+      summary.ws?.wireBytes?.received,
+    );
     // Request latency stays HTTP's own.
     expect(
       samples.some((s) => s.name.startsWith('loadgen_request') && s.labels.endpoint?.startsWith('ws ')),

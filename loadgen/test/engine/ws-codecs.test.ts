@@ -2,10 +2,9 @@ import { join } from 'node:path';
 import protobuf from 'protobufjs';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/model/summary-schema.js';
-import { runScenario } from '../../src/run/run-scenario.js';
-import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { type FrameServer, type ServerCodec, startFrameServer } from '../helpers/frame-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import { runFile } from '../helpers/scenarios.js';
 
 const LOADGEN = join(import.meta.dirname, '..', '..');
 const fixture = (name: string) => join(LOADGEN, 'test', 'fixtures', name);
@@ -22,11 +21,7 @@ const message = (s: Summary, type: string) => s.ws?.messages.find((m) => m.type 
 const total = (s: Summary, field: 'sentBytes' | 'receivedBytes') =>
   (s.ws?.messages ?? []).reduce((n, m) => n + (m[field] ?? 0), 0);
 
-async function run(file: string, target: string, durationSec: number): Promise<Summary> {
-  const config = resolveRun(await loadScenario(file), { target, durationSec });
-  config.gracefulStopSec = 2;
-  return runScenario(config);
-}
+const run = (file: string, target: string, durationSec: number) => runFile(file, { target, durationSec });
 
 describe('binary frames and codecs (vu.ws)', () => {
   it('examples/msgpack-echo.ts: binary frames only, request → reply timed per type, counts and bytes equal the server', async () => {

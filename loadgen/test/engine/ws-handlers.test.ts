@@ -1,9 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/model/summary-schema.js';
-import { runScenario } from '../../src/run/run-scenario.js';
-import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { type HeartbeatServer, startHeartbeatServer } from '../helpers/heartbeat-server.js';
+import { runFile } from '../helpers/scenarios.js';
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'ws-heartbeat.ts');
 
@@ -19,9 +18,7 @@ const check = (s: Summary, label: string) => s.checks?.find((c) => c.label === l
 describe('background handlers (socket.on)', () => {
   it('a handler answers the server’s pings while the player thinks 2 s: nobody answering is dropped; a throwing handler is a script_error', async () => {
     server = await startHeartbeatServer();
-    const config = resolveRun(await loadScenario(FIXTURE), { target: server.url, durationSec: 5 });
-    config.gracefulStopSec = 3;
-    const s = await runScenario(config);
+    const s = await runFile(FIXTURE, { target: server.url, durationSec: 5 });
     const beat = server;
 
     // The two answering players stayed connected through every 2 s think; the two silent ones

@@ -1,7 +1,6 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { decode, encode } from '@msgpack/msgpack';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
+import { startWsServer } from './ws-server.js';
 
 /** How the server reads and writes binary frames (MessagePack unless a test gives another). */
 export interface ServerCodec {
@@ -48,14 +47,9 @@ export interface FrameServer {
 export async function startFrameServer(o: FrameServerOptions = {}): Promise<FrameServer> {
   const codec = o.codec ?? serverMsgpack;
   const bump = (m: Map<string, number>, type: string) => m.set(type, (m.get(type) ?? 0) + 1);
-  const http = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({
-    server: http,
-    path: '/ws',
-    perMessageDeflate: o.perMessageDeflate === true ? { threshold: 0 } : false,
-  });
+  const { wss, url, close } = await startWsServer({ perMessageDeflate: o.perMessageDeflate });
   const server: FrameServer = {
-    url: '',
+    url,
     textFrames: 0,
     binaryFrames: 0,
     frames: [],
@@ -65,11 +59,9 @@ export async function startFrameServer(o: FrameServerOptions = {}): Promise<Fram
     get open() {
       return wss.clients.size;
     },
-    close: async () => {
+    close: () => {
       clearInterval(pushes);
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      return close();
     },
   };
   const send = (socket: WebSocket, message: Record<string, unknown> & { type: string }) => {
@@ -103,7 +95,5 @@ export async function startFrameServer(o: FrameServerOptions = {}): Promise<Fram
         send(socket, { type: 'echo_reply', id: m.id, payload: m.payload, ts: Date.now() });
     });
   });
-  await new Promise<void>((resolve) => http.listen({ port: 0, host: '127.0.0.1' }, resolve));
-  server.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return server;
 }

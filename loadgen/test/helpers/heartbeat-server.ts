@@ -1,6 +1,5 @@
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { WebSocket, WebSocketServer } from 'ws';
+import { WebSocket } from 'ws';
+import { startWsServer } from './ws-server.js';
 
 /**
  * A real `ws` server with an application-level heartbeat, as many game servers have: every
@@ -24,12 +23,11 @@ export interface HeartbeatServer {
 export const PING_EVERY_MS = 200;
 
 export async function startHeartbeatServer(): Promise<HeartbeatServer> {
-  const http = createServer((_req, res) => res.writeHead(404).end());
-  const wss = new WebSocketServer({ server: http, path: '/ws' });
+  const { wss, url, close } = await startWsServer();
   const live = new Map<WebSocket, { role: string; sent: number; answered: number }>();
   const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
   const s: HeartbeatServer = {
-    url: '',
+    url,
     pings: 0,
     pongs: 0,
     booms: 0,
@@ -38,11 +36,9 @@ export async function startHeartbeatServer(): Promise<HeartbeatServer> {
     get open() {
       return wss.clients.size;
     },
-    close: async () => {
+    close: () => {
       clearInterval(beat);
-      for (const c of wss.clients) c.terminate();
-      await new Promise<void>((resolve) => wss.close(() => resolve()));
-      await new Promise<void>((resolve) => http.close(() => resolve()));
+      return close();
     },
   };
   const beat = setInterval(() => {
@@ -76,7 +72,5 @@ export async function startHeartbeatServer(): Promise<HeartbeatServer> {
       p.answered = Math.max(p.answered, m.n);
     });
   });
-  await new Promise<void>((resolve) => http.listen({ port: 0, host: '127.0.0.1' }, resolve));
-  s.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
   return s;
 }

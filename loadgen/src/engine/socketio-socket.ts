@@ -1,6 +1,6 @@
 import { decodePacket } from 'engine.io-parser';
 import { type Packet, PacketType } from 'socket.io-parser';
-import type { RawData } from 'ws';
+import WebSocket, { type RawData } from 'ws';
 import { RequestFailedError } from '../api/scenario-api.js';
 import type {
   SocketIoArg,
@@ -190,7 +190,10 @@ export class SocketIoSocket extends MessageSocket<SioMessage> implements VuSocke
       }
     }
     const endpoint = `sio ${event}`;
-    if (this.state !== 'connected') throw this.closedError(endpoint, `"${event}" not sent`);
+    // The connection may be closing before its close reaches us: nothing could be sent then.
+    if (this.state !== 'connected' || this.link?.ws.readyState !== WebSocket.OPEN) {
+      throw this.closedError(endpoint, `"${event}" not sent`);
+    }
     this.sendPacket({ type: PacketType.EVENT, nsp: this.t.namespace, data: [event, ...args], id }, endpoint);
   }
 

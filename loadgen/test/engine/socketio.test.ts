@@ -94,8 +94,11 @@ describe('Socket.IO (vu.socketio) against a real socket.io 4 server', () => {
     });
     expect(s.checks?.find((c) => c.label === 'bytes round trip')).toMatchObject({ passes: 2, fails: 0 });
     expect(chat.acked.get('bytes')).toBe(2);
-    // Emits after the reconnection reached the server: it counted more than before the cut.
-    expect(chat.received.get('ping')).toBe(sio(s, 'ping')?.sent);
+    // Every emit reached the server but those in flight when the connections were cut (at most
+    // one per player: each waits 100 ms between emits).
+    const sent = sio(s, 'ping')?.sent ?? 0;
+    expect(chat.received.get('ping')).toBeLessThanOrEqual(sent);
+    expect(chat.received.get('ping')).toBeGreaterThanOrEqual(sent - 2);
   });
 
   it('another server by its URL: the namespace is its path, and the target’s bearer token stays home unless asked for', async () => {

@@ -2,7 +2,7 @@ import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parsePrometheusText } from '@game-load-lab/loadgen';
+import { parsePrometheusText } from '@game-load-lab/loadgen/lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDashboards, type QueryCheck } from '../src/dashboards/check-dashboards.js';
 import { loadDashboards } from '../src/dashboards/dashboard-queries.js';

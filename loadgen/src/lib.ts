@@ -26,6 +26,7 @@ export {
 } from './metrics/hdr-histograms.js';
 export { createLoadgenRegistry, serveMetrics } from './metrics/prometheus-exporter.js';
 export { parsePrometheusText } from './metrics/server-metrics.js';
+export * from './model/custom-metric-schema.js';
 export type { HttpClientKind } from './model/http-client-kind.js';
 export { STATS_CSV_COLUMNS, statsCsv } from './model/stats-csv.js';
 export { parseSummary, readSummaryFile, writeSummaryFiles } from './model/summary-files.js';

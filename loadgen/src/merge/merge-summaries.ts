@@ -6,6 +6,8 @@ import {
   mergeEncoded,
   percentileMs,
 } from '../metrics/hdr-histograms.js';
+import { addMetrics, addWindowMetric } from '../model/custom-metric-math.js';
+import type { WindowMetric } from '../model/custom-metric-schema.js';
 import type {
   EndpointStats,
   Failure,
@@ -63,6 +65,13 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
           sent: sockets.reduce((s, w) => s + w.sent, 0),
           received: sockets.reduce((s, w) => s + w.received, 0),
         };
+  const metrics: Record<string, WindowMetric> = {};
+  for (const w of windows) {
+    for (const [name, m] of Object.entries(w.metrics ?? {})) {
+      const known = metrics[name];
+      metrics[name] = known === undefined ? m : addWindowMetric(known, m);
+    }
+  }
   return {
     t: (windows[0] as TimeWindow).t,
     activeUsers: windows.reduce((s, w) => s + w.activeUsers, 0),
@@ -71,6 +80,7 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
     droppedIterations: windows.reduce((s, w) => s + w.droppedIterations, 0),
     endpoints,
     ...(ws === undefined ? {} : { ws }),
+    ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
   };
 }
 
@@ -107,6 +117,15 @@ function mergedPeakConnected(summaries: Summary[], timeSeries: TimeWindow[]): nu
   if (peaks.length === 0) return undefined;
   const windows = timeSeries.flatMap((w) => (w.ws === undefined ? [] : [w.ws.connectedPeak]));
   return windows.length > 0 ? Math.max(...windows) : peaks.reduce((s, p) => s + p, 0);
+}
+
+/** A count some inputs lack (written before it existed): summed where present, absent when none has it. */
+function optionalSum(
+  summaries: Summary[],
+  field: 'setups' | 'teardowns',
+): Partial<Record<typeof field, number>> {
+  const known = summaries.flatMap((s) => (s.totals[field] === undefined ? [] : [s.totals[field]]));
+  return known.length === 0 ? {} : { [field]: known.reduce((a, b) => a + b, 0) };
 }
 
 export interface MergeOptions {
@@ -200,7 +219,8 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       rps: rate(count, elapsedSec),
       histogram: encodeHistogram(h),
       ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
-      ...(list.some((e) => e.kind === 'ws') ? { kind: 'ws' as const } : {}),
+      ...(list[0]?.kind === undefined ? {} : { kind: list[0].kind }),
+      ...(list[0]?.unit === undefined ? {} : { unit: list[0].unit }),
     });
     h.destroy();
   }
@@ -272,6 +292,8 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       latencyMs: latencyStats(total),
       histogram: encodeHistogram(total),
       ...(scriptErrors > 0 ? { scriptErrors } : {}),
+      ...optionalSum(summaries, 'setups'),
+      ...optionalSum(summaries, 'teardowns'),
       ...(peakConnected === undefined ? {} : { peakConnected }),
     },
     endpoints,
@@ -295,6 +317,8 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   }
   const ws = mergeSocketStats(summaries.flatMap((s) => (s.ws === undefined ? [] : [s.ws])));
   if (ws !== undefined) merged.ws = ws;
+  const metrics = summaries.flatMap((s) => (s.metrics === undefined ? [] : [s.metrics]));
+  if (metrics.length > 0) merged.metrics = addMetrics(metrics, elapsedSec);
   merged.thresholds = evaluateThresholds(merged.run.thresholds.map(parseThreshold), merged);
   // Every segment scraped the same server around its own run, so the deltas overlap rather than
   // add up: keep the widest one (the segment whose window covered the most server requests).

@@ -1,6 +1,10 @@
+import { addWindowMetric } from '../model/custom-metric-math.js';
+import type { WindowMetric } from '../model/custom-metric-schema.js';
 import type { Failure, TimeWindow, WindowEndpoint, WindowSockets } from '../model/summary-schema.js';
+import { CustomMetricTotals } from './custom-metric-totals.js';
 import {
   createHistogram,
+  createHistogramFor,
   decodeHistogram,
   encodeHistogram,
   type Histogram,
@@ -12,6 +16,8 @@ import type { EndpointKind, WindowReport } from './window-recorder.js';
 /** Everything measured for one endpoint since the start. */
 export interface EndpointTotals {
   kind: EndpointKind;
+  /** A custom trend's unit (ms for everything else). */
+  unit: string;
   histogram: Histogram;
   count: number;
   errors: number;
@@ -36,6 +42,10 @@ export interface RunSoFar extends WindowLatency {
   max: number;
   /** The most sockets open at once so far (summed over parts per window); undefined: no socket yet. */
   peakConnected?: number;
+  /** Exceptions the script's code threw so far. */
+  scriptErrors?: number;
+  /** Custom trends' samples and failures so far (vu.time, vu.record); undefined: none yet. */
+  custom?: { count: number; errors: number };
 }
 
 /** Messages of one type over the run. */
@@ -52,6 +62,7 @@ interface PendingWindow {
   dropped: number;
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
   ws: WindowSockets | undefined;
+  metrics: Map<string, WindowMetric> | undefined;
 }
 
 const sum = (r: Record<string, number>): number => {
@@ -70,6 +81,9 @@ export class RunAggregator {
   private readonly pending = new Map<number, PendingWindow>();
   private readonly failures = new Map<string, Failure>();
   iterations = 0;
+  /** Setups tried and teardowns run (with iterations: the script_errors threshold's denominator). */
+  setups = 0;
+  teardowns = 0;
   dropped = 0;
   peakUsers = 0;
   scriptErrors = 0;
@@ -89,11 +103,15 @@ export class RunAggregator {
   readonly messages = new Map<string, MessageTotals>();
   /** Socket closes by code. */
   readonly closeCodes = new Map<string, number>();
+  /** Custom counters, rates and gauges over the completed windows. */
+  readonly metrics = new CustomMetricTotals();
   private onWindow: ((w: TimeWindow, all: WindowLatency, run: RunSoFar) => void) | undefined;
   /** Every completed window's requests over all endpoints, for the live view's run-so-far figures. */
   private readonly runHistogram: Histogram = createHistogram();
   private runRequests = 0;
   private runErrors = 0;
+  private customCount = 0;
+  private customErrors = 0;
 
   constructor(
     private readonly parts: number,
@@ -105,12 +123,13 @@ export class RunAggregator {
     this.onWindow = listener;
   }
 
-  totals(endpoint: string, kind: EndpointKind = 'http'): EndpointTotals {
+  totals(endpoint: string, kind: EndpointKind = 'http', unit = 'ms'): EndpointTotals {
     let t = this.endpoints.get(endpoint);
     if (t === undefined) {
       t = {
         kind,
-        histogram: createHistogram(),
+        unit,
+        histogram: createHistogramFor(unit),
         count: 0,
         errors: 0,
         bytes: 0,
@@ -124,10 +143,20 @@ export class RunAggregator {
 
   add(report: WindowReport): void {
     this.iterations += report.iterations;
+    this.setups += report.setups ?? 0;
+    this.teardowns += report.teardowns ?? 0;
     this.dropped += report.droppedIterations;
     let p = this.pending.get(report.index);
     if (p === undefined) {
-      p = { reports: 0, activeUsers: 0, iterations: 0, dropped: 0, endpoints: new Map(), ws: undefined };
+      p = {
+        reports: 0,
+        activeUsers: 0,
+        iterations: 0,
+        dropped: 0,
+        endpoints: new Map(),
+        ws: undefined,
+        metrics: undefined,
+      };
       this.pending.set(report.index, p);
     }
     p.reports++;
@@ -147,8 +176,13 @@ export class RunAggregator {
     }
     p.dropped += report.droppedIterations;
     if (report.ws !== undefined) p.ws = this.addSockets(report.ws, p.ws);
+    for (const [name, m] of Object.entries(report.metrics ?? {})) {
+      p.metrics ??= new Map();
+      const known = p.metrics.get(name);
+      p.metrics.set(name, known === undefined ? m : addWindowMetric(known, m));
+    }
     for (const [name, e] of Object.entries(report.endpoints)) {
-      const t = this.totals(name, e.kind ?? 'http');
+      const t = this.totals(name, e.kind ?? 'http', e.unit);
       const h = decodeHistogram(e.histogram);
       t.histogram.add(h);
       t.count += e.count;
@@ -213,9 +247,16 @@ export class RunAggregator {
     const all = createHistogram();
     let requests = 0;
     let errors = 0;
+    let customCount = 0;
+    let customErrors = 0;
     for (const [name, w] of p.endpoints) {
       const h = w.histogram as Histogram;
-      const http = this.endpoints.get(name)?.kind !== 'ws';
+      const kind = this.endpoints.get(name)?.kind;
+      const http = kind === 'http';
+      if (kind === 'custom') {
+        customCount += w.count;
+        customErrors += w.errors;
+      }
       endpoints[name] = {
         count: w.count,
         errors: w.errors,
@@ -224,7 +265,8 @@ export class RunAggregator {
         p99: percentileMs(h, 99),
         histogram: this.parts === 1 ? w.single : encodeHistogram(h),
       };
-      // A window's requests and its latency over all endpoints are HTTP's; sockets have their own.
+      // A window's requests and its latency over all endpoints are HTTP's; sockets and custom
+      // trends have their own.
       if (http) {
         all.add(h);
         requests += w.count;
@@ -232,15 +274,20 @@ export class RunAggregator {
       }
       h.destroy();
     }
+    const t = index * this.windowSec;
     const window: TimeWindow = {
-      t: index * this.windowSec,
+      t,
       activeUsers: p.activeUsers,
       requests,
       errors,
       droppedIterations: p.dropped,
       endpoints,
       ...(p.ws === undefined ? {} : { ws: p.ws }),
+      ...(p.metrics === undefined ? {} : { metrics: Object.fromEntries(p.metrics) }),
     };
+    if (p.metrics !== undefined) this.metrics.add(t, p.metrics);
+    this.customCount += customCount;
+    this.customErrors += customErrors;
     this.activeUsers = p.activeUsers;
     this.peakUsers = Math.max(this.peakUsers, p.activeUsers);
     if (p.ws !== undefined) {
@@ -264,6 +311,10 @@ export class RunAggregator {
       p99: percentileMs(h, 99),
       max: h.totalCount === 0 ? 0 : Math.round(h.maxValue) / 1000,
       ...(this.peakConnected === undefined ? {} : { peakConnected: this.peakConnected }),
+      scriptErrors: this.scriptErrors,
+      ...(this.customCount === 0 && this.customErrors === 0
+        ? {}
+        : { custom: { count: this.customCount, errors: this.customErrors } }),
     });
   }
 

@@ -1,3 +1,4 @@
+import type { CustomMetric } from './custom-metric-schema.js';
 import type { EndpointStats, LatencyStats, Totals } from './summary-schema.js';
 
 /**
@@ -22,6 +23,11 @@ export const STATS_CSV_COLUMNS = [
   // Added with sockets: `ws` rows are socket figures (handshake, request→reply, push delay) that
   // the Aggregated row, HTTP's, leaves out.
   'kind',
+  // Added with custom metrics: a trend's unit (`ms` unless options.metrics declares another; the
+  // latency columns then hold that unit), and the one figure of a counter (its total), a rate
+  // (its share of true, 0..1) or a gauge (its last value), whose rows leave the others empty.
+  'unit',
+  'value',
 ] as const;
 
 /** Latency fields by name, not by the order of an object's keys (a parsed file's order is the file's). */
@@ -39,7 +45,8 @@ const row = (
   rps: number,
   bytes: number,
   latency: LatencyStats,
-  kind: 'http' | 'ws',
+  kind: NonNullable<EndpointStats['kind']> | 'http',
+  unit: string,
 ): Array<string | number> => [
   name,
   requests,
@@ -49,14 +56,36 @@ const row = (
   bytes,
   ...LATENCY.map((k) => latency[k]),
   kind,
+  unit,
+  '',
 ];
 
-/** stats.csv: one row per endpoint plus an "Aggregated" row (HTTP endpoints), like Locust's stats CSV. */
-export function statsCsv(summary: { endpoints: EndpointStats[]; totals: Totals }): string {
+/** A custom counter, rate or gauge: its one figure in `value`, what else applies in its columns. */
+const metricRow = (m: CustomMetric): Array<string | number> => {
+  const empty = LATENCY.map(() => '');
+  if (m.type === 'counter') return [m.name, m.count, '', '', m.rps, '', ...empty, m.type, '', m.count];
+  if (m.type === 'rate') {
+    const n = m.passes + m.fails;
+    const failRate = n === 0 ? 0 : Number((m.fails / n).toFixed(6));
+    return [m.name, n, m.fails, failRate, '', '', ...empty, m.type, '', Number(m.rate.toFixed(6))];
+  }
+  return [m.name, '', '', '', '', '', ...empty, m.type, '', m.value];
+};
+
+/**
+ * stats.csv: one row per endpoint (HTTP, socket figures, custom trends), an "Aggregated" row
+ * (HTTP endpoints), like Locust's stats CSV, then one row per custom counter, rate and gauge.
+ */
+export function statsCsv(summary: {
+  endpoints: EndpointStats[];
+  totals: Totals;
+  metrics?: CustomMetric[];
+}): string {
   const rows = summary.endpoints.map((e) =>
-    row(e.endpoint, e.count, e.errors, e.rps, e.bytes, e.latencyMs, e.kind ?? 'http'),
+    row(e.endpoint, e.count, e.errors, e.rps, e.bytes, e.latencyMs, e.kind ?? 'http', e.unit ?? 'ms'),
   );
   const t = summary.totals;
-  rows.push(row('Aggregated', t.requests, t.errors, t.rps, t.bytes, t.latencyMs, 'http'));
+  rows.push(row('Aggregated', t.requests, t.errors, t.rps, t.bytes, t.latencyMs, 'http', 'ms'));
+  for (const m of summary.metrics ?? []) rows.push(metricRow(m));
   return `${[[...STATS_CSV_COLUMNS], ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
 }

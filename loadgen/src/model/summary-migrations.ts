@@ -15,8 +15,18 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     const run = (summary.run ?? {}) as Json;
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
-  // v2 -> v3: nothing a v2 file lacks yet; the fields version 3 adds come with their defaults here.
-  2: (summary) => ({ ...summary, schemaVersion: 3 }),
+  // v2 -> v3: the fields version 3 adds come with their defaults here.
+  // - Custom measurements (issue 18) add only optional fields (endpoints[].kind 'custom' and
+  //   unit, timeSeries[].metrics, metrics[], totals.setups and teardowns, run.aborted,
+  //   thresholds[].reason and aborted), and thresholds[].actual became null for "no data",
+  //   which v2 wrote as -1 (no metric of a threshold is ever negative).
+  2: (summary) => ({
+    ...summary,
+    schemaVersion: 3,
+    thresholds: Array.isArray(summary.thresholds)
+      ? summary.thresholds.map((t: Json) => (t.actual === -1 ? { ...t, actual: null } : t))
+      : summary.thresholds,
+  }),
 };
 
 export type MigrationResult = { ok: true; summary: unknown } | { ok: false; reason: string };

@@ -37,7 +37,12 @@ function thresholds(s: Summary): string {
   if (s.thresholds.length === 0) return '<td>none set</td>';
   const failed = s.thresholds.filter((t) => !t.passed);
   const text = `${s.thresholds.length - failed.length}/${s.thresholds.length} passed`;
-  const list = failed.map((t) => `<small>✗ ${esc(t.expr)} (was ${esc(fmt(t.actual, 2))})</small>`).join('');
+  const list = failed
+    .map(
+      (t) =>
+        `<small>✗ ${esc(t.expr)} (${t.actual === null ? 'no data' : `was ${esc(fmt(t.actual, 2))}`})</small>`,
+    )
+    .join('');
   return `<td class="${failed.length > 0 ? 'regressed' : 'ok'}">${esc(text)}${list}</td>`;
 }
 

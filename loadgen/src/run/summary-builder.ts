@@ -1,5 +1,6 @@
 import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
+import { metricFrom } from '../model/custom-metric-math.js';
 import {
   type EndpointStats,
   type RunInfo,
@@ -80,7 +81,8 @@ export function statsOf(
       rps: rate(t.count, elapsedSec),
       histogram: encodeHistogram(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
-      ...(t.kind === 'ws' ? { kind: 'ws' as const } : {}),
+      ...(t.kind === 'http' ? {} : { kind: t.kind }),
+      ...(t.unit === 'ms' ? {} : { unit: t.unit }),
     });
   }
   const totals: Totals = {
@@ -95,6 +97,8 @@ export function statsOf(
     latencyMs: latencyStats(all),
     histogram: encodeHistogram(all),
     ...(agg.scriptErrors > 0 ? { scriptErrors: agg.scriptErrors } : {}),
+    setups: agg.setups,
+    teardowns: agg.teardowns,
     ...(agg.peakConnected === undefined ? {} : { peakConnected: agg.peakConnected }),
   };
   all.destroy();
@@ -118,7 +122,6 @@ export function buildSummary(
     failures: agg.failureTable(),
     thresholds: [],
   };
-  summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary);
   if (server !== undefined) summary.server = server;
   if (agg.checks.size > 0) {
     summary.checks = [...agg.checks]
@@ -127,7 +130,18 @@ export function buildSummary(
   }
   const ws = socketStatsOf(agg);
   if (ws !== undefined) summary.ws = ws;
+  const metrics = metricsOf(agg, timing.elapsedSec);
+  if (metrics !== undefined) summary.metrics = metrics;
+  summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary);
   return summary;
+}
+
+/** Custom counters, rates and gauges, sorted by name; undefined when the script used none. */
+export function metricsOf(agg: RunAggregator, elapsedSec: number): Summary['metrics'] {
+  if (agg.metrics.byName.size === 0) return undefined;
+  return [...agg.metrics.byName]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([name, total]) => metricFrom(name, total, elapsedSec));
 }
 
 function socketStatsOf(agg: RunAggregator): SocketStats | undefined {

@@ -22,10 +22,17 @@ function statusLine(w: TimeWindow, latest: WindowLatency, run: RunSoFar, windowS
   const sockets =
     ws === undefined ? '' : `  sockets ${ws.connected} (peak ${run.peakConnected ?? ws.connectedPeak})`;
   const msgs = ws === undefined ? '' : `  ${Math.round((ws.sent + ws.received) / windowSec)} msg/s`;
+  // What the script measured itself (vu.time, vu.record) and what its code threw, once there is any.
+  const custom =
+    run.custom === undefined
+      ? ''
+      : ` | measured ${run.custom.count} (errors ${pct(run.custom.errors, run.custom.count)})`;
+  const thrown = (run.scriptErrors ?? 0) === 0 ? '' : `  script errors ${run.scriptErrors}`;
   return (
     `users ${w.activeUsers}${sockets}` +
     ` | run ${run.requests} req  p50 ${fmt(run.p50)}  p95 ${fmt(run.p95)}  p99 ${fmt(run.p99)}  max ${fmt(run.max)} ms  errors ${pct(run.errors, run.requests)}` +
-    ` | last ${windowSec}s ${rps} req/s${msgs}  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}`
+    ` | last ${windowSec}s ${rps} req/s${msgs}  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}` +
+    `${custom}${thrown}`
   );
 }
 

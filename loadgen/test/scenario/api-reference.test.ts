@@ -16,6 +16,8 @@ const INTERFACES = [
   'WsWaitOptions',
   'WsMessage',
   'WsClose',
+  'RecordOptions',
+  'VuMetrics',
 ];
 
 /** Every member of the scripting API's interfaces, as `Interface.member`, read from the source. */

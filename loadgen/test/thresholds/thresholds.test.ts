@@ -78,15 +78,10 @@ describe('thresholds', () => {
       limit: 10000,
     });
     expect(() => parseThreshold('ccu>=10%')).toThrow(/ccu takes no unit/);
+    // ccu is the run's, not an endpoint's: refused rather than failing unseen.
+    expect(() => parseThreshold('ws moved:ccu>1')).toThrow(/ccu is the whole run's: drop the name/);
     const results = evaluateThresholds(
-      [
-        'ws moved:p95<100',
-        'ws moved:p95<10',
-        'ws moved:errors<1%',
-        'ccu>=10',
-        'ccu>10',
-        'ws moved:ccu>1',
-      ].map(parseThreshold),
+      ['ws moved:p95<100', 'ws moved:p95<10', 'ws moved:errors<1%', 'ccu>=10', 'ccu>10'].map(parseThreshold),
       summary,
     );
     expect(results.map((r) => [r.expr, r.actual, r.passed])).toEqual([
@@ -95,13 +90,11 @@ describe('thresholds', () => {
       ['ws moved:errors<1%', 0, true],
       ['ccu>=10', 10, true],
       ['ccu>10', 10, false],
-      // ccu is the run's, not an endpoint's: on one it fails rather than pass unseen.
-      ['ws moved:ccu>1', -1, false],
     ]);
   });
 
   it('rejects nonsense with a message that shows the syntax', () => {
-    expect(() => parseThreshold('p95 is fast')).toThrow(/\[ENDPOINT:\]METRIC<VALUE/);
+    expect(() => parseThreshold('p95 is fast')).toThrow(/\[NAME:\]METRIC<VALUE/);
     expect(() => parseThreshold('p95<5%')).toThrow(/takes ms or s/);
     expect(() => parseThreshold('errors<5ms')).toThrow(/ratio or %/);
   });
@@ -124,7 +117,8 @@ describe('thresholds', () => {
       ['GET /api/users', 250, false],
       ['GET /api/users', 0.05, false],
       ['dropped<1', 3, false],
-      ['GET /nope', -1, false],
+      ['GET /nope', null, false],
     ]);
+    expect(results.at(-1)?.reason).toBe('no data: nothing named "GET /nope" was measured');
   });
 });

@@ -1,7 +1,7 @@
 import { fmt } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
 import { resourcesOf, setupEndpoints } from './resource-profile.js';
-import { analyseSteps, type StepRow } from './step-analysis.js';
+import { analyseSteps, type StepRow, stepEndpoints } from './step-analysis.js';
 
 export interface CapacityOptions {
   /** The p95 SLA in ms; the knee is the last step before p95 crosses it. Default 500. */
@@ -127,6 +127,11 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
       ? 'the scenario gave no per-endpoint costs (options.server.resources): every endpoint is assumed to hold a MySQL connection and send no Redis command'
       : "MySQL use and Redis commands per request from the scenario's per-endpoint costs (options.server.resources); an endpoint it does not list is assumed to use MySQL and no Redis",
   ];
+  if (summary.totals.requests === 0 && stepEndpoints(summary).length > 0) {
+    assumptions.push(
+      "no HTTP request in this run: a step's requests, req/s and latency are its custom trends in ms (the operations the script timed with vu.time and vu.record)",
+    );
+  }
   if (exclude.length > 0) {
     assumptions.push(
       `the steady loop only: ${exclude.join(', ')} (${o.includeSetup ? 'left out as asked' : "the users' setup, once per user, arriving as a burst when each step spawns its users"}) are left out of the step figures`,

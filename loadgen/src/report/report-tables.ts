@@ -174,7 +174,10 @@ export function endpointTable(
     summaries.map((s, i) => {
       const e = s.endpoints.find((x) => x.endpoint === name);
       const c = comparisons[i]?.endpoints.find((x) => x.endpoint === name);
-      const first = i === 0 ? `<th scope="rowgroup" rowspan="${summaries.length}">${esc(name)}</th>` : '';
+      // A custom trend of another unit than ms: its figures are in that unit.
+      const unit = summaries.flatMap((x) => x.endpoints).find((x) => x.endpoint === name)?.unit;
+      const label = unit === undefined ? esc(name) : `${esc(name)} <small>(${esc(unit)})</small>`;
+      const first = i === 0 ? `<th scope="rowgroup" rowspan="${summaries.length}">${label}</th>` : '';
       const run = `<td class="run"><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</td>`;
       if (e === undefined)
         return `<tr class="${i === 0 ? 'first' : ''}">${first}${run}<td colspan="8" class="muted">not called</td></tr>`;

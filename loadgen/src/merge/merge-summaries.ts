@@ -128,6 +128,12 @@ function optionalSum(
   return known.length === 0 ? {} : { [field]: known.reduce((a, b) => a + b, 0) };
 }
 
+/** A segment a threshold stopped (`abort`) stopped the run it is part of: the earliest one. */
+function firstAborted(summaries: Summary[]): Pick<Summary['run'], 'aborted'> {
+  const aborted = summaries.flatMap((s) => (s.run.aborted === undefined ? [] : [s.run.aborted]));
+  return aborted.length === 0 ? {} : { aborted: aborted.sort((a, b) => a.atSec - b.atSec)[0] };
+}
+
 export interface MergeOptions {
   /** Where each summary came from (file paths), for the messages; default `#1`, `#2`, ... */
   sources?: string[];
@@ -265,6 +271,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         .sort()
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
+      ...firstAborted(summaries),
       merge: {
         parts: summaries
           .map((s, i) => ({

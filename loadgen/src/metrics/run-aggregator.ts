@@ -105,7 +105,7 @@ export class RunAggregator {
   readonly closeCodes = new Map<string, number>();
   /** Custom counters, rates and gauges over the completed windows. */
   readonly metrics = new CustomMetricTotals();
-  private onWindow: ((w: TimeWindow, all: WindowLatency, run: RunSoFar) => void) | undefined;
+  private readonly listeners: Array<(w: TimeWindow, all: WindowLatency, run: RunSoFar) => void> = [];
   /** Every completed window's requests over all endpoints, for the live view's run-so-far figures. */
   private readonly runHistogram: Histogram = createHistogram();
   private runRequests = 0;
@@ -118,9 +118,9 @@ export class RunAggregator {
     private readonly windowSec: number,
   ) {}
 
-  /** Called with each window once every part has reported it, and the run up to it. */
+  /** Called with each window once every part has reported it, and the run up to it (any number of listeners). */
   subscribe(listener: (w: TimeWindow, all: WindowLatency, run: RunSoFar) => void): void {
-    this.onWindow = listener;
+    this.listeners.push(listener);
   }
 
   totals(endpoint: string, kind: EndpointKind = 'http', unit = 'ms'): EndpointTotals {
@@ -303,7 +303,8 @@ export class RunAggregator {
     this.runRequests += requests;
     this.runErrors += errors;
     const h = this.runHistogram;
-    this.onWindow?.(window, latency, {
+    if (this.listeners.length === 0) return;
+    const run: RunSoFar = {
       requests: this.runRequests,
       errors: this.runErrors,
       p50: percentileMs(h, 50),
@@ -315,7 +316,8 @@ export class RunAggregator {
       ...(this.customCount === 0 && this.customErrors === 0
         ? {}
         : { custom: { count: this.customCount, errors: this.customErrors } }),
-    });
+    };
+    for (const listener of this.listeners) listener(window, latency, run);
   }
 
   /** Flush windows some part never reported (it ended a window earlier than the others). */

@@ -11,7 +11,7 @@ import {
   type Totals,
 } from '../model/summary-schema.js';
 import type { RunConfig } from '../scenario/run-config.js';
-import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
+import { evaluateThresholds, type Judged } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
 import { LOADGEN_VERSION } from '../version.js';
 
@@ -53,10 +53,14 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
   };
 }
 
-/** Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. */
+/**
+ * Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. `encode: false`
+ * leaves the histograms out (''), for judging thresholds while the run goes.
+ */
 export function statsOf(
   agg: RunAggregator,
   elapsedSec: number,
+  { encode = true }: { encode?: boolean } = {},
 ): { endpoints: EndpointStats[]; totals: Totals } {
   const all = createHistogram();
   let requests = 0;
@@ -79,7 +83,7 @@ export function statsOf(
       statusCounts: Object.fromEntries(t.statusCounts),
       latencyMs: latencyStats(t.histogram),
       rps: rate(t.count, elapsedSec),
-      histogram: encodeHistogram(t.histogram),
+      histogram: encode ? encodeHistogram(t.histogram) : '',
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
       ...(t.kind === 'http' ? {} : { kind: t.kind }),
       ...(t.unit === 'ms' ? {} : { unit: t.unit }),
@@ -95,7 +99,7 @@ export function statsOf(
     droppedIterations: agg.dropped,
     peakUsers: agg.peakUsers,
     latencyMs: latencyStats(all),
-    histogram: encodeHistogram(all),
+    histogram: encode ? encodeHistogram(all) : '',
     ...(agg.scriptErrors > 0 ? { scriptErrors: agg.scriptErrors } : {}),
     setups: agg.setups,
     teardowns: agg.teardowns,
@@ -111,6 +115,7 @@ export function buildSummary(
   timing: RunTiming,
   server: ServerView | undefined,
   fault: RunInfo['fault'],
+  aborted?: RunInfo['aborted'],
 ): Summary {
   const { endpoints, totals } = statsOf(agg, timing.elapsedSec);
   const summary: Summary = {
@@ -123,17 +128,38 @@ export function buildSummary(
     thresholds: [],
   };
   if (server !== undefined) summary.server = server;
-  if (agg.checks.size > 0) {
-    summary.checks = [...agg.checks]
-      .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([label, [passes, fails]]) => ({ label, passes, fails }));
-  }
+  const checks = checksOf(agg);
+  if (checks !== undefined) summary.checks = checks;
   const ws = socketStatsOf(agg);
   if (ws !== undefined) summary.ws = ws;
   const metrics = metricsOf(agg, timing.elapsedSec);
   if (metrics !== undefined) summary.metrics = metrics;
-  summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary);
+  summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary).map((t) =>
+    t.expr === aborted?.threshold ? { ...t, aborted: true } : t,
+  );
+  if (aborted !== undefined) summary.run.aborted = aborted;
   return summary;
+}
+
+/** `vu.check` passes and fails by label, sorted; undefined when the script counted none. */
+function checksOf(agg: RunAggregator): Summary['checks'] {
+  if (agg.checks.size === 0) return undefined;
+  return [...agg.checks]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([label, [passes, fails]]) => ({ label, passes, fails }));
+}
+
+/** What thresholds judge, of the run so far (no histogram encoded): for `abort` while it runs. */
+export function judgedSoFar(agg: RunAggregator, elapsedSec: number): Judged {
+  const { endpoints, totals } = statsOf(agg, elapsedSec, { encode: false });
+  const checks = checksOf(agg);
+  const metrics = metricsOf(agg, elapsedSec);
+  return {
+    endpoints,
+    totals,
+    ...(checks === undefined ? {} : { checks }),
+    ...(metrics === undefined ? {} : { metrics }),
+  };
 }
 
 /** Custom counters, rates and gauges, sorted by name; undefined when the script used none. */

@@ -8,10 +8,14 @@ import {
   thresholdActual,
 } from './custom-tables.js';
 
-function table(header: string[], rows: string[][]): string {
+/** Figures right-aligned, names and words (the `left` columns) left-aligned. */
+function table(header: string[], rows: string[][], left: readonly number[] = [0]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    cells
+      .map((c, i) => (left.includes(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -94,9 +98,9 @@ export function formatResults(summary: Summary): string {
   const sockets = socketTable(summary);
   if (sockets !== undefined) parts.push(sockets);
   const measured = measurementRows(summary);
-  if (measured.length > 0) parts.push(table(MEASUREMENT_HEADER, measured));
+  if (measured.length > 0) parts.push(table(MEASUREMENT_HEADER, measured, [0, 7]));
   const metrics = metricRows(summary);
-  if (metrics.length > 0) parts.push(table(METRIC_HEADER, metrics));
+  if (metrics.length > 0) parts.push(table(METRIC_HEADER, metrics, [0, 1, 3]));
   if (t.droppedIterations > 0) parts.push(`dropped iterations: ${t.droppedIterations}`);
   if (summary.checks !== undefined && summary.checks.length > 0) {
     parts.push(
@@ -133,6 +137,7 @@ export function formatResults(summary: Summary): string {
           r.passed ? 'pass' : r.aborted === true ? 'FAIL (aborted the run)' : 'FAIL',
           ...(why ? [r.reason ?? ''] : []),
         ]),
+        [0, 2, 3],
       )}`,
     );
   }

@@ -54,8 +54,16 @@ export async function setUpPlayer(vu: PlayerVu): Promise<void> {
   await logIn(vu);
 }
 
-/** The player's setup, and the log-in a JSON scenario's steps repeat after a 401 ("setup": "game-player"). */
-export const gamePlayer: SetupAlias<Player, unknown> = { setup: setUpPlayer, reauthenticate: logIn };
+/**
+ * The player's setup, and the log-in a JSON scenario's steps repeat after a 401: `"setup":
+ * "./game.ts#gamePlayer"` from a JSON file beside this one, or its name `"game-player"` from
+ * anywhere (setups.json beside this file).
+ */
+export const gamePlayer: SetupAlias<Player, unknown> = {
+  state: newPlayer,
+  setup: setUpPlayer,
+  reauthenticate: logIn,
+};
 
 /** Send; on a 401, log in again and send once more. */
 async function authed(vu: PlayerVu, send: () => Promise<VuResponse>): Promise<VuResponse> {
@@ -118,10 +126,13 @@ export const GAMEPLAY_THRESHOLDS = [
   'script_errors<1%',
 ];
 
-/** The game pattern with these options (game-api's fault gauge and endpoint costs added). */
+/**
+ * The game pattern with these options (game-api's fault gauge and endpoint costs added). Every
+ * preset built here plays call pattern `game`: baseline, stress, bottleneck... are comparable.
+ */
 export function gameScenario(options: ScenarioOptionsInput, loop = gameLoop()) {
   return defineScenario<Player, unknown>({
-    options: { server: gameApiServer, ...options },
+    options: { server: gameApiServer, pattern: 'game', ...options },
     state: newPlayer,
     setup: setUpPlayer,
     iteration: loop,

@@ -8,6 +8,7 @@ export type {
   ScenarioOptionsInput,
   ServerOptions,
 } from './api/options-schema.js';
+export type { EndpointCosts, ResourceOptions } from './api/resources-schema.js';
 export {
   defineScenario,
   RequestFailedError,

@@ -1,3 +1,4 @@
+import { StackError, type StackErrorCode } from '@game-load-lab/local-stack';
 import { LAB_EXIT } from './exit-codes.js';
 
 /** Stable codes; the CLI maps them to one-line messages and the exit codes of src/exit-codes.ts. */
@@ -25,4 +26,17 @@ export class LabError extends Error {
   get exitCode(): number {
     return labErrorCodes[this.code];
   }
+}
+
+/** The lab's code for each of @game-load-lab/local-stack's, so a service that fails to start exits as before. */
+const fromStack: Record<StackErrorCode, LabErrorCode> = {
+  STACK_TOOL_MISSING: 'LAB_TOOL_MISSING',
+  STACK_START_FAILED: 'LAB_START_FAILED',
+  STACK_WAIT_FAILED: 'LAB_START_FAILED',
+};
+
+/** `err` as a LabError when local-stack threw it; anything else unchanged. */
+export function labErrorFrom(err: unknown): unknown {
+  if (err instanceof StackError) return new LabError(fromStack[err.code], err.message, { cause: err });
+  return err;
 }

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
-import { promtool } from '../src/checks/promtool.js';
 import {
   allPanels,
   dashboardQueries,
@@ -11,6 +10,7 @@ import {
   substitute,
 } from '../src/dashboards/dashboard-queries.js';
 import { repoPath } from '../src/repo-paths.js';
+import { promtool } from './checks/promtool.js';
 
 const dashboards = await loadDashboards();
 const datasources = parse(

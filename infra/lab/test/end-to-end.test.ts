@@ -1,13 +1,14 @@
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { parsePrometheusText } from '@game-load-lab/loadgen/lib';
+import { waitFor } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDashboards, type QueryCheck } from '../src/dashboards/check-dashboards.js';
 import { loadDashboards } from '../src/dashboards/dashboard-queries.js';
 import { PrometheusApi } from '../src/dashboards/prometheus-api.js';
 import { FaultClient } from '../src/runs/fault-client.js';
+import { grafanaStandIn, type StandIn } from './helpers/grafana-stand-in.js';
 import { startTestLab, type TestLab } from './helpers/lab.js';
 import { labCli } from './helpers/lab-cli.js';
 
@@ -19,7 +20,12 @@ import { labCli } from './helpers/lab-cli.js';
 // Not the scripts' default 1000: that is exactly the le="1" bucket boundary, where a timer
 // measured a hair short would land in the 0.75..1 s bucket. 1200 ms lands inside 1..2.5 s.
 const DELAY_MS = 1200;
-const runs: Record<string, { testid: string; start: number; end: number; code: number | null }> = {};
+const runs: Record<
+  string,
+  { testid: string; start: number; end: number; code: number | null; output: string }
+> = {};
+/** Answers where a Grafana would, for the one run that has a Grafana (the others have none). */
+let grafana: StandIn;
 let lab: TestLab;
 let prometheus: PrometheusApi;
 let results: string;
@@ -27,13 +33,13 @@ let env: Record<string, string>;
 let labStart: number;
 const progress = (line: string) => process.stdout.write(`[e2e] ${line}\n`);
 
-async function run(preset: string, args: string[]): Promise<void> {
+async function run(preset: string, args: string[], overrides: Record<string, string> = {}): Promise<void> {
   const start = Date.now() / 1000;
-  const { done } = labCli(['run', preset, ...args], env);
+  const { done } = labCli(['run', preset, ...args], { ...env, ...overrides });
   const { code, output } = await done;
   const testid = /run (\S+): /.exec(output)?.[1];
   if (!testid) throw new Error(`no testid in the output of lab run ${preset}:\n${output}`);
-  runs[preset] = { testid, start, end: Date.now() / 1000, code };
+  runs[preset] = { testid, start, end: Date.now() / 1000, code, output };
   progress(`${preset}: ${testid} exit ${code} in ${(Date.now() / 1000 - start).toFixed(1)}s`);
   if (code !== 0 && code !== thresholdsFailedExit)
     throw new Error(`lab run ${preset} exited ${code}:\n${output}`);
@@ -45,6 +51,7 @@ const thresholdsFailedExit = 99;
 beforeAll(async () => {
   labStart = Date.now() / 1000;
   lab = await startTestLab();
+  grafana = await grafanaStandIn();
   prometheus = new PrometheusApi(lab.state.urls.prometheus);
   results = await mkdtemp(join(tmpdir(), 'lab-e2e-results-'));
   env = {
@@ -61,12 +68,42 @@ beforeAll(async () => {
   await run('stress', ['--duration', '12s', '--users', '30', '--spawn-rate', '15', ...linger]);
   await run('bottleneck', ['--duration', '15s', '--spawn-rate', '10', ...linger]);
   // Realtime play over /ws (the only run with sockets, so game-api's socket counters are its own).
-  await run('match', ['--duration', '15s', '--users', '6', '--spawn-rate', '6', ...linger]);
-  // One more rule evaluation and scrape after the last run's final samples.
-  await sleep(3000);
+  await run('match', ['--duration', '15s', '--users', '6', '--spawn-rate', '6', ...linger], {
+    GRAFANA_URL: grafana.url,
+  });
+  await scrapedAndEvaluatedAfter(runs.match!.end);
 }, 240_000);
 
+/**
+ * Waits until Prometheus has scraped game-api after `time` (epoch seconds) and evaluated every
+ * rule group after that scrape: then the queries see the last run's final samples and the
+ * recording rules built on them.
+ */
+async function scrapedAndEvaluatedAfter(time: number): Promise<void> {
+  const seconds = (iso: string) => Date.parse(iso) / 1000;
+  await waitFor(
+    async () => {
+      const scrape = (await prometheus.targets()).find((t) => t.job === 'game-api');
+      if (scrape === undefined || seconds(scrape.lastScrape) <= time) return false;
+      const rules = (await (await fetch(`${lab.state.urls.prometheus}/api/v1/rules`)).json()) as {
+        data: { groups: { name: string; lastEvaluation: string }[] };
+      };
+      return rules.data.groups.every((g) => seconds(g.lastEvaluation) > seconds(scrape.lastScrape));
+    },
+    { what: 'a scrape and a rule evaluation after the last run', timeoutMs: 30_000 },
+  );
+}
+
+/** Requests counted on loadgen's own /metrics (the run serving LOADGEN_METRICS_PORT now). */
+async function loadgenRequests(): Promise<number> {
+  const res = await fetch(`http://127.0.0.1:${env.LOADGEN_METRICS_PORT}/metrics`);
+  return parsePrometheusText(await res.text())
+    .filter((m) => m.name === 'loadgen_requests_total')
+    .reduce((sum, m) => sum + m.value, 0);
+}
+
 afterAll(async () => {
+  await grafana?.close();
   await lab?.stop();
   if (results) await rm(results, { recursive: true, force: true });
 });
@@ -80,8 +117,28 @@ describe("the user's day on the local lab", () => {
     }
   });
 
+  it('links Grafana only for the run that had one, and Prometheus for every run', () => {
+    const { match, ...withoutGrafana } = runs;
+    for (const [preset, { testid, output }] of Object.entries(withoutGrafana)) {
+      expect(output, preset).not.toContain('/d/runs-side-by-side');
+      expect(output, preset).toContain(
+        'grafana: none answers at http://grafana.invalid:3000 (GRAFANA_URL); the Grafana dashboards come with the compose lab (npm run lab:up)',
+      );
+      expect(output, preset).toMatch(
+        new RegExp(`live: +${lab.state.urls.prometheus}/graph\\?g0\\.expr=.*${testid}`),
+      );
+      expect(output, preset).toMatch(
+        new RegExp(`prometheus: ${lab.state.urls.prometheus}/graph\\?g0\\.expr=.*${testid}`),
+      );
+    }
+    const dashboard = `${grafana.url}/d/runs-side-by-side/runs-side-by-side?var-testid=${match!.testid}`;
+    expect(match!.output).toContain(`live:    ${dashboard}&from=now-15m&to=now`);
+    expect(match!.output).toContain(`dashboard: ${dashboard}&from=`);
+    expect(match!.output).not.toContain('grafana: none answers');
+  });
+
   it('bottleneck put the fault back to off afterwards', async () => {
-    const client = new FaultClient(lab.state.urls.api, env.ADMIN_TOKEN ?? '');
+    const client = new FaultClient(lab.state.urls.api, { value: env.ADMIN_TOKEN ?? '', from: 'the lab' });
     expect(await client.get()).toMatchObject({ delayMs: 0 });
   });
 
@@ -203,13 +260,15 @@ describe("the user's day on the local lab", () => {
   });
 
   it('Ctrl-C during a bottleneck run stops loadgen, keeps its summary and restores the fault', async () => {
-    const client = new FaultClient(lab.state.urls.api, env.ADMIN_TOKEN ?? '');
+    const client = new FaultClient(lab.state.urls.api, { value: env.ADMIN_TOKEN ?? '', from: 'the lab' });
     const { child, done } = labCli(['run', 'bottleneck', '--duration', '60s', '--metrics-linger', '1'], env);
-    const deadline = Date.now() + 30_000;
-    while (((await client.get()) as { delayMs: number }).delayMs === 0 && Date.now() < deadline)
-      await sleep(100);
+    await waitFor(async () => ((await client.get()) as { delayMs: number }).delayMs > 0, {
+      what: 'the fault on',
+      timeoutMs: 30_000,
+    });
     expect(await client.get()).toMatchObject({ delayMs: DELAY_MS });
-    await sleep(2000);
+    // Ctrl-C once loadgen runs and has completed requests: its summary then has something to keep.
+    await waitFor(async () => (await loadgenRequests()) > 0, { what: 'loadgen requests', timeoutMs: 30_000 });
     child.kill('SIGINT');
     const { code, output } = await done;
     expect(code, output).toBe(130);

@@ -49,4 +49,11 @@ describe('exit codes: one table for the lab and the loadgen runs it passes throu
     expect(output).toMatch(/no-such-cli\.js is missing: run npm run build first/);
     expect(code).toBe(LAB_EXIT.toolMissing);
   });
+
+  it('a server program the local lab cannot find is "tool missing" (6), and the message says what to install', async () => {
+    // No PATH: mariadb-install-db (in /usr/bin on Debian) is the first program it looks for.
+    const { code, output } = await labCli(['local', 'up', '--dir', join(scratch, 'lab')], { PATH: '' }).done;
+    expect(output).toMatch(/mariadb-install-db or mysql_install_db not found: install MariaDB/);
+    expect(code).toBe(LAB_EXIT.toolMissing);
+  });
 });

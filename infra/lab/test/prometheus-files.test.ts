@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { promtool, shippedRuleFiles, shippedRuleTests } from '../src/checks/promtool.js';
 import { repoPath } from '../src/repo-paths.js';
+import { promtool, shippedRuleFiles, shippedRuleTests } from './checks/promtool.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'lab-promtool-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));

@@ -8,6 +8,14 @@ export interface StepRow {
   users: number;
   /** Most users seen active in one of its windows. */
   activeUsers: number;
+  /**
+   * Most users in their loop (setup finished) at the end of one of its windows: fewer than `users`
+   * when the setup (log in...) could not keep up. null: an open-model run (its levels are rates,
+   * not users), or a summary from before loadgen counted them.
+   */
+  loopUsers: number | null;
+  /** The mean of its windows' users in the loop (null as loopUsers): the players behind its req/s. */
+  meanLoopUsers: number | null;
   startSec: number;
   endSec: number;
   requests: number;
@@ -66,7 +74,7 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
       `${summary.run.testid} is a ${summary.run.profile.type} run: capacity needs a step run (loadgen run step)`,
     );
   }
-  const counted = new Set(stepEndpoints(summary).map((e) => e.endpoint));
+  const served = new Set(stepEndpoints(summary).map((e) => e.endpoint));
   const rows: StepRow[] = [];
   for (const level of levels(summary)) {
     const end = Math.min(level.end, summary.run.elapsedSec);
@@ -77,7 +85,7 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
     const perEndpoint = new Map<string, string[]>();
     for (const w of windows) {
       for (const [name, e] of Object.entries(w.endpoints)) {
-        if (exclude.includes(name) || !counted.has(name)) continue;
+        if (exclude.includes(name) || !served.has(name)) continue;
         requests += e.count;
         failures += e.errors;
         const list = perEndpoint.get(name) ?? [];
@@ -92,9 +100,13 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
       h.destroy();
       return row;
     });
+    const loops = windows.map((w) => w.loopUsers);
+    const counted = summary.run.model.type === 'closed' && loops.every((n) => n !== undefined);
     rows.push({
       users: level.users,
       activeUsers: Math.max(...windows.map((w) => w.activeUsers)),
+      loopUsers: counted ? Math.max(...(loops as number[])) : null,
+      meanLoopUsers: counted ? round((loops as number[]).reduce((a, b) => a + b, 0) / loops.length, 2) : null,
       startSec: level.start,
       endSec: end,
       requests,

@@ -49,6 +49,24 @@ export const collect = (value: string, previous: string[] | undefined): string[]
   value,
 ];
 
+/** `--ca <file>`, shared by run and url: a test target's own CA. */
+export const caOption = (): Option =>
+  new Option(
+    '--ca <file>',
+    "trust the certificates of this PEM file besides Node's roots, for https:// and wss:// (a test target's own CA; overrides the scenario's http.ca)",
+  );
+
+/** `--insecure`, shared by run and url. */
+export const insecureOption = (): Option =>
+  new Option(
+    '--insecure',
+    'accept any TLS certificate, unverified (a test target only; said in the output and recorded in summary.json)',
+  );
+
+/** The loud line a run with `--insecure` starts with. */
+export const INSECURE_WARNING =
+  'WARNING: --insecure: TLS certificates are NOT verified (https://, wss://); use it against a test target only\n';
+
 /** `--http-client undici|lean`, shared by run and url (the default is resolveRun's). */
 export const httpClientOption = (): Option =>
   new Option(

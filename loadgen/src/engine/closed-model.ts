@@ -21,6 +21,13 @@ export class ClosedModel {
     return this.running.length;
   }
 
+  /** Running users whose setup has completed: the ones playing the loop. */
+  get loopUsers(): number {
+    let n = 0;
+    for (const vu of this.running) if (vu.inLoop) n++;
+    return n;
+  }
+
   /** Start or stop users to match the schedule at `t` seconds since the start. */
   adjust(t: number): void {
     const want = localCount(this.schedule.countAt(t), this.share);

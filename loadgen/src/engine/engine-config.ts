@@ -2,6 +2,17 @@ import type { MetricDeclarations } from '../api/metrics-options.js';
 import type { HttpClientKind } from '../model/http-client-kind.js';
 import type { Profile } from './profile.js';
 import type { SegmentSpec } from './segment.js';
+import type { TlsOptions } from './tls-options.js';
+
+/** How the users' requests treat HTTP: the scenario's `http` options and the TLS flags. */
+export interface EngineHttpOptions {
+  /** Requests ask for compressed responses and decode them, unless a request says otherwise. */
+  decompress: boolean;
+  /** Redirects a request follows, unless it says otherwise (0: none). */
+  redirects: number;
+  /** Extra trust for https:// and wss:// (`--ca`, `--insecure`); undefined: Node's defaults. */
+  tls?: TlsOptions;
+}
 
 export type ResolvedModel =
   | { type: 'closed'; users: number; spawnRate: number }
@@ -29,4 +40,5 @@ export interface EngineConfig {
   connections?: number;
   /** The scenario's declared custom metrics (options.metrics). */
   metrics?: MetricDeclarations;
+  http: EngineHttpOptions;
 }

@@ -23,6 +23,8 @@ export class OpenModel {
   private readonly all: VirtualUser[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private busy = 0;
+  /** Busy users created on demand that are still in their setup. */
+  private settingUp = 0;
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
@@ -32,6 +34,11 @@ export class OpenModel {
 
   get activeUsers(): number {
     return this.busy;
+  }
+
+  /** Busy users past their setup: in an iteration. */
+  get loopUsers(): number {
+    return this.busy - this.settingUp;
   }
 
   /** Create the pre-allocated users and run their setup before the clock starts. */
@@ -88,7 +95,11 @@ export class OpenModel {
     const run = (async () => {
       // A user created on demand sets up first, measured as setup; its iteration then counts from
       // the later of its scheduled start and the end of its setup.
-      if (needsSetup && !(await user.setup())) return;
+      if (needsSetup) {
+        this.settingUp++;
+        const ready = await user.setup().finally(() => this.settingUp--);
+        if (!ready) return;
+      }
       await user.iterate(needsSetup ? Math.max(intendedStart, performance.now()) : intendedStart);
     })();
     this.inFlight.add(run);

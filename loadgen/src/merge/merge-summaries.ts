@@ -6,6 +6,7 @@ import {
   mergeEncoded,
   percentileMs,
 } from '../metrics/hdr-histograms.js';
+import { deriveCallPattern } from '../model/call-pattern.js';
 import { addMetrics, addWindowMetric } from '../model/custom-metric-math.js';
 import type { WindowMetric } from '../model/custom-metric-schema.js';
 import type {
@@ -75,6 +76,9 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
   return {
     t: (windows[0] as TimeWindow).t,
     activeUsers: windows.reduce((s, w) => s + w.activeUsers, 0),
+    ...(windows.every((w) => w.loopUsers !== undefined)
+      ? { loopUsers: windows.reduce((s, w) => s + (w.loopUsers ?? 0), 0) }
+      : {}),
     requests: windows.reduce((s, w) => s + w.requests, 0),
     errors: windows.reduce((s, w) => s + w.errors, 0),
     droppedIterations: windows.reduce((s, w) => s + w.droppedIterations, 0),
@@ -227,6 +231,9 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
       ...(list[0]?.kind === undefined ? {} : { kind: list[0].kind }),
       ...(list[0]?.unit === undefined ? {} : { unit: list[0].unit }),
+      ...(list.some((e) => e.decodedBytes !== undefined)
+        ? { decodedBytes: list.reduce((s, e) => s + (e.decodedBytes ?? 0), 0) }
+        : {}),
     });
     h.destroy();
   }
@@ -261,6 +268,11 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
     schemaVersion: first.schemaVersion,
     run: {
       ...first.run,
+      // Segments of a scenario that declares no pattern derive it from what each one called; a
+      // small segment may have missed a rare endpoint, so the whole run's endpoints decide.
+      callPattern: summaries.every((s) => s.run.callPattern === first.run.callPattern)
+        ? first.run.callPattern
+        : deriveCallPattern(endpoints),
       // The whole run, even when partial: merge.partial and merge.missingSegments say what is not in it.
       segment: n > 1 ? { index: 0, count: 1 } : first.run.segment,
       parts: summaries.reduce((s, x) => s + x.run.parts, 0),
@@ -272,6 +284,15 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
       ...firstAborted(summaries),
+      // One segment that verified no certificate makes the whole run unverified.
+      ...(summaries.some((s) => s.run.tls !== undefined)
+        ? {
+            tls: {
+              ...summaries.find((s) => s.run.tls !== undefined)?.run.tls,
+              insecure: summaries.some((s) => s.run.tls?.insecure === true),
+            },
+          }
+        : {}),
       merge: {
         parts: summaries
           .map((s, i) => ({

@@ -22,6 +22,8 @@ export interface EndpointTotals {
   count: number;
   errors: number;
   bytes: number;
+  /** Body bytes after decoding (requests that asked to decompress); undefined while none did. */
+  decodedBytes?: number;
   statusCounts: Map<string, number>;
   /** error kind -> count */
   errorKinds: Map<string, number>;
@@ -58,6 +60,8 @@ export interface MessageTotals {
 interface PendingWindow {
   reports: number;
   activeUsers: number;
+  /** undefined until a part reports it. */
+  loopUsers: number | undefined;
   iterations: number;
   dropped: number;
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
@@ -151,6 +155,7 @@ export class RunAggregator {
       p = {
         reports: 0,
         activeUsers: 0,
+        loopUsers: undefined,
         iterations: 0,
         dropped: 0,
         endpoints: new Map(),
@@ -161,6 +166,7 @@ export class RunAggregator {
     }
     p.reports++;
     p.activeUsers += report.activeUsers;
+    if (report.loopUsers !== undefined) p.loopUsers = (p.loopUsers ?? 0) + report.loopUsers;
     for (const name of report.setupEndpoints ?? []) this.setupEndpoints.add(name);
     for (const [label, [passes, fails]] of Object.entries(report.checks ?? {})) {
       const c = this.checks.get(label);
@@ -188,6 +194,7 @@ export class RunAggregator {
       t.count += e.count;
       t.errors += e.errors;
       t.bytes += e.bytes;
+      if (e.decodedBytes !== undefined) t.decodedBytes = (t.decodedBytes ?? 0) + e.decodedBytes;
       for (const [s, c] of Object.entries(e.statusCounts))
         t.statusCounts.set(s, (t.statusCounts.get(s) ?? 0) + c);
       for (const [kind, f] of Object.entries(e.failures)) {
@@ -278,6 +285,7 @@ export class RunAggregator {
     const window: TimeWindow = {
       t,
       activeUsers: p.activeUsers,
+      ...(p.loopUsers === undefined ? {} : { loopUsers: p.loopUsers }),
       requests,
       errors,
       droppedIterations: p.dropped,

@@ -22,6 +22,8 @@ export interface WindowReport {
   /** Window number since the run's start (t = index * windowSec). */
   index: number;
   activeUsers: number;
+  /** Of activeUsers, those whose setup had completed (set by the engine part, beside activeUsers). */
+  loopUsers?: number;
   iterations: number;
   droppedIterations: number;
   endpoints: Record<string, EndpointWindowReport>;
@@ -51,6 +53,8 @@ export interface EndpointWindowReport {
   kind?: 'ws' | 'custom';
   /** A custom trend's unit when it is not ms. */
   unit?: string;
+  /** Body bytes after decoding, of the responses a request asked to decompress; absent when none did. */
+  decodedBytes?: number;
 }
 
 /**
@@ -71,6 +75,7 @@ class EndpointWindow implements TrendSeries {
   count = 0;
   errors = 0;
   bytes = 0;
+  decodedBytes: number | undefined;
   statusCounts = new Map<number, number>();
   failures = new Map<string, { count: number; sample: string }>();
 
@@ -91,6 +96,11 @@ class EndpointWindow implements TrendSeries {
   fail(kind: string, message: string, value?: number): void {
     if (value === undefined) this.count++;
     else this.record(value);
+    this.addFailure(kind, message);
+  }
+
+  /** One more error of `kind`; the message keeps its first occurrence. */
+  addFailure(kind: string, message: string): void {
     this.errors++;
     const f = this.failures.get(kind);
     if (f === undefined) this.failures.set(kind, { count: 1, sample: message.slice(0, 300) });
@@ -102,6 +112,7 @@ class EndpointWindow implements TrendSeries {
     this.count = 0;
     this.errors = 0;
     this.bytes = 0;
+    this.decodedBytes = undefined;
     this.statusCounts.clear();
     this.failures.clear();
   }
@@ -166,16 +177,25 @@ export class WindowRecorder {
     w.bytes += bytes;
     recordMicros(w.histogram, micros);
     w.statusCounts.set(status, (w.statusCounts.get(status) ?? 0) + 1);
-    if (failureKind !== undefined) this.addFailure(w, failureKind, failureMessage ?? failureKind);
+    if (failureKind !== undefined) w.addFailure(failureKind, failureMessage ?? failureKind);
   }
 
-  /** No response (connection refused, reset, timeout...): counted as status "0". */
-  recordTransportError(endpoint: string, micros: number, kind: string, message: string): void {
+  /**
+   * No response (connection refused, reset, timeout...): counted as status "0", with the time it
+   * waited only when that is a measurement (a timeout; see keepsLatency in engine/http-client.ts).
+   */
+  recordTransportError(endpoint: string, micros: number | undefined, kind: string, message: string): void {
     const w = this.window(endpoint);
     w.count++;
-    recordMicros(w.histogram, micros);
+    if (micros !== undefined) recordMicros(w.histogram, micros);
     w.statusCounts.set(0, (w.statusCounts.get(0) ?? 0) + 1);
-    this.addFailure(w, kind, message);
+    w.addFailure(kind, message);
+  }
+
+  /** A response's body decoded (`decompress`): its bytes after decoding; recordResponse has its wire bytes. */
+  recordDecodedBytes(endpoint: string, bytes: number): void {
+    const w = this.window(endpoint);
+    w.decodedBytes = (w.decodedBytes ?? 0) + bytes;
   }
 
   /** A socket measurement (handshake, request→reply, push delay) under a `ws` endpoint. */
@@ -194,7 +214,7 @@ export class WindowRecorder {
     const w = this.window(endpoint, 'ws');
     w.count++;
     if (micros !== undefined) recordMicros(w.histogram, micros);
-    this.addFailure(w, kind, message);
+    w.addFailure(kind, message);
   }
 
   /** `endpoint` was called from a user's setup (reported once, so tables can mark it as setup). */
@@ -237,13 +257,6 @@ export class WindowRecorder {
     this.dropped++;
   }
 
-  private addFailure(w: EndpointWindow, kind: string, message: string): void {
-    w.errors++;
-    const f = w.failures.get(kind);
-    if (f === undefined) w.failures.set(kind, { count: 1, sample: message.slice(0, 300) });
-    else f.count++;
-  }
-
   /** `connectedAtEnd`: the sockets open at the window's end, when they have been closed since (the run's end). */
   flush(index: number, activeUsers: number, connectedAtEnd?: number): WindowReport {
     const endpoints: Record<string, EndpointWindowReport> = {};
@@ -258,6 +271,7 @@ export class WindowRecorder {
         histogram: encodeHistogram(w.histogram),
         ...(w.kind === 'http' ? {} : { kind: w.kind }),
         ...(w.unit === 'ms' ? {} : { unit: w.unit }),
+        ...(w.decodedBytes === undefined ? {} : { decodedBytes: w.decodedBytes }),
       };
       w.reset();
     }

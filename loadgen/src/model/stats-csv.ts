@@ -1,4 +1,5 @@
 import type { CustomMetric } from './custom-metric-schema.js';
+import { neverTimed } from './never-timed.js';
 import type { EndpointStats, LatencyStats, Totals } from './summary-schema.js';
 
 /**
@@ -23,6 +24,8 @@ export const STATS_CSV_COLUMNS = [
   // Added with sockets: `ws` rows are socket figures (handshake, request→reply, push delay) that
   // the Aggregated row, HTTP's, leaves out.
   'kind',
+  // Added with decompression: body bytes after decoding, empty for an endpoint that decoded none.
+  'decoded_bytes',
   // Added with custom metrics: a trend's unit (`ms` unless options.metrics declares another; the
   // latency columns then hold that unit), and the one figure of a counter (its total), a rate
   // (its share of true, 0..1) or a gauge (its last value), whose rows leave the others empty.
@@ -46,7 +49,9 @@ const row = (
   bytes: number,
   latency: LatencyStats,
   kind: NonNullable<EndpointStats['kind']> | 'http',
+  decodedBytes: number | undefined,
   unit: string,
+  untimed: boolean,
 ): Array<string | number> => [
   name,
   requests,
@@ -54,8 +59,10 @@ const row = (
   requests === 0 ? 0 : Number((errors / requests).toFixed(6)),
   rps,
   bytes,
-  ...LATENCY.map((k) => latency[k]),
+  // Counted but never timed (all-zero stats: every request failed without a response): absent.
+  ...LATENCY.map((k) => (untimed ? '' : latency[k])),
   kind,
+  decodedBytes ?? '',
   unit,
   '',
 ];
@@ -63,13 +70,13 @@ const row = (
 /** A custom counter, rate or gauge: its one figure in `value`, what else applies in its columns. */
 const metricRow = (m: CustomMetric): Array<string | number> => {
   const empty = LATENCY.map(() => '');
-  if (m.type === 'counter') return [m.name, m.count, '', '', m.rps, '', ...empty, m.type, '', m.count];
+  if (m.type === 'counter') return [m.name, m.count, '', '', m.rps, '', ...empty, m.type, '', '', m.count];
   if (m.type === 'rate') {
     const n = m.passes + m.fails;
     const failRate = n === 0 ? 0 : Number((m.fails / n).toFixed(6));
-    return [m.name, n, m.fails, failRate, '', '', ...empty, m.type, '', Number(m.rate.toFixed(6))];
+    return [m.name, n, m.fails, failRate, '', '', ...empty, m.type, '', '', Number(m.rate.toFixed(6))];
   }
-  return [m.name, '', '', '', '', '', ...empty, m.type, '', m.value];
+  return [m.name, '', '', '', '', '', ...empty, m.type, '', '', m.value];
 };
 
 /**
@@ -82,10 +89,34 @@ export function statsCsv(summary: {
   metrics?: CustomMetric[];
 }): string {
   const rows = summary.endpoints.map((e) =>
-    row(e.endpoint, e.count, e.errors, e.rps, e.bytes, e.latencyMs, e.kind ?? 'http', e.unit ?? 'ms'),
+    row(
+      e.endpoint,
+      e.count,
+      e.errors,
+      e.rps,
+      e.bytes,
+      e.latencyMs,
+      e.kind ?? 'http',
+      e.decodedBytes,
+      e.unit ?? 'ms',
+      neverTimed(e),
+    ),
   );
   const t = summary.totals;
-  rows.push(row('Aggregated', t.requests, t.errors, t.rps, t.bytes, t.latencyMs, 'http', 'ms'));
+  rows.push(
+    row(
+      'Aggregated',
+      t.requests,
+      t.errors,
+      t.rps,
+      t.bytes,
+      t.latencyMs,
+      'http',
+      undefined,
+      'ms',
+      t.latencyMs.max === 0,
+    ),
+  );
   for (const m of summary.metrics ?? []) rows.push(metricRow(m));
   return `${[[...STATS_CSV_COLUMNS], ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
 }

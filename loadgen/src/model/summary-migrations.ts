@@ -1,3 +1,5 @@
+import { isLegacyResources, liftLegacyResources } from '../api/resources-schema.js';
+import { deriveCallPattern, type PatternEndpoint } from './call-pattern.js';
 import { SUMMARY_SCHEMA_VERSION } from './summary-schema.js';
 
 type Json = Record<string, unknown>;
@@ -16,17 +18,37 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
   // v2 -> v3: the fields version 3 adds come with their defaults here.
+  // Optional in v3, absent from v2 files: `endpoints[].decodedBytes` (decompressed responses'
+  // decoded body bytes) and `run.tls` (`--insecure`, `--ca`).
+  // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
+  //   endpoints, as a v3 run of a scenario that declares none gets it.
+  // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the
+  //   scheduled users.
+  // - run.resources became named resources with run.costs beside them: the old per-endpoint
+  //   { mysql, redisOps } table is read as resources mysql (a pool) and redis (ops).
   // - Custom measurements (issue 18) add only optional fields (endpoints[].kind 'custom' and
   //   unit, timeSeries[].metrics, metrics[], totals.setups and teardowns, run.aborted,
   //   thresholds[].reason and aborted), and thresholds[].actual became null for "no data",
   //   which v2 wrote as -1 (no metric of a threshold is ever negative).
-  2: (summary) => ({
-    ...summary,
-    schemaVersion: 3,
-    thresholds: Array.isArray(summary.thresholds)
+  2: (summary) => {
+    const old = (summary.run ?? {}) as Json;
+    const lifted = isLegacyResources(old.resources) ? liftLegacyResources(old.resources) : undefined;
+    // A malformed table is left as it is, for the schema's check to name.
+    const run = lifted?.ok ? { ...old, ...lifted.value } : old;
+    // Malformed entries are left to the schema's check after the migration.
+    const endpoints = (Array.isArray(summary.endpoints) ? summary.endpoints : []).filter(
+      (e): e is PatternEndpoint => typeof (e as Json | null)?.endpoint === 'string',
+    );
+    const thresholds = Array.isArray(summary.thresholds)
       ? summary.thresholds.map((t: Json) => (t.actual === -1 ? { ...t, actual: null } : t))
-      : summary.thresholds,
-  }),
+      : summary.thresholds;
+    return {
+      ...summary,
+      schemaVersion: 3,
+      run: { ...run, callPattern: deriveCallPattern(endpoints) },
+      thresholds,
+    };
+  },
 };
 
 export type MigrationResult = { ok: true; summary: unknown } | { ok: false; reason: string };

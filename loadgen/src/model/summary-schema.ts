@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { endpointResourcesSchema } from '../api/options-schema.js';
+import { endpointCostsSchema, resourceSchema } from '../api/resources-schema.js';
 import { customMetricSchema, windowMetricSchema } from './custom-metric-schema.js';
 import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
 
@@ -43,9 +43,15 @@ export const endpointStatsSchema = z.object({
   endpoint: z.string().min(1),
   count,
   errors: count,
-  /** Response body bytes received. */
+  /** Response body bytes received, as they came over the wire (compressed, when they were). */
   bytes: count,
+  /**
+   * Body bytes after decoding gzip, deflate or br, summed over the responses of requests that
+   * asked to `decompress` (a body that was not encoded counts as it came). Absent when none asked.
+   */
+  decodedBytes: count.optional(),
   statusCounts: statusCountsSchema,
+  /** All 0 when nothing was timed (every request failed without a response): no data, not 0 ms. */
   latencyMs: latencyStatsSchema,
   /** count / measured duration in seconds. */
   rps: z.number().nonnegative(),
@@ -101,6 +107,11 @@ export const timeWindowSchema = z.object({
   t: z.number().nonnegative(),
   /** Virtual users active at the end of the window. */
   activeUsers: count,
+  /**
+   * Of activeUsers, those whose setup had completed: in their loop (v3; absent in older files).
+   * Fewer than scheduled when the setup (log in...) could not keep up.
+   */
+  loopUsers: count.optional(),
   requests: count,
   errors: count,
   droppedIterations: count,
@@ -114,7 +125,11 @@ export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
 export const failureSchema = z.object({
   endpoint: z.string(),
-  /** `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`, `other`. */
+  /**
+   * `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`,
+   * `host_unreachable`, `tls_certificate`, `tls_handshake`, `protocol_error`, `other`; sockets'
+   * `ws_timeout`, `ws_closed`. Of the failures without a response only `timeout` was timed.
+   */
   kind: z.string(),
   count,
   sample: z.string(),
@@ -202,6 +217,11 @@ export type MergeInfo = z.infer<typeof mergeInfoSchema>;
 export const runInfoSchema = z.object({
   testid: z.string().min(1),
   scenario: z.object({ name: z.string(), label: z.string() }),
+  /**
+   * The call pattern the run played (model/call-pattern.ts): the scenario's `pattern` option, or
+   * `loop:<hash>` of its loop's endpoints. Runs of one call pattern are comparable.
+   */
+  callPattern: z.string().min(1),
   target: z.string(),
   model: modelSchema,
   profile: profileSchema,
@@ -224,8 +244,14 @@ export const runInfoSchema = z.object({
   loadgenVersion: z.string(),
   /** The target's fault toggle, from the fault gauge the scenario names (options.server.faultGauge). */
   fault: faultInfoSchema.nullable(),
-  /** Per-endpoint database and cache costs from the scenario (options.server.resources), for `capacity`. */
-  resources: z.record(z.string(), endpointResourcesSchema).optional(),
+  /**
+   * The resources behind the target the scenario declared (options.server.resources), for
+   * `capacity`. v3: named resources; a v2 file's per-endpoint { mysql, redisOps } table is
+   * converted by the migration.
+   */
+  resources: z.record(z.string(), resourceSchema).optional(),
+  /** What one request of each endpoint costs in them (options.server.costs). */
+  costs: endpointCostsSchema.optional(),
   /** The wall-clock instant every segment was told to start at (`--start-at`), if one was given. */
   startAt: z.iso.datetime().optional(),
   /**
@@ -237,6 +263,11 @@ export const runInfoSchema = z.object({
   merge: mergeInfoSchema.optional(),
   /** A threshold marked `abort` failed while the run went, and stopped it at `atSec`. */
   aborted: z.object({ threshold: z.string(), atSec: z.number().nonnegative() }).optional(),
+  /**
+   * TLS trust beyond Node's defaults: `insecure` (`--insecure`: no certificate was verified) and
+   * `caFile` (`--ca` or `options.http.ca`: certificates trusted besides Node's roots). Absent: neither.
+   */
+  tls: z.object({ insecure: z.boolean(), caFile: z.string().optional() }).optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 

@@ -23,6 +23,9 @@ td.improved { background: var(--good); color: var(--goodfg); }
 td.verdict.regressed { font-weight: 700; }
 td.verdict.improved { background: var(--good); color: var(--goodfg); }
 td.ok { color: var(--goodfg); }
+td.incomparable { cursor: help; }
+td.incomparable small { text-decoration: underline dotted; }
+td.verdict.incomparable { color: var(--muted); }
 .muted { color: var(--muted); }
 td.sample { font-family: ui-monospace, monospace; font-size: 12px; max-width: 520px; overflow-wrap: anywhere; }
 .chip { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }
@@ -38,6 +41,7 @@ figure { margin: 0; }
 figcaption { font-weight: 600; font-size: 13px; margin-bottom: 2px; font-family: ui-monospace, monospace; }
 p.headline { font-size: 15px; }
 tr.knee td { background: #fef9c3; font-weight: 600; }
+table.steps td.short { color: var(--badfg); font-weight: 600; }
 dl.plan { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 8px 0; }
 dl.plan dt { color: var(--muted); }
 dl.plan dd { margin: 0; }

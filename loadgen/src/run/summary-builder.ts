@@ -1,5 +1,6 @@
 import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
+import { deriveCallPattern } from '../model/call-pattern.js';
 import { metricFrom } from '../model/custom-metric-math.js';
 import {
   type EndpointStats,
@@ -26,10 +27,17 @@ export interface RunTiming {
   startLateMs?: number;
 }
 
-export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['fault']): RunInfo {
+export function runInfoOf(
+  config: RunConfig,
+  timing: RunTiming,
+  fault: RunInfo['fault'],
+  endpoints: readonly EndpointStats[],
+): RunInfo {
+  const tls = config.http.tls;
   return {
     testid: config.testid,
     scenario: { name: config.name, label: config.label },
+    callPattern: config.pattern ?? deriveCallPattern(endpoints),
     target: config.target,
     model: config.model,
     profile: config.profile,
@@ -47,9 +55,18 @@ export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['
     loadgenVersion: LOADGEN_VERSION,
     fault,
     ...(config.server.resources === undefined ? {} : { resources: config.server.resources }),
+    ...(config.server.costs === undefined ? {} : { costs: config.server.costs }),
     ...(config.startAtEpochMs === undefined
       ? {}
       : { startAt: new Date(config.startAtEpochMs).toISOString() }),
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            insecure: tls.insecure === true,
+            ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+          },
+        }),
   };
 }
 
@@ -87,6 +104,7 @@ export function statsOf(
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
       ...(t.kind === 'http' ? {} : { kind: t.kind }),
       ...(t.unit === 'ms' ? {} : { unit: t.unit }),
+      ...(t.decodedBytes === undefined ? {} : { decodedBytes: t.decodedBytes }),
     });
   }
   const totals: Totals = {
@@ -120,7 +138,7 @@ export function buildSummary(
   const { endpoints, totals } = statsOf(agg, timing.elapsedSec);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
-    run: runInfoOf(config, timing, fault),
+    run: runInfoOf(config, timing, fault, endpoints),
     totals,
     endpoints,
     timeSeries: agg.windows,

@@ -14,6 +14,9 @@ import { LoadgenError } from '../errors.js';
  * instances.
  */
 
+/** What a script may be written in (TypeScript or JavaScript, as modules). */
+export const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
 /** loadgen's built entry points (package.json "exports"), from src/scenario or dist/scenario alike. */
 const LOADGEN_ENTRIES: Record<string, string> = {
   '@game-load-lab/loadgen': fileURLToPath(new URL('../../dist/index.js', import.meta.url)),

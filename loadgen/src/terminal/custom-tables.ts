@@ -1,3 +1,4 @@
+import { neverTimed } from '../model/never-timed.js';
 import { fmt } from '../model/number-format.js';
 import type { EndpointStats, Summary, ThresholdResult } from '../model/summary-schema.js';
 import { RATIO_METRICS, type ThresholdMetric } from '../thresholds/threshold-parser.js';
@@ -25,11 +26,13 @@ export function measurementRows(summary: Summary): string[][] {
     .filter((e) => e.kind === 'custom')
     .map((e) => {
       const l = e.latencyMs;
+      // Every measurement failed without a value: its figures are absent, not 0.
+      const untimed = neverTimed(e);
       return [
         e.setup === true ? `${e.endpoint} (setup)` : e.endpoint,
         String(e.count),
         String(e.errors),
-        ...[l.p50, l.p95, l.p99, l.max].map((v) => trendFigure(e, v)),
+        ...[l.p50, l.p95, l.p99, l.max].map((v) => (untimed ? '-' : trendFigure(e, v))),
         e.unit ?? 'ms',
       ];
     });

@@ -20,6 +20,13 @@ function table(header: string[], rows: string[][], left: readonly number[] = [0]
 }
 
 const ms = (v: number) => v.toFixed(1);
+/**
+ * An endpoint counted but never timed (every request failed without a response, every wait of a
+ * push type failed) has all-zero latency stats: its percentiles are shown as absent, not as 0.
+ */
+const latencyCells = (l: LatencyStats | undefined, fields: ReadonlyArray<keyof LatencyStats>): string[] =>
+  fields.map((f) => (l === undefined || l.max === 0 ? '-' : ms(l[f])));
+const P50_TO_MAX = ['p50', 'p95', 'p99', 'max'] as const;
 
 /** One line of the endpoint table: an endpoint's, or the run's total. */
 const resultRow = (
@@ -28,16 +35,7 @@ const resultRow = (
   errors: number,
   rps: number,
   l: LatencyStats,
-): string[] => [
-  name,
-  String(requests),
-  String(errors),
-  rps.toFixed(1),
-  ms(l.p50),
-  ms(l.p95),
-  ms(l.p99),
-  ms(l.max),
-];
+): string[] => [name, String(requests), String(errors), rps.toFixed(1), ...latencyCells(l, P50_TO_MAX)];
 
 /**
  * Sockets: one row per message type and per `ws` figure (the handshake, request→reply times, push
@@ -61,10 +59,7 @@ function socketTable(summary: Summary): string | undefined {
       m === undefined || m.dropped === 0 ? dash : String(m.dropped),
       e === undefined ? dash : String(e.count),
       e === undefined ? dash : String(e.errors),
-      l === undefined ? dash : ms(l.p50),
-      l === undefined ? dash : ms(l.p95),
-      l === undefined ? dash : ms(l.p99),
-      l === undefined ? dash : ms(l.max),
+      ...latencyCells(l, P50_TO_MAX),
     ];
   });
   const closes = Object.entries(ws.closeCodes)
@@ -146,9 +141,12 @@ export function formatResults(summary: Summary): string {
     parts.push(
       `not gated on latency (measured, not judged):\n${table(
         ['endpoint', 'p95 ms', 'p99 ms'],
-        ungated.map((e) => [e.endpoint, ms(e.latencyMs.p95), ms(e.latencyMs.p99)]),
+        ungated.map((e) => [e.endpoint, ...latencyCells(e.latencyMs, ['p95', 'p99'])]),
       )}`,
     );
+  }
+  if (summary.run.tls?.insecure === true) {
+    parts.push('WARNING: --insecure: no TLS certificate was verified in this run (a test target only).');
   }
   return `${parts.join('\n\n')}\n`;
 }

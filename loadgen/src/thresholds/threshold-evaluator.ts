@@ -1,4 +1,5 @@
 import type { CustomMetric } from '../model/custom-metric-schema.js';
+import { neverTimed } from '../model/never-timed.js';
 import type { EndpointStats, Summary, ThresholdResult, Totals } from '../model/summary-schema.js';
 import { LATENCY_METRICS, type Threshold, type ThresholdMetric } from './threshold-parser.js';
 
@@ -63,9 +64,8 @@ function ofEndpoint(t: Threshold, e: EndpointStats): Measured {
   if (e.unit !== undefined && t.timed) {
     return { reason: `${name} is in ${e.unit}, not a time: write the limit without ms or s` };
   }
-  // Counted but never timed (every push it waited for failed, every measurement threw): nothing
-  // passes. A trend of another unit may hold zeros, so its samples are its successes.
-  if (e.latencyMs.max === 0 && (e.unit === undefined || e.count === e.errors)) {
+  // Counted but never timed (every push it waited for failed, every measurement threw): nothing passes.
+  if (neverTimed(e)) {
     return noData(`${name} was counted but never timed`);
   }
   return { value: e.latencyMs[t.metric as keyof EndpointStats['latencyMs']] };

@@ -28,7 +28,7 @@ describe('capacity: step table, knee and plan on a known step run', () => {
     expect(r.saturationRps).toBe(30);
   });
 
-  it("plans a million players: req/s, instances, Little's law, DB connections, Redis ops", () => {
+  it("plans a million players: req/s, instances, Little's law, and each declared resource", () => {
     const { plan } = planCapacity(knownStepRun(), { users: 1_000_000, headroom: 0.3 });
     if (plan === null) throw new Error('expected a plan');
     // 10 req/s at 20 players = 0.5 req/s per player.
@@ -38,11 +38,16 @@ describe('capacity: step table, knee and plan on a known step run', () => {
     expect(plan.apiInstances).toBe(Math.ceil(500_000 / (30 * 0.7))); // 23,810
     // Little's law: 500,000 req/s x 60 ms mean.
     expect(plan.inFlightRequests / 30_000).toBeCloseTo(1, 2);
-    // MySQL: only GET /api/users (half the requests, 100 ms): 250,000 x 0.1 s / 0.7.
-    expect(plan.dbConnections / (25_000 / 0.7)).toBeCloseTo(1, 2);
-    expect(plan.dbConnectionsPerInstance).toBe(Math.ceil(plan.dbConnections / plan.apiInstances));
-    // Redis: GET /api/leaderboard's 5 commands x 250,000 req/s / 0.7.
-    expect(plan.redisOpsPerSec).toBeCloseTo(1_250_000 / 0.7, 0);
+    const [mysql, redis] = plan.resources;
+    // The pool: only GET /api/users (half the requests, 100 ms) holds one: 250,000 x 0.1 s / 0.7.
+    expect(mysql?.name).toBe('mysql');
+    expect((mysql?.total ?? 0) / (25_000 / 0.7)).toBeCloseTo(1, 2);
+    expect(mysql?.perInstance).toBe((mysql?.total ?? 0) / plan.apiInstances);
+    expect(mysql?.machines).toBe(Math.ceil((mysql?.total ?? 0) / 151));
+    // The ops: GET /api/leaderboard's 5 commands x 250,000 req/s / 0.7.
+    expect(redis?.name).toBe('redis');
+    expect(redis?.total).toBeCloseTo(1_250_000 / 0.7, 0);
+    expect(redis?.machines).toBe(18);
   });
 
   it('scales with the share of players online at once', () => {
@@ -83,7 +88,7 @@ describe('capacity: step table, knee and plan on a known step run', () => {
 
   it('prints the table, the knee, the plan and its assumptions', () => {
     const text = formatCapacity(planCapacity(knownStepRun()));
-    expect(text).toMatch(/^\s*60\s+300\s+0\s+0%\s+60\s+100(\.\d)?\s+30\s+← knee$/m);
+    expect(text).toMatch(/^\s*60\s+—\s+300\s+0\s+0%\s+60\s+100(\.\d)?\s+30\s+← knee$/m);
     expect(text).toContain('Capacity plan for 1,000,000 players');
     expect(text).toContain('API instances     23,810');
     expect(text).toContain('Assumptions:');

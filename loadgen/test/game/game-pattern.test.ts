@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { waitFor } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/model/summary-schema.js';
 import { runScenario } from '../../src/run/run-scenario.js';
@@ -42,6 +43,8 @@ describe.each(['undici', 'lean'] as const)(
       config.gracefulStopSec = 3;
       summary = await runScenario(config);
       expect(summary.run.httpClient).toBe(httpClient);
+      // Declared by the game script's builder, as every game preset's is.
+      expect(summary.run.callPattern).toBe('game');
     });
 
     afterAll(async () => {
@@ -82,7 +85,8 @@ describe.each(['undici', 'lean'] as const)(
       }
       // The target's fault toggle was read from the gauge the game script names (off in this test).
       expect(summary.run.fault?.delayMs).toBe(0);
-      expect(summary.run.resources?.['GET /api/leaderboard']).toEqual({ mysql: false, redisOps: 5 });
+      expect(summary.run.resources?.mysql?.kind).toBe('pool');
+      expect(summary.run.costs?.['GET /api/leaderboard']).toEqual({ redis: 5 });
     });
 
     it("counts the script's checks, and nothing failed in the script", () => {
@@ -111,14 +115,7 @@ async function served(url: string, method: string, route: string, status: number
   return line === undefined ? 0 : Number(line.split(' ').at(-1));
 }
 
-/** Resolves once `condition` holds (checked every 50 ms), or rejects after `ms`. */
-async function until(condition: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+const wait = (what: string) => ({ what, timeoutMs: 30_000, intervalMs: 50 });
 
 describe('re-login on 401 (the API restarted with a new JWT secret)', () => {
   it('logs in again and carries on', async () => {
@@ -138,7 +135,7 @@ describe('re-login on 401 (the API restarted with a new JWT secret)', () => {
       const running = runScenario(config, { signal: stop.signal });
       // Every player is in its loop before the restart.
       const first = api.url;
-      await until(async () => (await served(first, 'POST', '/api/sessions', 201)) >= 3, 30_000, 'play');
+      await waitFor(async () => (await served(first, 'POST', '/api/sessions', 201)) >= 3, wait('play'));
       await api.stop();
       api = await startGameApi(db.url, {
         PORT: String(port),
@@ -146,11 +143,10 @@ describe('re-login on 401 (the API restarted with a new JWT secret)', () => {
       });
       // Each player meets a 401 with its old token, logs in again and goes on playing.
       const second = api.url;
-      await until(async () => (await served(second, 'POST', '/api/login', 200)) >= 3, 30_000, 're-login');
-      await until(
+      await waitFor(async () => (await served(second, 'POST', '/api/login', 200)) >= 3, wait('re-login'));
+      await waitFor(
         async () => (await served(second, 'POST', '/api/sessions/:id/end', 200)) >= 3,
-        30_000,
-        'play on',
+        wait('play on'),
       );
       stop.abort();
       const summary = await running;

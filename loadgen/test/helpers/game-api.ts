@@ -1,8 +1,9 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { promisify } from 'node:util';
+import { freePort, startGameApi as startGameApiProcess } from '@game-load-lab/local-stack';
+import { afterAll, beforeAll } from 'vitest';
 
 const ENTRY = join(import.meta.dirname, '..', '..', '..', 'services', 'game-api', 'dist', 'main.js');
 
@@ -55,15 +56,19 @@ export interface GameApiProcess {
   stop: () => Promise<void>;
 }
 
-/** Start the real game-api build (turbo builds it before loadgen's tests) and wait for "listening". */
+/**
+ * Start the real game-api build (turbo builds it before loadgen's tests) on a free port (or
+ * `env.PORT`) and wait until it is ready.
+ */
 export async function startGameApi(
   mysqlUrl: string,
   env: Record<string, string> = {},
 ): Promise<GameApiProcess> {
-  const child: ChildProcess = spawn(process.execPath, [ENTRY], {
+  const api = await startGameApiProcess({
+    entry: ENTRY,
     env: {
       PATH: process.env.PATH,
-      PORT: '0',
+      PORT: String(await freePort()),
       MYSQL_URL: mysqlUrl,
       REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       JWT_SECRET: 'loadgen-test-secret-0123456789abcdefghij',
@@ -72,34 +77,29 @@ export async function startGameApi(
       LOG_LEVEL: 'info',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const output: string[] = [];
-  child.stderr?.on('data', (d: Buffer) => output.push(d.toString()));
-  const port = await new Promise<number>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`game-api did not start in 30 s:\n${output.join('')}`)),
-      30_000,
-    );
-    child.once('exit', (code) => reject(new Error(`game-api exited with ${code}:\n${output.join('\n')}`)));
-    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-      output.push(line);
-      if (!line.includes('"listening"')) return;
-      const p = (JSON.parse(line) as { port?: number }).port;
-      if (p !== undefined) {
-        clearTimeout(timer);
-        resolve(p);
-      }
-    });
+  return { url: api.url, port: Number(new URL(api.url).port), stop: () => api.stop() };
+}
+
+/**
+ * A game-api on a fresh database for the calling describe block: started before its tests (and
+ * before the block's own beforeAll, when called first), stopped and its database dropped after.
+ */
+export function gameApiForSuite(env: Record<string, string> = {}): { readonly url: string } {
+  let db: GameApiDb | undefined;
+  let api: GameApiProcess | undefined;
+  beforeAll(async () => {
+    db = freshDatabase();
+    api = await startGameApi(db.url, env);
+  }, 30_000);
+  afterAll(async () => {
+    await api?.stop();
+    await db?.drop();
   });
   return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
+    get url() {
+      if (api === undefined) throw new Error('game-api is not started yet: read url inside a hook or test');
+      return api.url;
     },
   };
 }

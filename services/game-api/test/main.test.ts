@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { networkInterfaces } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { processTestEnv as env, runGameApi, startGameApi } from './helpers/game-api-process.js';
+import { processTestEnv as env, logRecords, runGameApi, startGameApi } from './helpers/game-api-process.js';
 
 async function json(url: string, init: RequestInit = {}) {
   const res = await fetch(url, { ...init, headers: { 'content-type': 'application/json', ...init.headers } });
@@ -31,27 +31,27 @@ describe('the game-api process', () => {
     const inFlight = json(`${api.url}/api/users`, { headers: auth });
     await api.line((l) => l.includes('"msg":"fault delay started"'));
     const signalled = Date.now();
-    api.child.kill('SIGTERM');
+    api.kill('SIGTERM');
     const res = await inFlight;
     expect(res.status).toBe(200);
     expect(Array.isArray(res.body.users)).toBe(true);
     expect(await api.exited).toBe(0);
     expect(Date.now() - signalled).toBeLessThan(10_000);
-    expect(api.stdout.some((l) => l.includes('"msg":"stopped"'))).toBe(true);
+    expect((await logRecords(api)).some((r) => r.msg === 'stopped')).toBe(true);
     await expect(fetch(`${api.url}/livez`)).rejects.toThrow();
   });
 
   it('refuses to start on a bad setting, naming the variable', async () => {
     const bad = await runGameApi({ ...env(), BOTTLENECK_MODE: 'disk' });
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/BOTTLENECK_MODE="disk"/);
+    expect(bad.output).toMatch(/BOTTLENECK_MODE="disk"/);
     const route = await runGameApi({ ...env(), BOTTLENECK_ROUTE: 'GET /api/nowhere' });
     expect(route.code).toBe(2);
-    expect(route.stderr).toMatch(/BOTTLENECK_ROUTE.*unknown route.*GET \/api\/users/);
-    expect(route.stderr).toMatch(/WS end, WS move, WS queue/);
+    expect(route.output).toMatch(/BOTTLENECK_ROUTE.*unknown route.*GET \/api\/users/);
+    expect(route.output).toMatch(/WS end, WS move, WS queue/);
     const secret = await runGameApi({ ...env(), JWT_SECRET: '' });
     expect(secret.code).toBe(2);
-    expect(secret.stderr).toMatch(/JWT_SECRET is required/);
+    expect(secret.output).toMatch(/JWT_SECRET is required/);
   });
 
   it.skipIf(otherAddress === undefined)(
@@ -64,11 +64,10 @@ describe('the game-api process', () => {
         expect((await fetch(`http://127.0.0.1:${port(local)}/livez`)).status).toBe(200);
         await expect(fetch(`http://${otherAddress}:${port(local)}/livez`)).rejects.toThrow();
         expect((await fetch(`http://${otherAddress}:${port(everywhere)}/livez`)).status).toBe(200);
-        expect(local.stdout.find((l) => l.includes('"msg":"listening"'))).toContain('"host":"127.0.0.1"');
+        const listening = (await logRecords(local)).find((r) => r.msg === 'listening');
+        expect(listening).toMatchObject({ host: '127.0.0.1' });
       } finally {
-        local.child.kill('SIGTERM');
-        everywhere.child.kill('SIGTERM');
-        await Promise.all([local.exited, everywhere.exited]);
+        await Promise.all([local.stop(), everywhere.stop()]);
       }
     },
   );

@@ -1,9 +1,9 @@
-import { access } from 'node:fs/promises';
-import { LabError } from '../errors.js';
+import { type GameApiProcess, startGameApi as startGameApiProcess } from '@game-load-lab/local-stack';
 import { repoPath } from '../repo-paths.js';
-import { type StartedProcess, startDetached, waitUntil } from './managed-process.js';
 
 export interface GameApiOptions {
+  /** game-api's HOST; default 127.0.0.1 here (game-api's own default, 0.0.0.0, is for containers). */
+  host?: string;
   port: number;
   mysqlUrl: string;
   redisUrl: string;
@@ -19,18 +19,14 @@ export interface GameApiOptions {
 
 export const gameApiEntry = repoPath('services', 'game-api', 'dist', 'main.js');
 
-/** game-api from its build, ready when GET /readyz answers 200 (MySQL and Redis reachable). */
-export async function startGameApi(o: GameApiOptions): Promise<StartedProcess> {
-  await access(gameApiEntry).catch(() => {
-    throw new LabError('LAB_TOOL_MISSING', `${gameApiEntry} is missing: run npm run build first`);
-  });
-  const started = startDetached({
-    name: 'game-api',
-    command: process.execPath,
-    args: [gameApiEntry],
+/** The lab's game-api: its build, with the lab's settings, ready when GET /readyz answers 200. */
+export async function startGameApi(o: GameApiOptions): Promise<GameApiProcess> {
+  return startGameApiProcess({
+    entry: gameApiEntry,
     env: {
       PATH: process.env.PATH,
       ...o.passthrough,
+      HOST: o.host ?? '127.0.0.1',
       PORT: String(o.port),
       MYSQL_URL: o.mysqlUrl,
       REDIS_URL: o.redisUrl,
@@ -40,10 +36,6 @@ export async function startGameApi(o: GameApiOptions): Promise<StartedProcess> {
     },
     logFile: o.logFile,
   });
-  await waitUntil(started, 'ready (GET /readyz)', async () => {
-    return (await fetch(`http://127.0.0.1:${o.port}/readyz`)).status === 200;
-  });
-  return started;
 }
 
 /** game-api settings a user may set for the local lab, as for compose (README "Environment"). */

@@ -1,14 +1,20 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { LabError } from '../errors.js';
-import { freePort } from './free-port.js';
+import { isIP } from 'node:net';
+import {
+  freePort,
+  isSameProcess,
+  type RunningProcess,
+  startMariaDb,
+  startPrometheus,
+  startRedis,
+  stopProcess,
+} from '@game-load-lab/local-stack';
+import { newAdminToken } from '../config/admin-token.js';
+import { LabError, labErrorFrom } from '../errors.js';
 import { gameApiPassthroughVars, startGameApi } from './game-api-server.js';
-import { type LabState, readLabState, removeLabState, writeLabState } from './lab-state.js';
-import { isSameProcess, type StartedProcess, stopProcess } from './managed-process.js';
-import { startMariaDb } from './mariadb-server.js';
+import { type LabProcess, type LabState, readLabState, removeLabState, writeLabState } from './lab-state.js';
 import { localPrometheusConfig } from './prometheus-config.js';
-import { startPrometheus } from './prometheus-server.js';
-import { startRedis } from './redis-server.js';
 
 export interface LocalLabOptions {
   /** State, data and logs; default `.lab` at the repository root (gitignored). */
@@ -17,14 +23,17 @@ export interface LocalLabOptions {
   scrapeInterval: string;
   /** Ports tried first; a taken one is replaced by a free one. 0 = any free port. */
   ports: { api: number; prometheus: number; loadgenMetrics: number };
-  /** The token for PUT /admin/fault; the same default as compose so `npm run bottleneck` needs none. */
-  adminToken: string;
+  /**
+   * The address game-api listens on: 127.0.0.1 by default, as for MariaDB, Redis and Prometheus,
+   * so nothing else on the network reaches it (its PUT /admin/fault slows it down at will).
+   */
+  apiHost: string;
   /** The caller's environment: game-api settings (BCRYPT_COST, BOTTLENECK_*, ...) pass through. */
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
 }
 
-export const defaultAdminToken = 'lab-admin-token-change-me';
+export const defaultApiHost = '127.0.0.1';
 
 /**
  * game-api's PASSWORD_PEPPER for this lab, kept beside the MySQL data it belongs to: a new one on
@@ -44,6 +53,12 @@ async function labPepper(file: string): Promise<string> {
  * started; data directories stay.
  */
 export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
+  if (isIP(o.apiHost) === 0) {
+    throw new LabError(
+      'LAB_BAD_INPUT',
+      `game-api host: not an IP address: ${o.apiHost} (${defaultApiHost} by default; 0.0.0.0 for every interface)`,
+    );
+  }
   const existing = await readLabState(o.dir);
   const stillRunning = await Promise.all((existing?.processes ?? []).map(isSameProcess));
   if (existing !== undefined && stillRunning.some(Boolean)) {
@@ -53,19 +68,29 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
     );
   }
   await mkdir(`${o.dir}/logs`, { recursive: true });
-  const started: (StartedProcess & { port: number })[] = [];
-  const track = (p: StartedProcess, port: number) => {
-    started.push({ ...p, port });
-    o.log(`  ${p.name.padEnd(10)} pid ${p.pid}, 127.0.0.1:${port} (log ${p.logFile})`);
+  const started: LabProcess[] = [];
+  // The state file keeps what names each process later; every lab process logs to a file.
+  const track = (p: RunningProcess, port: number, host = '127.0.0.1') => {
+    const { name, pid, command, logFile = '', startTime } = p;
+    started.push({ name, pid, command, logFile, port, ...(startTime === undefined ? {} : { startTime }) });
+    o.log(`  ${name.padEnd(10)} pid ${pid}, ${host}:${port} (log ${logFile})`);
   };
+  const logFile = (name: string) => `${o.dir}/logs/${name}.log`;
   try {
     const mysqlPort = await freePort();
     o.log('starting MariaDB (first start initialises its data directory)');
-    track(await startMariaDb(`${o.dir}/mysql`, mysqlPort, `${o.dir}/logs/mariadb.log`), mysqlPort);
+    const mariadb = await startMariaDb({
+      dir: `${o.dir}/mysql`,
+      port: mysqlPort,
+      logFile: logFile('mariadb'),
+      settings: ['--innodb-buffer-pool-size=128M', '--max-connections=500'],
+    });
+    track(mariadb, mysqlPort);
 
     const redisPort = await freePort();
     o.log('starting Redis');
-    track(await startRedis(`${o.dir}/redis`, redisPort, `${o.dir}/logs/redis.log`), redisPort);
+    const redis = await startRedis({ dir: `${o.dir}/redis`, port: redisPort, logFile: logFile('redis') });
+    track(redis, redisPort);
 
     const apiPort = await freePort(o.ports.api);
     const mysqlUrl = `mysql://root@127.0.0.1:${mysqlPort}/game`;
@@ -76,46 +101,53 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
       if (value !== undefined && value !== '') passthrough[name] = value;
     }
     o.log('starting game-api (creates and migrates the game database)');
+    const adminToken = newAdminToken();
     const api = await startGameApi({
+      host: o.apiHost,
       port: apiPort,
       mysqlUrl,
       redisUrl,
-      adminToken: o.adminToken,
+      adminToken,
       jwtSecret: randomBytes(32).toString('hex'),
       passwordPepper: await labPepper(`${o.dir}/mysql/password-pepper`),
       passthrough,
-      logFile: `${o.dir}/logs/game-api.log`,
+      logFile: logFile('game-api'),
     });
-    track(api, apiPort);
+    track(api, apiPort, o.apiHost);
+    // Where this machine reaches it: the host itself, or loopback when it listens everywhere.
+    const apiUrl = api.url;
 
     const prometheusPort = await freePort(o.ports.prometheus);
     const loadgenMetricsPort = await freePort(o.ports.loadgenMetrics);
     const config = await localPrometheusConfig({
       targets: {
-        'game-api': `127.0.0.1:${apiPort}`,
+        'game-api': new URL(apiUrl).host,
         loadgen: `127.0.0.1:${loadgenMetricsPort}`,
         prometheus: `127.0.0.1:${prometheusPort}`,
       },
       scrapeInterval: o.scrapeInterval,
     });
     o.log(`starting Prometheus (scrape every ${o.scrapeInterval}, rules from prometheus/rules)`);
-    track(
-      await startPrometheus(`${o.dir}/prometheus`, prometheusPort, config, `${o.dir}/logs/prometheus.log`),
-      prometheusPort,
-    );
+    const prometheus = await startPrometheus({
+      dir: `${o.dir}/prometheus`,
+      port: prometheusPort,
+      configYaml: config,
+      logFile: logFile('prometheus'),
+    });
+    track(prometheus, prometheusPort);
 
     const state: LabState = {
       dir: o.dir,
       startedAt: new Date().toISOString(),
       processes: started,
       urls: {
-        api: `http://127.0.0.1:${apiPort}`,
+        api: apiUrl,
         prometheus: `http://127.0.0.1:${prometheusPort}`,
         loadgenMetrics: `http://127.0.0.1:${loadgenMetricsPort}/metrics`,
       },
       env: {
-        TARGET_URL: `http://127.0.0.1:${apiPort}`,
-        ADMIN_TOKEN: o.adminToken,
+        TARGET_URL: apiUrl,
+        ADMIN_TOKEN: adminToken,
         LOADGEN_METRICS_PORT: String(loadgenMetricsPort),
         PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`,
         MYSQL_URL: mysqlUrl,
@@ -126,7 +158,7 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
     return state;
   } catch (err) {
     for (const p of started.reverse()) await stopProcess(p);
-    throw err;
+    throw labErrorFrom(err);
   }
 }
 

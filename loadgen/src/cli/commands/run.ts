@@ -8,9 +8,12 @@ import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import {
   type CliContext,
+  caOption,
   collect,
   durationArg,
   httpClientOption,
+  INSECURE_WARNING,
+  insecureOption,
   intArg,
   positiveArg,
 } from '../cli-context.js';
@@ -32,6 +35,8 @@ interface RunFlags {
   metricsLinger: number;
   httpClient?: HttpClientKind;
   startAt?: string;
+  ca?: string;
+  insecure?: boolean;
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
@@ -76,6 +81,8 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       10,
     )
     .addOption(httpClientOption())
+    .addOption(caOption())
+    .addOption(insecureOption())
     .addHelpText(
       'after',
       `
@@ -83,10 +90,13 @@ Examples:
   $ loadgen run baseline --target http://localhost:8000
   $ loadgen run stress -t http://localhost:8000 --duration 2m --threshold 'p95<500' --threshold 'errors<1%'
   $ loadgen run ./my-scenario.json --rate 200 --threads 2 --metrics-port 9464
+  $ loadgen run ./checkout.ts -t https://staging.test:8443 --ca ./staging-ca.pem
   $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4 --start-at 2026-11-24T16:30:00Z
       # the same --testid and --start-at on every machine, then: loadgen merge results/big-1*/summary.json
 
 Flags override the scenario file. --users / --rate on a ramp/step/spike/burst profile scale it to that peak.
+https:// targets run on undici, with Node's root certificates: a test target's own CA is trusted with --ca
+(or the scenario's http.ca); --insecure verifies nothing and says so at the start, at the end and in summary.json.
 Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 threshold failed, 130 interrupted.`,
     )
     .action(async (scenarioRef: string, flags: RunFlags) => {
@@ -105,6 +115,8 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         segment: flags.segment === undefined ? undefined : parseSegment(flags.segment),
         thresholds,
         httpClient: flags.httpClient,
+        ca: flags.ca,
+        insecure: flags.insecure,
       });
       config.thresholds.forEach(parseThreshold);
       if (flags.startAt !== undefined)
@@ -124,6 +136,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
           config.segment.count > 1 ? `, segment ${config.segment.index}/${config.segment.count}` : ''
         }\n`,
       );
+      if (config.http.tls?.insecure === true) ctx.stderr.write(INSECURE_WARNING);
       await runScenario(config, {
         progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
         log: (line) => ctx.stderr.write(`${line}\n`),

@@ -5,7 +5,16 @@ import { runScenario } from '../../run/run-scenario.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
 import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
-import { type CliContext, collect, durationArg, httpClientOption, positiveArg } from '../cli-context.js';
+import {
+  type CliContext,
+  caOption,
+  collect,
+  durationArg,
+  httpClientOption,
+  INSECURE_WARNING,
+  insecureOption,
+  positiveArg,
+} from '../cli-context.js';
 import { reportOutcome } from '../run-outcome.js';
 
 interface UrlFlags {
@@ -20,6 +29,8 @@ interface UrlFlags {
   threshold?: string[];
   timeout: number;
   httpClient?: HttpClientKind;
+  ca?: string;
+  insecure?: boolean;
 }
 
 function parseHeaders(lines: string[] | undefined): Record<string, string> {
@@ -57,6 +68,8 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('-o, --out <dir>', 'also write summary.json and stats.csv here')
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
     .addOption(httpClientOption())
+    .addOption(caOption())
+    .addOption(insecureOption())
     .addHelpText(
       'after',
       `
@@ -111,11 +124,14 @@ Examples:
         target: url.origin,
         threads: flags.threads,
         httpClient: flags.httpClient,
+        ca: flags.ca,
+        insecure: flags.insecure,
       });
       config.connections = Math.max(1, Math.ceil(c / config.threads));
       ctx.stderr.write(
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );
+      if (config.http.tls?.insecure === true) ctx.stderr.write(INSECURE_WARNING);
       await runScenario(config, {
         progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
         signal: ctx.interrupt,

@@ -1,6 +1,7 @@
 import type { MetricDeclarations } from '../../../src/api/metrics-options.js';
 import { RunAggregator } from '../../../src/metrics/run-aggregator.js';
 import { WindowRecorder } from '../../../src/metrics/window-recorder.js';
+import { deriveCallPattern } from '../../../src/model/call-pattern.js';
 import {
   type RunInfo,
   type ServerView,
@@ -28,6 +29,8 @@ export interface RunPlan {
   label?: string;
   seconds: number;
   users: (t: number) => number;
+  /** Users in their loop (setup finished) at the end of second t; default: not counted, as before v3. */
+  loopUsers?: (t: number) => number;
   endpoints: Record<string, EndpointPlan>;
   profile?: RunInfo['profile'];
   fault?: RunInfo['fault'];
@@ -35,6 +38,9 @@ export interface RunPlan {
   server?: ServerView;
   startedAt?: string;
   resources?: RunInfo['resources'];
+  costs?: RunInfo['costs'];
+  /** The call pattern the scenario declared; default: derived from the endpoints, as a run does. */
+  pattern?: string;
   /** Declared custom metrics (a trend's unit). */
   metrics?: MetricDeclarations;
   /** Custom counters: how much is counted each second. */
@@ -71,7 +77,9 @@ export function makeSummary(plan: RunPlan): Summary {
       }
     }
     for (const [name, n] of Object.entries(plan.counters ?? {})) recorder.custom.count(name, n(t));
-    agg.add(recorder.flush(t, plan.users(t)));
+    const report = recorder.flush(t, plan.users(t));
+    if (plan.loopUsers !== undefined) report.loopUsers = plan.loopUsers(t);
+    agg.add(report);
   }
   agg.finish();
   const { endpoints, totals } = statsOf(agg, plan.seconds);
@@ -82,6 +90,7 @@ export function makeSummary(plan: RunPlan): Summary {
     run: {
       testid: plan.testid,
       scenario: { name: plan.label ?? 'baseline', label: plan.label ?? 'baseline' },
+      callPattern: plan.pattern ?? deriveCallPattern(endpoints),
       target: 'http://127.0.0.1:8000',
       model: { type: 'closed', users, spawnRate: 2 },
       profile: plan.profile ?? {
@@ -103,6 +112,7 @@ export function makeSummary(plan: RunPlan): Summary {
       loadgenVersion: 'test',
       fault: plan.fault ?? null,
       ...(plan.resources !== undefined ? { resources: plan.resources } : {}),
+      ...(plan.costs !== undefined ? { costs: plan.costs } : {}),
     },
     totals,
     endpoints,

@@ -1,4 +1,4 @@
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@game-load-lab/local-stack';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DisposableRedis, disposableRedis } from '../helpers/disposable-redis.js';
@@ -18,17 +18,8 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.close();
-  await redis.stop();
+  await redis.dispose();
 });
-
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`condition not met within ${ms} ms`);
-}
 
 describe('Redis stopped mid-test', () => {
   it('keeps serving from MySQL, reports degraded, and heals when Redis returns', async () => {
@@ -36,7 +27,9 @@ describe('Redis stopped mid-test', () => {
     await request(t.app).get('/api/me').set(player.auth).expect(200);
 
     await redis.stop();
-    await eventually(async () => (await request(t.app).get('/readyz')).body.status === 'degraded', 5000);
+    await waitFor(async () => (await request(t.app).get('/readyz')).body.status === 'degraded', {
+      timeoutMs: 5000,
+    });
     const ready = await request(t.app).get('/readyz').expect(200);
     expect(ready.body).toEqual({ status: 'degraded', checks: { mysql: 'up', redis: 'down' } });
 
@@ -58,14 +51,19 @@ describe('Redis stopped mid-test', () => {
     expect(errors.reduce((n, v) => n + v.value, 0)).toBeGreaterThan(0);
 
     await redis.start();
-    await eventually(async () => (await request(t.app).get('/readyz')).body.status === 'ready', 10_000);
+    await waitFor(async () => (await request(t.app).get('/readyz')).body.status === 'ready', {
+      timeoutMs: 10_000,
+    });
     // The update made while Redis was away is on the leaderboard: it was rebuilt from MySQL.
-    await eventually(async () => {
-      const res = await request(t.app).get('/api/leaderboard?limit=100').set(player.auth);
-      return res.body.entries.some(
-        (e: { userId: number; score: number }) => e.userId === newcomer.id && e.score === 40,
-      );
-    }, 5000);
+    await waitFor(
+      async () => {
+        const res = await request(t.app).get('/api/leaderboard?limit=100').set(player.auth);
+        return res.body.entries.some(
+          (e: { userId: number; score: number }) => e.userId === newcomer.id && e.score === 40,
+        );
+      },
+      { timeoutMs: 5000 },
+    );
     await t.deps.leaderboard.settled();
     const hitsBefore =
       (await t.deps.metrics.cacheRequests.get()).values.find(

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { waitFor } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type DisposableMariaDb, disposableMariaDb } from '../helpers/disposable-mariadb.js';
-import { type GameApiProcess, startGameApi } from '../helpers/game-api-process.js';
+import { type GameApiProcess, logRecords, startGameApi } from '../helpers/game-api-process.js';
 
 // A MariaDB of this test's own (private data directory and port), stopped and started again
 // mid-test under the real game-api process; the shared MariaDB is never touched.
@@ -26,10 +26,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  if (api?.child.exitCode === null) {
-    api.child.kill('SIGTERM');
-    await api.exited;
-  }
+  await api?.stop();
   await mariadb?.dispose();
 });
 
@@ -55,17 +52,8 @@ async function call(method: string, path: string, token?: string, body?: unknown
   };
 }
 
-async function eventually(check: () => Promise<boolean>, ms: number): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await sleep(100);
-  }
-  throw new Error(`condition not met within ${ms} ms`);
-}
-
 const readyStatus = async () => (await fetch(`${api.url}/readyz`)).status;
-const logged = (msg: string) => api.stdout.filter((l) => l.includes(`"msg":"${msg}"`));
+const logged = async (msg: string) => (await logRecords(api)).filter((r) => r.msg === msg);
 
 describe('MySQL stopped mid-test', () => {
   it('answers 503 unavailable with Retry-After while it is down, and 200 again once it is back', async () => {
@@ -80,7 +68,7 @@ describe('MySQL stopped mid-test', () => {
     expect(await readyStatus()).toBe(200);
 
     await mariadb.stop();
-    await eventually(async () => (await readyStatus()) === 503, 5000);
+    await waitFor(async () => (await readyStatus()) === 503, { timeoutMs: 5000 });
 
     // Every route that needs MySQL (the profile and the leaderboard were never cached, so they
     // need it too) answers 503 with Retry-After, without waiting out anything long.
@@ -107,11 +95,11 @@ describe('MySQL stopped mid-test', () => {
     }
     // Routes that do not need MySQL keep answering; the process is up.
     expect((await fetch(`${api.url}/livez`)).status).toBe(200);
-    expect(api.child.exitCode).toBeNull();
+    expect(api.running()).toBe(true);
 
     const restarted = Date.now();
     await mariadb.start();
-    await eventually(async () => (await readyStatus()) === 200, 5000);
+    await waitFor(async () => (await readyStatus()) === 200, { timeoutMs: 5000 });
     // Each route answers again on the same process, within a few seconds of the restart.
     const end = await call('POST', `/api/sessions/${sessionId}/end`, token);
     expect(end.status).toBe(200);
@@ -127,8 +115,8 @@ describe('MySQL stopped mid-test', () => {
     expect(Date.now() - restarted).toBeLessThan(5000);
 
     // The outage is logged twice, when it starts and when it ends: no line per refused request.
-    await eventually(async () => logged('mysql available again').length === 1, 2000);
-    const warnings = api.stdout.filter((l) => JSON.parse(l).level >= 40).map((l) => JSON.parse(l).msg);
+    await waitFor(async () => (await logged('mysql available again')).length === 1, { timeoutMs: 2000 });
+    const warnings = (await logRecords(api)).filter((r) => r.level >= 40).map((r) => r.msg);
     expect(warnings).toEqual([
       'mysql unavailable: requests that need it answer 503 until it is back',
       'mysql available again',

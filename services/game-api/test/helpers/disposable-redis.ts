@@ -1,58 +1,44 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from './free-port.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { freePort, type RunningProcess, startRedis } from '@game-load-lab/local-stack';
 
 /** A Redis of a test's own (never the shared one) that the test may stop and start again. */
 export interface DisposableRedis {
   url: string;
   start(): Promise<void>;
+  /** SIGKILL: Redis goes away at once, as in a crash. */
   stop(): Promise<void>;
+  /** Stops it and deletes its folder. */
+  dispose(): Promise<void>;
 }
 
-async function answers(port: number): Promise<boolean> {
-  const { Socket } = await import('node:net');
-  return new Promise((resolve) => {
-    const s = new Socket();
-    s.once('error', () => resolve(false));
-    s.connect(port, '127.0.0.1', () => {
-      s.write('PING\r\n');
-      s.once('data', (d) => {
-        s.destroy();
-        resolve(d.toString().startsWith('+PONG'));
-      });
-    });
-  });
-}
-
-/** Runs `redis-server` (from PATH, or REDIS_SERVER_BIN) on a free port without persistence. */
+/** `redis-server` (or REDIS_SERVER_BIN) on a free port, without persistence. */
 export async function disposableRedis(): Promise<DisposableRedis> {
+  const dir = await mkdtemp(join(tmpdir(), 'game-api-redis-'));
   const port = await freePort();
-  const bin = process.env.REDIS_SERVER_BIN ?? 'redis-server';
-  let child: ChildProcess | undefined;
+  let server: RunningProcess | undefined;
   const start = async () => {
-    child = spawn(bin, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
+    server = await startRedis({
+      dir,
+      port,
+      logFile: join(dir, 'redis.log'),
+      ...(process.env.REDIS_SERVER_BIN ? { server: process.env.REDIS_SERVER_BIN } : {}),
     });
-    child.once('error', (err) => {
-      throw new Error(`cannot run ${bin} (install redis-server or set REDIS_SERVER_BIN): ${err.message}`);
-    });
-    for (let i = 0; i < 100; i++) {
-      if (await answers(port)) return;
-      await sleep(50);
-    }
-    throw new Error(`${bin} did not answer on port ${port}`);
+  };
+  const stop = async () => {
+    if (!server?.running()) return;
+    server.kill('SIGKILL');
+    await server.exited;
   };
   await start();
   return {
     url: `redis://127.0.0.1:${port}`,
     start,
-    async stop() {
-      // Killed by a signal, a child has signalCode set and exitCode null: both mean it is gone.
-      if (!child || child.exitCode !== null || child.signalCode !== null) return;
-      const exited = once(child, 'exit');
-      child.kill('SIGKILL');
-      await exited;
+    stop,
+    async dispose() {
+      await stop();
+      await rm(dir, { recursive: true, force: true });
     },
   };
 }

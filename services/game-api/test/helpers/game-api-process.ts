@@ -1,20 +1,18 @@
-import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
+import {
+  freePort,
+  type GameApiProcess,
+  startGameApi as startGameApiProcess,
+  startProcess,
+} from '@game-load-lab/local-stack';
 import { inject } from 'vitest';
 
-const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+export type { GameApiProcess };
 
-export interface GameApiProcess {
-  child: ChildProcess;
-  url: string;
-  stdout: string[];
-  /** Resolves with the exit code. */
-  exited: Promise<number | null>;
-  /** Resolves with the first stdout line (already written or to come) that matches. */
-  line(match: (line: string) => boolean): Promise<string>;
-}
+const MAIN = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+/** The real entry point through tsx: the suite runs before (and without) game-api's own build. */
+const NODE_ARGS = ['--import', 'tsx'];
 
 /**
  * What a test's game-api process runs with: the test MySQL and Redis, Redis keys under a prefix
@@ -32,53 +30,33 @@ export function processTestEnv(): Record<string, string> {
   };
 }
 
-/** Runs the real entry point (`main.ts`, through tsx) as users do, on a free port. */
+/** Runs the real entry point as users do, on a free port; resolves once GET /readyz answers 200. */
 export async function startGameApi(env: Record<string, string>): Promise<GameApiProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, PORT: '0', LOG_LEVEL: 'info', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  return startGameApiProcess({
+    entry: MAIN,
+    nodeArgs: NODE_ARGS,
+    env: { ...process.env, PORT: String(await freePort()), LOG_LEVEL: 'info', ...env },
   });
-  const stdout: string[] = [];
-  const waiting: { match: (line: string) => boolean; resolve: (line: string) => void }[] = [];
-  let stderr = '';
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  const exited = once(child, 'exit').then(([code]) => code as number | null);
-  const port = await new Promise<number>((resolve, reject) => {
-    child.stdout!.on('data', (d: Buffer) => {
-      for (const line of d.toString().split('\n').filter(Boolean)) {
-        stdout.push(line);
-        for (const w of waiting.filter((w) => w.match(line))) {
-          waiting.splice(waiting.indexOf(w), 1);
-          w.resolve(line);
-        }
-        if (line.includes('"msg":"listening"')) resolve(JSON.parse(line).port as number);
-      }
-    });
-    exited.then((code) => reject(new Error(`game-api exited (${code}) before listening: ${stderr}`)));
-  });
-  const line = (match: (line: string) => boolean) =>
-    new Promise<string>((resolve) => {
-      const seen = stdout.find(match);
-      if (seen !== undefined) resolve(seen);
-      else waiting.push({ match, resolve });
-    });
-  return { child, url: `http://127.0.0.1:${port}`, stdout, exited, line };
 }
 
-/** Runs the entry point to completion (for start-up failures). */
+/** Runs the entry point to completion (for start-up failures): its exit code and output. */
 export async function runGameApi(
   env: Record<string, string>,
-): Promise<{ code: number | null; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
+): Promise<{ code: number | null; output: string }> {
+  const p = startProcess({
+    name: 'game-api',
+    command: process.execPath,
+    args: [...NODE_ARGS, MAIN],
     env: { ...process.env, PORT: '0', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
   });
-  let stderr = '';
-  child.stderr!.on('data', (d) => {
-    stderr += d;
-  });
-  const [code] = await once(child, 'exit');
-  return { code: code as number | null, stderr };
+  const code = await p.exited;
+  return { code, output: await p.output() };
+}
+
+/** The log records (pino's JSON lines) game-api wrote so far, in order. */
+export async function logRecords(api: GameApiProcess): Promise<{ level: number; msg: string }[]> {
+  return (await api.output())
+    .split('\n')
+    .filter((line) => line.startsWith('{'))
+    .map((line) => JSON.parse(line) as { level: number; msg: string });
 }

@@ -1,3 +1,4 @@
+import { waitFor } from '@game-load-lab/local-stack';
 import { Redis } from 'ioredis';
 import { createConnection } from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -17,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.drop()));
-  for (const api of apis) api.child.kill('SIGKILL');
+  for (const api of apis) api.kill('SIGKILL');
 });
 
 async function join(api: GameApiProcess, player: Player): Promise<MatchClient> {
@@ -183,14 +184,16 @@ describe('the match channel across two game-api processes', () => {
     const ghost = await newPlayerAt(c.url);
     const onC = await join(c, ghost);
     await onC.request({ type: 'queue' }, 'queued');
-    c.child.kill('SIGKILL'); // no shutdown: its queue entry stays in Redis
+    c.kill('SIGKILL'); // no shutdown: its queue entry stays in Redis
     await c.exited;
     // Its presence key expires (an event in Redis, polled here), then its entry counts as dead.
     const redis = new Redis(inject('redisUrl'));
     try {
-      while ((await redis.keys(`${env.REDIS_KEY_PREFIX}mm:alive:*`)).length > 2) {
-        await new Promise((r) => setTimeout(r, 50));
-      }
+      await waitFor(async () => (await redis.keys(`${env.REDIS_KEY_PREFIX}mm:alive:*`)).length <= 2, {
+        what: "the killed process's presence key expiring",
+        timeoutMs: 20_000,
+        intervalMs: 50,
+      });
     } finally {
       redis.disconnect();
     }
@@ -211,7 +214,7 @@ describe('the match channel across two game-api processes', () => {
     const [a, b] = apis as [GameApiProcess, GameApiProcess];
     const queuedOnB = await join(b, await newPlayerAt(b.url));
     await queuedOnB.request({ type: 'queue' }, 'queued');
-    b.child.kill('SIGTERM');
+    b.kill('SIGTERM');
     expect((await queuedOnB.closed).code).toBe(1001);
     expect(await b.exited).toBe(0);
     // The shared queue no longer holds B's player: two players on A are matched with each other.

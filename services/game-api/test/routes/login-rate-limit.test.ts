@@ -80,7 +80,7 @@ describe('login rate limit (per username and per client address)', () => {
 
   it('still limits per process from memory when Redis is down (it does not fail open)', async () => {
     const redis = await disposableRedis();
-    closing.push(() => redis.stop());
+    closing.push(() => redis.dispose());
     const t = await app({ redisUrl: redis.url, loginRateLimit: LIMIT });
     const victim = await newPlayer(t.app, 'noredis');
     const closed = once(t.redis, 'close');

@@ -1,6 +1,6 @@
 import { access, constants } from 'node:fs/promises';
 import { delimiter } from 'node:path';
-import { LabError } from '../errors.js';
+import { StackError } from './stack-error.js';
 
 const searchPath = (): string[] => [
   ...(process.env.PATH ?? '').split(delimiter).filter(Boolean),
@@ -9,7 +9,10 @@ const searchPath = (): string[] => [
   '/sbin',
 ];
 
-/** The first of `names` found on PATH (plus the sbin folders daemons live in). */
+/**
+ * The first of `names` found on PATH or in the sbin folders daemons live in (Debian puts
+ * `mariadbd` in /usr/sbin, outside a user's PATH). `hint` says how to install it.
+ */
 export async function findTool(names: string[], hint: string): Promise<string> {
   for (const name of names) {
     for (const dir of searchPath()) {
@@ -22,5 +25,5 @@ export async function findTool(names: string[], hint: string): Promise<string> {
       }
     }
   }
-  throw new LabError('LAB_TOOL_MISSING', `${names.join(' or ')} not found: ${hint}`);
+  throw new StackError('STACK_TOOL_MISSING', `${names.join(' or ')} not found: ${hint}`);
 }

@@ -1,6 +1,9 @@
 import { createServer } from 'node:net';
 
-/** Resolves `preferred` when nothing listens on it at 127.0.0.1, else a port the OS picks. */
+/**
+ * Resolves `preferred` when nothing listens on it at 127.0.0.1, else a port the OS picks. The port
+ * was free a moment ago: a server started right after gets it unless another process is quicker.
+ */
 export async function freePort(preferred = 0): Promise<number> {
   const tryListen = (port: number) =>
     new Promise<number | undefined>((resolve) => {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readdir } from 'node:fs/promises';
-import { LabError } from '../errors.js';
-import { repoPath } from '../repo-paths.js';
+import { LabError } from '../../src/errors.js';
+import { repoPath } from '../../src/repo-paths.js';
 
 export interface PromtoolResult {
   ok: boolean;

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { Ajv, type ErrorObject } from 'ajv';
 import { parse } from 'yaml';
-import { repoPath } from '../repo-paths.js';
+import { repoPath } from '../../src/repo-paths.js';
 
 export interface ComposeValidation {
   valid: boolean;

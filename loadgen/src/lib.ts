@@ -9,6 +9,7 @@ export {
   type ServerOptions,
   scenarioOptionsSchema,
 } from './api/options-schema.js';
+export type { EndpointCosts, ResourceOptions } from './api/resources-schema.js';
 export { isScenario } from './api/scenario-api.js';
 export { EXIT, exitCodeFor } from './cli/exit-codes.js';
 export { createHttpClient } from './engine/create-http-client.js';
@@ -32,7 +33,7 @@ export { STATS_CSV_COLUMNS, statsCsv } from './model/stats-csv.js';
 export { parseSummary, readSummaryFile, writeSummaryFiles } from './model/summary-files.js';
 export { migrateSummary } from './model/summary-migrations.js';
 export * from './model/summary-schema.js';
-export { type RunDeps, runScenario, START_AT_TOLERANCE_MS } from './run/run-scenario.js';
+export { type RunDeps, type RunProgress, runScenario, START_AT_TOLERANCE_MS } from './run/run-scenario.js';
 export { parseStartAt } from './run/start-at.js';
 export type { RunConfig } from './scenario/run-config.js';
 export {

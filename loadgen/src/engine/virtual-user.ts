@@ -81,6 +81,8 @@ export class VirtualUser implements Vu<unknown, unknown> {
   }
 
   time<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+    // As a request: a stopped user's iteration starts nothing more (its setup and teardown may).
+    if (this.http.phase === 'iteration' && !this.isActive) return Promise.reject(new UserStoppedError());
     return this.ctx.measure.time(name, fn, this.http.phase === 'setup');
   }
 

@@ -87,9 +87,13 @@ export function formatResults(summary: Summary): string {
     );
   const t = summary.totals;
   rows.push(resultRow('Total', t.requests, t.errors, t.rps, t.latencyMs));
-  parts.push(
-    table(['endpoint', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows),
-  );
+  // A game driven only through its SDK made no HTTP request: its table would be an empty total.
+  const measuredOnly = rows.length === 1 && summary.endpoints.some((e) => e.kind !== undefined);
+  if (!measuredOnly) {
+    parts.push(
+      table(['endpoint', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows),
+    );
+  }
   const sockets = socketTable(summary);
   if (sockets !== undefined) parts.push(sockets);
   const measured = measurementRows(summary);

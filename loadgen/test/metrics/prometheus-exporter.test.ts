@@ -80,7 +80,8 @@ describe('Prometheus metrics', () => {
     let after: Promise<string> | undefined;
     const summary = await runScenario(config, {
       metricsPort: 0,
-      metricsLingerSec: 0,
+      // Served a little after the summary, so the scrape started in onSummary completes.
+      metricsLingerSec: 2,
       onMetricsListening: (p) => {
         port = p;
       },

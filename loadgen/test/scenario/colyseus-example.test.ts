@@ -49,7 +49,8 @@ describe('loadgen/examples/colyseus.ts against a real Colyseus 0.16 room (colyse
     const { result: summary, room } = await counted(() =>
       runScenario(config, {
         metricsPort: 0,
-        metricsLingerSec: 0,
+        // Served a little after the summary, so the scrape started in onSummary completes.
+        metricsLingerSec: 2,
         onMetricsListening: (p) => {
           port = p;
         },

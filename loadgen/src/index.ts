@@ -11,14 +11,18 @@ export type {
 export type { EndpointCosts, ResourceOptions } from './api/resources-schema.js';
 export {
   defineScenario,
+  type RecordOptions,
   RequestFailedError,
   type RequestOptions,
   type Scenario,
   type ScenarioDefinition,
   type SetupAlias,
+  type Tags,
   type Task,
+  type TimeOptions,
   type Vu,
   type VuHttp,
+  type VuMetrics,
   type VuResponse,
   type VuSocket,
   type VuWs,

@@ -25,19 +25,39 @@ const unitField = z
   .string()
   .regex(/^[A-Za-z%][A-Za-z0-9%/_-]{0,15}$/, 'a short unit such as ms, count, bytes');
 
+/** Labels loadgen puts on its own series, and Prometheus' own: no tag may take one. */
+const RESERVED_TAGS = new Set(['testid', 'scenario', 'name', 'unit', 'le', 'quantile', 'error', 'result']);
+
+/**
+ * The tag keys a metric's samples may carry (k6's tags), at most 3: each sample is counted in
+ * the metric and in its series of those tags' values (`join room{region=eu}`).
+ */
+const tagsField = z
+  .array(
+    z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,30}$/, 'a tag key is a Prometheus label name: lower case, digits, _')
+      .refine((k) => !RESERVED_TAGS.has(k), { message: 'a label loadgen sets itself' }),
+  )
+  .min(1)
+  .max(3)
+  .refine((keys) => new Set(keys).size === keys.length, { message: 'each tag key once' })
+  .optional();
+
 export const metricDeclarationSchema = z.discriminatedUnion('type', [
   z.strictObject({
     /** A distribution (HdrHistogram): `vu.time` (ms) and `vu.record`. */
     type: z.literal('trend'),
     /** Default `ms`. Another unit keeps 0.001 .. 8.8e9 of it at 3 significant digits. */
     unit: unitField.optional(),
+    tags: tagsField,
   }),
   /** A sum: `vu.metrics.count(name, n)`. */
-  z.strictObject({ type: z.literal('counter') }),
+  z.strictObject({ type: z.literal('counter'), tags: tagsField }),
   /** A share of true among booleans: `vu.metrics.rate(name, ok)`. */
-  z.strictObject({ type: z.literal('rate') }),
+  z.strictObject({ type: z.literal('rate'), tags: tagsField }),
   /** A value that goes up and down: `vu.metrics.gauge(name, value)`; its last value, min and max. */
-  z.strictObject({ type: z.literal('gauge') }),
+  z.strictObject({ type: z.literal('gauge'), tags: tagsField }),
 ]);
 export type MetricDeclaration = z.infer<typeof metricDeclarationSchema>;
 export type MetricType = MetricDeclaration['type'];

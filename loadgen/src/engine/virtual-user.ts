@@ -1,4 +1,4 @@
-import type { RecordOptions, ScenarioDefinition, Vu, VuMetrics } from '../api/scenario-api.js';
+import type { RecordOptions, ScenarioDefinition, TimeOptions, Vu, VuMetrics } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
 import { describeError } from './describe-error.js';
 import { UserStoppedError, type VuHttpContext, VuHttpSession } from './vu-http.js';
@@ -80,10 +80,10 @@ export class VirtualUser implements Vu<unknown, unknown> {
     return passed;
   }
 
-  time<T>(name: string, fn: () => T | Promise<T>): Promise<T> {
+  time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T> {
     // As a request: a stopped user's iteration starts nothing more (its setup and teardown may).
     if (this.http.phase === 'iteration' && !this.isActive) return Promise.reject(new UserStoppedError());
-    return this.ctx.measure.time(name, fn, this.http.phase === 'setup');
+    return this.ctx.measure.time(name, fn, options, this.http.phase === 'setup');
   }
 
   record(name: string, value: number | null, options?: RecordOptions): void {

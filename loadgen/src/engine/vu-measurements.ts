@@ -1,4 +1,10 @@
-import { type RecordOptions, RequestFailedError, type VuMetrics } from '../api/scenario-api.js';
+import {
+  type RecordOptions,
+  RequestFailedError,
+  type Tags,
+  type TimeOptions,
+  type VuMetrics,
+} from '../api/scenario-api.js';
 import type { TrendSeries, WindowRecorder } from '../metrics/window-recorder.js';
 import { describeError } from './describe-error.js';
 import { UserStoppedError } from './vu-http.js';
@@ -58,22 +64,43 @@ export class VuMeasurements {
     private readonly recorder: WindowRecorder,
     private readonly isClosing: () => boolean,
   ) {
-    const custom = recorder.custom;
+    const { custom, tags: sets } = recorder;
+    // A sample with tags counts in its metric and in its tag set's series.
     this.metrics = {
-      count: (name, n = 1) => {
-        if (!isClosing()) custom.count(name, n);
+      count: (name, n = 1, tags?: Tags) => {
+        if (isClosing()) return;
+        const series = sets.seriesOf(name, tags); // first: a bad tag counts nothing
+        custom.count(name, n);
+        if (series !== undefined) custom.count(series, n);
       },
-      rate: (name, ok) => {
-        if (!isClosing()) custom.rate(name, Boolean(ok));
+      rate: (name, ok, tags?: Tags) => {
+        if (isClosing()) return;
+        const series = sets.seriesOf(name, tags); // first: a bad tag counts nothing
+        custom.rate(name, Boolean(ok));
+        if (series !== undefined) custom.rate(series, Boolean(ok));
       },
-      gauge: (name, value) => {
-        if (!isClosing()) custom.gauge(name, value);
+      gauge: (name, value, tags?: Tags) => {
+        if (isClosing()) return;
+        const series = sets.seriesOf(name, tags); // first: a bad tag counts nothing
+        custom.gauge(name, value);
+        if (series !== undefined) custom.gauge(series, value);
       },
     };
   }
 
-  async time<T>(name: string, fn: () => T | Promise<T>, inSetup: boolean): Promise<T> {
-    const series = this.recorder.trend(name);
+  /** The trend `name`, and the series of `tags` when it declares tags. */
+  private trends(name: string, tags: Tags | undefined): [TrendSeries, TrendSeries | undefined] {
+    const tagged = this.recorder.tags.seriesOf(name, tags);
+    return [this.recorder.trend(name), tagged === undefined ? undefined : this.recorder.trend(tagged)];
+  }
+
+  async time<T>(
+    name: string,
+    fn: () => T | Promise<T>,
+    options: TimeOptions | undefined,
+    inSetup: boolean,
+  ): Promise<T> {
+    const [series, tagged] = this.trends(name, options?.tags);
     if (series.unit !== 'ms') {
       throw new Error(
         `vu.time(${JSON.stringify(name)}): options.metrics declares it in ${series.unit}; vu.time measures ms (vu.record takes other units)`,
@@ -88,24 +115,31 @@ export class VuMeasurements {
     try {
       result = await fn();
     } catch (error) {
-      throw this.failed(series, error, t0);
+      throw this.failed(series, tagged, error, t0);
     }
-    if (!this.isClosing()) series.record(performance.now() - t0);
+    if (!this.isClosing()) {
+      const ms = performance.now() - t0;
+      series.record(ms);
+      tagged?.record(ms);
+    }
     return result;
   }
 
-  private failed(series: TrendSeries, error: unknown, t0: number): unknown {
+  private failed(series: TrendSeries, tagged: TrendSeries | undefined, error: unknown, t0: number): unknown {
     // A stopped user's wait was cut short by the run, not failed; after the end nothing counts.
     if (error instanceof UserStoppedError || this.isClosing()) return error;
     const kind = failureKind(error);
     // A timeout keeps the time it waited, as a request's does: the slowest outcomes stay in the
     // percentiles. Anything else that failed fast would make a broken operation look quick.
-    series.fail(kind, describeError(error), TIMEOUT.test(kind) ? performance.now() - t0 : undefined);
+    const waited = TIMEOUT.test(kind) ? performance.now() - t0 : undefined;
+    const message = describeError(error);
+    series.fail(kind, message, waited);
+    tagged?.fail(kind, message, waited);
     return markCounted(error);
   }
 
   record(name: string, value: number | null, options: RecordOptions | undefined, inSetup: boolean): void {
-    const series = this.recorder.trend(name);
+    const [series, tagged] = this.trends(name, options?.tags);
     const error = options?.error;
     const failed = error !== undefined && error !== false;
     if (value === null ? !failed : typeof value !== 'number' || Number.isNaN(value)) {
@@ -117,6 +151,7 @@ export class VuMeasurements {
     if (this.isClosing()) return;
     if (!failed) {
       series.record(value as number);
+      tagged?.record(value as number);
       return;
     }
     const kind =
@@ -127,5 +162,6 @@ export class VuMeasurements {
           : failureKind(error);
     const message = error instanceof Error ? describeError(error) : `vu.record: ${kind}`;
     series.fail(kind, message, value ?? undefined);
+    tagged?.fail(kind, message, value ?? undefined);
   }
 }

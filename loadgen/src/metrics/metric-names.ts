@@ -26,15 +26,22 @@ export const MAX_CUSTOM_NAMES = 1000;
 export class MetricNames {
   private readonly uses = new Map<string, number>();
   private custom = 0;
+  /** A tag set's series (`join room{region=eu}`) -> its metric: named by loadgen, not the script. */
+  private readonly derived = new Map<string, string>();
 
-  constructor(private readonly declared: MetricDeclarations = {}) {
+  constructor(readonly declared: MetricDeclarations = {}) {
     for (const [name, d] of Object.entries(declared)) this.uses.set(name, BIT[d.type]);
   }
 
-  /** The unit of the trend `name` (declared, or ms). */
+  /** The unit of the trend `name`, or of the trend a tag set's series belongs to (declared, or ms). */
   unitOf(name: string): string {
-    const d = this.declared[name];
+    const d = this.declared[this.derived.get(name) ?? name];
     return d?.type === 'trend' ? (d.unit ?? 'ms') : 'ms';
+  }
+
+  /** `series` is the series of a tag set of `metric` (metric-tags.ts made its name). */
+  derive(series: string, metric: string): void {
+    this.derived.set(series, metric);
   }
 
   /** Note that `name` is used as `use`; throws when that clashes with what it already is. */
@@ -43,7 +50,7 @@ export class MetricNames {
     const known = this.uses.get(name) ?? 0;
     if ((known & bit) !== 0) return;
     const custom = (bit & CUSTOM) !== 0;
-    if (custom) {
+    if (custom && !this.derived.has(name)) {
       const problem = metricNameProblem(name);
       if (problem !== undefined) throw new Error(`metric ${JSON.stringify(name)}: ${problem}`);
     }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { LoadgenError } from '../errors.js';
 import type { Histogram } from './hdr-histograms.js';
+import { labelled } from './metric-tags.js';
 import type { RunAggregator } from './run-aggregator.js';
 
 /** The OpenTelemetry HTTP duration buckets, as game-api uses, so both sides line up. */
@@ -189,8 +190,13 @@ export function createLoadgenRegistry(
       'Custom trends in ms (vu.time, vu.record), by name.',
       'histogram',
       () =>
-        trends(true).flatMap(([name, t]) =>
-          bucketValues(t.histogram, { ...base, name }, 'loadgen_custom_duration_seconds', WS_BUCKETS_SEC),
+        labelled(trends(true)).flatMap(([labels, t]) =>
+          bucketValues(
+            t.histogram,
+            { ...base, ...labels },
+            'loadgen_custom_duration_seconds',
+            WS_BUCKETS_SEC,
+          ),
         ),
     ),
     customMetric(
@@ -198,8 +204,8 @@ export function createLoadgenRegistry(
       'Custom trends of another unit (options.metrics), by name: quantiles over the run.',
       'summary',
       () =>
-        trends(false).flatMap(([name, t]) =>
-          quantileValues(t.histogram, { ...base, name, unit: t.unit }, 'loadgen_custom_value'),
+        labelled(trends(false)).flatMap(([labels, t]) =>
+          quantileValues(t.histogram, { ...base, ...labels, unit: t.unit }, 'loadgen_custom_value'),
         ),
     ),
     customMetric(
@@ -207,30 +213,32 @@ export function createLoadgenRegistry(
       'Failed custom measurements by name and kind.',
       'counter',
       () =>
-        [...agg.endpoints]
-          .filter(([, t]) => t.kind === 'custom')
-          .flatMap(([name, t]) =>
-            [...t.errorKinds].map(([error, value]) => ({ labels: { ...base, name, error }, value })),
-          ),
+        labelled([...agg.endpoints].filter(([, t]) => t.kind === 'custom')).flatMap(([labels, t]) =>
+          [...t.errorKinds].map(([error, value]) => ({ labels: { ...base, ...labels, error }, value })),
+        ),
     ),
     customMetric('loadgen_custom_counter_total', 'Custom counters (vu.metrics.count).', 'counter', () =>
-      metricsOf('count').map(([name, m]) => ({ labels: { ...base, name }, value: m.count })),
+      labelled(metricsOf('count')).map(([labels, m]) => ({ labels: { ...base, ...labels }, value: m.count })),
     ),
     customMetric(
       'loadgen_custom_rate_total',
       'Custom rates (vu.metrics.rate): how often each result was counted.',
       'counter',
       () =>
-        metricsOf('passes').flatMap(([name, m]) => [
-          { labels: { ...base, name, result: 'true' }, value: m.passes },
-          { labels: { ...base, name, result: 'false' }, value: m.fails },
+        labelled(metricsOf('passes')).flatMap(([labels, m]) => [
+          { labels: { ...base, ...labels, result: 'true' }, value: m.passes },
+          { labels: { ...base, ...labels, result: 'false' }, value: m.fails },
         ]),
     ),
     customMetric(
       'loadgen_custom_gauge',
       "Custom gauges (vu.metrics.gauge): each thread's last value in the latest window, summed.",
       'gauge',
-      () => metricsOf('value').map(([name, m]) => ({ labels: { ...base, name }, value: m.value })),
+      () =>
+        labelled(metricsOf('value')).map(([labels, m]) => ({
+          labels: { ...base, ...labels },
+          value: m.value,
+        })),
     ),
     customMetric('loadgen_checks_total', 'vu.check results by label.', 'counter', () =>
       [...agg.checks].flatMap(([check, [passes, fails]]) => [

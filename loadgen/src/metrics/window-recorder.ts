@@ -9,6 +9,7 @@ import {
   recordThousandths,
 } from './hdr-histograms.js';
 import { MetricNames } from './metric-names.js';
+import { MetricTags } from './metric-tags.js';
 import { SocketCounters, type SocketWindowReport } from './socket-counters.js';
 
 /**
@@ -129,6 +130,8 @@ export class WindowRecorder {
   readonly names: MetricNames;
   /** The part's custom counters, rates and gauges. */
   readonly custom: CustomMetrics;
+  /** The series of the tag sets custom metrics are recorded with. */
+  readonly tags: MetricTags;
   private readonly windows = new Map<string, EndpointWindow>();
   private iterations = 0;
   private setups = 0;
@@ -142,6 +145,7 @@ export class WindowRecorder {
   constructor(declared?: MetricDeclarations) {
     this.names = new MetricNames(declared);
     this.custom = new CustomMetrics(this.names);
+    this.tags = new MetricTags(this.names);
   }
 
   private window(endpoint: string, kind: EndpointKind = 'http'): EndpointWindow {

@@ -1,5 +1,6 @@
 import type { MetricDeclarations } from '../api/metrics-options.js';
 import { LoadgenError } from '../errors.js';
+import { parseSeries } from '../metrics/metric-tags.js';
 import { APPLIES, APPLIES_TEXT } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
 
@@ -27,7 +28,8 @@ export function checkDeclaredMetrics(
   }
   for (const expr of thresholds) {
     const t = parseThreshold(expr);
-    const d = t.endpoint === null ? undefined : declared[t.endpoint];
+    // A tag set's series (`join room{region=eu}`) is judged as its metric is.
+    const d = t.endpoint === null ? undefined : declared[parseSeries(t.endpoint)?.metric ?? t.endpoint];
     if (d === undefined) continue;
     const scope = d.type === 'trend' ? 'endpoint' : d.type;
     if (!APPLIES[scope].has(t.metric)) {

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -62,5 +63,73 @@ describe('vu.time and vu.record (test/fixtures/custom-api.ts: 2 users, 2 rounds 
     );
     // The totals stay HTTP's.
     expect(summary.totals.requests).toBe(1);
+  });
+
+  it('counts a tagged sample in its metric and its tag set, at most 50 sets a part, the rest as (other)', async () => {
+    server = await startTestServer();
+    const config = resolveRun(await loadScenario(fixture('custom-tags.ts')), {
+      target: server.url,
+      testid: 'tags',
+    });
+    config.gracefulStopSec = 1;
+    let port = 0;
+    let scraped: Promise<string> | undefined;
+    const summary = await runScenario(config, {
+      metricsPort: 0,
+      // Served a little after the summary, so the scrape started in onSummary completes.
+      metricsLingerSec: 2,
+      onMetricsListening: (p) => {
+        port = p;
+      },
+      onSummary: () => {
+        scraped = fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+      },
+    });
+    const count = (name: string) =>
+      summary.endpoints.find((e) => e.endpoint === name)?.count ??
+      summary.metrics?.flatMap((m) => (m.name === name && m.type === 'counter' ? [m.count] : []))[0];
+    expect(count('join room')).toBe(6);
+    expect(count('join room{region=eu}')).toBe(3);
+    expect(count('join room{region=us}')).toBe(3);
+    expect(count('moves sent')).toBe(12);
+    expect(count('moves sent{region=us,mode=ranked}')).toBe(6);
+    // 180 distinct players in one part: 50 kept apart, the other 130 counted together.
+    const players = summary.metrics?.filter((m) => m.name.startsWith('per player{')) ?? [];
+    expect(players).toHaveLength(51);
+    expect(count('per player')).toBe(180);
+    expect(count('per player{player=(other)}')).toBe(130);
+    expect(summary.thresholds.map((t) => [t.expr, t.actual, t.passed])).toEqual([
+      ['join room{region=eu}:count>=3', 3, true],
+      ['moves sent{region=us,mode=ranked}:count>=6', 6, true],
+    ]);
+    // Misuses are errors at their first use, naming what to do.
+    expect(summary.checks?.map((c) => c.label)).toEqual([
+      'refused: "moves sent": tag "map" is not declared (its tags: region, mode)',
+    ]);
+    expect(summary.failures).toContainEqual(
+      expect.objectContaining({
+        endpoint: '(iteration)',
+        kind: 'script_error',
+        sample: expect.stringMatching(
+          /"untagged" was given tags but declares none: add tags: \['region'\] to options.metrics\["untagged"\]/,
+        ),
+      }),
+    );
+    // In Prometheus a tag is a label; a tagged metric is exported by its tag sets alone.
+    const samples = parsePrometheusText(await (scraped as Promise<string>));
+    const joins = samples.filter(
+      (s) => s.name === 'loadgen_custom_duration_seconds_count' && s.labels.name === 'join room',
+    );
+    expect(joins.map((s) => [s.labels.region, s.value]).sort()).toEqual([
+      ['eu', 3],
+      ['us', 3],
+    ]);
+    const moves = samples.filter(
+      (s) => s.name === 'loadgen_custom_counter_total' && s.labels.name === 'moves sent',
+    );
+    expect(moves.map((s) => [s.labels.region, s.labels.mode, s.value]).sort()).toEqual([
+      ['eu', 'ranked', 6],
+      ['us', 'ranked', 6],
+    ]);
   });
 });

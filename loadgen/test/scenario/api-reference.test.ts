@@ -17,6 +17,7 @@ const INTERFACES = [
   'WsMessage',
   'WsClose',
   'RecordOptions',
+  'TimeOptions',
   'VuMetrics',
 ];
 

@@ -15,14 +15,16 @@ const WHAT: Record<NameUse, string> = {
   gauge: 'a gauge (vu.metrics.gauge)',
 };
 
+/** Each custom name is a series in every table and in Prometheus: a script must not mint them from ids. */
+export const MAX_CUSTOM_NAMES = 1000;
+
 /**
  * Custom metrics share the namespace of endpoints and check labels in tables and thresholds
  * (`join room:p95<200`), so a name is one custom metric or none of them. Names are claimed when a
- * part first records them (never per call: the hot path keeps its own handles), and a clash is an
- * error at that first use. Endpoints and check labels may share a name as before.
+ * part first records them (not per call: a name's window or cell, once made, is found by the
+ * script's own string), and a clash is an error at that first use. Endpoints and check labels
+ * may share a name as before.
  */
-export const MAX_CUSTOM_NAMES = 1000;
-
 export class MetricNames {
   private readonly uses = new Map<string, number>();
   private custom = 0;

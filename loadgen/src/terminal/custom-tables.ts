@@ -1,7 +1,7 @@
 import { neverTimed } from '../model/never-timed.js';
 import { fmt } from '../model/number-format.js';
 import type { EndpointStats, Summary, ThresholdResult } from '../model/summary-schema.js';
-import { RATIO_METRICS, type ThresholdMetric } from '../thresholds/threshold-parser.js';
+import { LATENCY_METRICS, RATIO_METRICS, type ThresholdMetric } from '../thresholds/threshold-parser.js';
 
 /**
  * What the script measured itself, as end-of-run tables: custom trends (vu.time, vu.record) with
@@ -55,7 +55,10 @@ export const METRIC_HEADER = ['metric', 'type', 'value', ''];
 export function thresholdActual(r: ThresholdResult, summary: Pick<Summary, 'endpoints'>): string {
   if (r.actual === null) return 'no data';
   if (RATIO_METRICS.has(r.metric as ThresholdMetric)) return pct(r.actual);
-  const unit = summary.endpoints.find((e) => e.endpoint === r.endpoint)?.unit;
+  // A trend's unit is its values' (p95, max...), not its count's or rate's.
+  const unit = LATENCY_METRICS.has(r.metric as ThresholdMetric)
+    ? summary.endpoints.find((e) => e.endpoint === r.endpoint)?.unit
+    : undefined;
   return unit === undefined ? String(Math.round(r.actual * 1000) / 1000) : `${unitFigure(r.actual)} ${unit}`;
 }
 

@@ -4,8 +4,10 @@
 // knobs (BENCH_SECONDS, ...) and the figures measured with them.
 import type { Benchmark } from './benchmark.js';
 import { customMemoryBenchmark, customMetricsBenchmark } from './benchmarks/custom-metrics.js';
+import { dashboardBenchmark } from './benchmarks/dashboard.js';
 import { gameBenchmark } from './benchmarks/game.js';
 import { gameMemoryBenchmark } from './benchmarks/game-memory.js';
+import { healthBenchmark } from './benchmarks/health.js';
 import { memoryBenchmark } from './benchmarks/memory.js';
 import { throughputBenchmark } from './benchmarks/throughput.js';
 import { wsBenchmark } from './benchmarks/ws.js';
@@ -18,6 +20,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   wsBenchmark,
   customMetricsBenchmark,
   customMemoryBenchmark,
+  dashboardBenchmark,
+  healthBenchmark,
 ];
 
 const list = (): string => BENCHMARKS.map((b) => `  ${b.name.padEnd(14)} ${b.about}`).join('\n');

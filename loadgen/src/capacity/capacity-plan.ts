@@ -2,7 +2,7 @@ import { fmt } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
 import { type ResourceNeed, resourceAssumptions, resourceNeeds } from './resource-needs.js';
 import { setupEndpoints } from './resource-profile.js';
-import { analyseSteps, type StepRow, stepEndpoints } from './step-analysis.js';
+import { analyseSteps, type StepRow, steeredAtSec, stepEndpoints } from './step-analysis.js';
 
 export interface CapacityOptions {
   /** The p95 SLA in ms; the knee is the last step before p95 crosses it. Default 500. */
@@ -74,6 +74,10 @@ export interface CapacityReport {
   saturationStep: number;
   plan: CapacityPlan | null;
   assumptions: string[];
+  /** The run was steered while it went: its steps end at the first change (seconds since start). */
+  steered: { atSec: number; changes: number } | null;
+  /** The generator saturated (the summary's rule): the steps' latencies may be the client's. */
+  generatorSaturated: boolean;
 }
 
 function breachOf(row: StepRow, o: CapacityOptions): string | null {
@@ -156,6 +160,18 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
       `the steady loop only: ${exclude.join(', ')} (${o.includeSetup ? 'left out as asked' : "the users' setup, once per user, arriving as a burst when each step spawns its users"}) are left out of the step figures`,
     );
   }
+  const steeredAt = steeredAtSec(summary);
+  if (steeredAt !== undefined) {
+    assumptions.push(
+      `the run was steered at ${steeredAt} s (dashboard or loadgen control): only the steps before that are read; what followed was no step of the profile`,
+    );
+  }
+  const saturated = summary.generator?.saturated === true;
+  if (saturated) {
+    assumptions.push(
+      "the generator saturated during the run: the steps' latencies include loadgen's own queueing, so the knee may be the client's, not the API's",
+    );
+  }
   if (breach === -1) {
     assumptions.push(
       `no step crossed the SLA: the knee is the last step, so one instance sustains at least ${kneeRow?.rps} req/s and the plan over-provisions`,
@@ -175,5 +191,7 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
     saturationStep,
     plan: kneeRow === undefined ? null : plan(summary, steps, kneeRow, o),
     assumptions,
+    steered: steeredAt === undefined ? null : { atSec: steeredAt, changes: summary.timeline?.length ?? 0 },
+    generatorSaturated: saturated,
   };
 }

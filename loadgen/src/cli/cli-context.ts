@@ -8,6 +8,12 @@ export interface CliContext {
     target?: string;
     metricsPort?: string;
     outDir?: string;
+    /** $BROWSER: what --open starts. */
+    browser?: string;
+    /** LOADGEN_HEALTH=off turns the generator's health sampling off (the `health` benchmark only). */
+    health?: string;
+    /** LOADGEN_DASHBOARD_TOKEN: the token `loadgen control` sends when the URL has none. */
+    dashboardToken?: string;
   };
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;

@@ -21,6 +21,11 @@ export class ClosedModel {
     return this.running.length;
   }
 
+  /** From `atSec` on, `users` (global), reached at `spawnRate` users/s; the next adjust() applies it. */
+  steer(atSec: number, users: number, spawnRate: number): void {
+    this.schedule.steer(atSec, users, spawnRate);
+  }
+
   /** Running users whose setup has completed: the ones playing the loop. */
   get loopUsers(): number {
     let n = 0;

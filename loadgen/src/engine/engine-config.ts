@@ -41,4 +41,9 @@ export interface EngineConfig {
   /** The scenario's declared custom metrics (options.metrics). */
   metrics?: MetricDeclarations;
   http: EngineHttpOptions;
+  /**
+   * Sample each thread's health (event-loop delay, busy share, CPU, RSS) every window. Default
+   * true; off only to measure what the sampling costs (LOADGEN_HEALTH=off, the `health` benchmark).
+   */
+  sampleHealth?: boolean;
 }

@@ -1,11 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type WebSocket from 'ws';
+import { ThreadHealthSampler } from '../metrics/thread-health.js';
 import { WindowRecorder, type WindowReport } from '../metrics/window-recorder.js';
 import { ClosedModel } from './closed-model.js';
 import type { EngineConfig } from './engine-config.js';
 import { OpenModel } from './open-model.js';
 import { OriginClients } from './origin-clients.js';
-import { ProfileCurve, UserCountSchedule } from './profile.js';
+import { UserCountSchedule } from './profile.js';
 import { localCount, type PartShare } from './segment.js';
 import { type RunnableScenario, VirtualUser, type VuContext } from './virtual-user.js';
 import { VuMeasurements } from './vu-measurements.js';
@@ -32,6 +33,7 @@ export class EnginePart {
   private readonly sockets = new Set<WebSocket>();
   private readonly closed: ClosedModel | undefined;
   private readonly open: OpenModel | undefined;
+  private readonly health: ThreadHealthSampler | undefined;
   private closing = false;
   private stopRequested = false;
   private started = false;
@@ -84,7 +86,7 @@ export class EnginePart {
       );
     } else {
       this.open = new OpenModel({
-        curve: new ProfileCurve(config.profile),
+        profile: config.profile,
         share,
         preAllocatedVUs: Math.max(1, localCount(model.preAllocatedVUs, share)),
         maxVUs: Math.max(1, localCount(model.maxVUs, share)),
@@ -93,6 +95,21 @@ export class EnginePart {
         createUser,
       });
     }
+    if (config.sampleHealth !== false) this.health = new ThreadHealthSampler(thread);
+  }
+
+  /**
+   * Steering (closed model): from `atSec` seconds after the start on, `users` users of the whole
+   * run (this part runs its share), started at `spawnRate` per second; what is left of the profile
+   * is replaced by that constant.
+   */
+  setUsers(atSec: number, users: number, spawnRate: number): void {
+    this.closed?.steer(atSec, users, spawnRate);
+  }
+
+  /** Steering (open model): from `atSec` on, `rate` iterations per second of the whole run. */
+  setRate(atSec: number, rate: number): void {
+    this.open?.steer(atSec, rate);
   }
 
   get activeUsers(): number {
@@ -135,6 +152,7 @@ export class EnginePart {
       });
     }
     this.open?.start(startPerf);
+    this.health?.start();
 
     let window = 0;
     const tick = 100;
@@ -145,7 +163,7 @@ export class EnginePart {
       // Flush every boundary passed before looking at the end: a wake-up late across a boundary
       // and the end (a blocked event loop) would otherwise fold the unflushed window into the last.
       while (window < lastIndex && now >= startPerf + (window + 1) * windowMs) {
-        this.emit({ ...this.recorder.flush(window, this.activeUsers), loopUsers: this.loopUsers });
+        this.emit(this.flush(window, this.activeUsers, this.loopUsers));
         window++;
       }
       if (this.stopRequested || now >= endPerf) break;
@@ -182,9 +200,19 @@ export class EnginePart {
     await this.clients.destroy().catch(() => undefined);
     await settled;
     // Responses that finished during the grace period belong to the last window of the run.
-    this.emit({
-      ...this.recorder.flush(Math.min(window, lastIndex), usersAtEnd, socketsAtEnd),
-      loopUsers: loopUsersAtEnd,
-    });
+    this.emit(this.flush(Math.min(window, lastIndex), usersAtEnd, loopUsersAtEnd, socketsAtEnd));
+    this.health?.stop();
+  }
+
+  /** The recorder's window, with the users in their loop and this thread's health over it. */
+  private flush(
+    index: number,
+    activeUsers: number,
+    loopUsers: number,
+    connectedAtEnd?: number,
+  ): WindowReport {
+    const report: WindowReport = { ...this.recorder.flush(index, activeUsers, connectedAtEnd), loopUsers };
+    if (this.health !== undefined) report.health = this.health.sample();
+    return report;
   }
 }

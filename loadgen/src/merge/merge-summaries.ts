@@ -20,6 +20,12 @@ import type {
 } from '../model/summary-schema.js';
 import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
+import {
+  mergedGeneratorSummary,
+  mergedTimeline,
+  mergeWindowGenerators,
+  tagSegment,
+} from './merge-generator.js';
 
 const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 const sumRecords = (rs: Array<Record<string, number>>): Record<string, number> => {
@@ -73,6 +79,7 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
       metrics[name] = known === undefined ? m : addWindowMetric(known, m);
     }
   }
+  const generator = mergeWindowGenerators(windows);
   return {
     t: (windows[0] as TimeWindow).t,
     activeUsers: windows.reduce((s, w) => s + w.activeUsers, 0),
@@ -85,6 +92,7 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
     endpoints,
     ...(ws === undefined ? {} : { ws }),
     ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
+    ...(generator === undefined ? {} : { generator }),
   };
 }
 
@@ -243,7 +251,12 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   const placed = summaries.flatMap((s, i) =>
     s.timeSeries.map((w) => {
       const index = Math.round(((offsetSec[i] as number) + w.t) / windowSec);
-      return { ...w, t: Math.round(index * windowSec * 1000) / 1000 };
+      const g = w.generator;
+      return {
+        ...w,
+        t: Math.round(index * windowSec * 1000) / 1000,
+        ...(g === undefined ? {} : { generator: tagSegment(g, s.run.segment.index) }),
+      };
     }),
   );
   const timeSeries = [...groupBy(placed, (w) => String(w.t))]
@@ -347,6 +360,10 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   if (ws !== undefined) merged.ws = ws;
   const metrics = summaries.flatMap((s) => (s.metrics === undefined ? [] : [s.metrics]));
   if (metrics.length > 0) merged.metrics = addMetrics(metrics, elapsedSec);
+  const generator = mergedGeneratorSummary(summaries, timeSeries);
+  if (generator !== undefined) merged.generator = generator;
+  const timeline = mergedTimeline(summaries, offsetSec);
+  if (timeline.length > 0) merged.timeline = timeline;
   merged.thresholds = evaluateThresholds(merged.run.thresholds.map(parseThreshold), merged);
   // Every segment scraped the same server around its own run, so the deltas overlap rather than
   // add up: keep the widest one (the segment whose window covered the most server requests).

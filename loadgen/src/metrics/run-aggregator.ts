@@ -1,5 +1,6 @@
 import { addWindowMetric } from '../model/custom-metric-math.js';
 import type { WindowMetric } from '../model/custom-metric-schema.js';
+import type { WindowGenerator } from '../model/generator-schema.js';
 import type { Failure, TimeWindow, WindowEndpoint, WindowSockets } from '../model/summary-schema.js';
 import { CustomMetricTotals } from './custom-metric-totals.js';
 import {
@@ -11,6 +12,7 @@ import {
   percentileMs,
 } from './hdr-histograms.js';
 import type { SocketWindowReport } from './socket-counters.js';
+import { type ThreadHealthReport, windowGeneratorOf } from './thread-health.js';
 import type { EndpointKind, WindowReport } from './window-recorder.js';
 
 /** Everything measured for one endpoint since the start. */
@@ -67,6 +69,7 @@ interface PendingWindow {
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
   ws: WindowSockets | undefined;
   metrics: Map<string, WindowMetric> | undefined;
+  health: ThreadHealthReport[];
 }
 
 const sum = (r: Record<string, number>): number => {
@@ -109,6 +112,8 @@ export class RunAggregator {
   readonly closeCodes = new Map<string, number>();
   /** Custom counters, rates and gauges over the completed windows. */
   readonly metrics = new CustomMetricTotals();
+  /** The generator's health in the latest completed window (undefined: not sampled). */
+  generator: WindowGenerator | undefined;
   private readonly listeners: Array<(w: TimeWindow, all: WindowLatency, run: RunSoFar) => void> = [];
   /** Every completed window's requests over all endpoints, for the live view's run-so-far figures. */
   private readonly runHistogram: Histogram = createHistogram();
@@ -161,12 +166,14 @@ export class RunAggregator {
         endpoints: new Map(),
         ws: undefined,
         metrics: undefined,
+        health: [],
       };
       this.pending.set(report.index, p);
     }
     p.reports++;
     p.activeUsers += report.activeUsers;
     if (report.loopUsers !== undefined) p.loopUsers = (p.loopUsers ?? 0) + report.loopUsers;
+    if (report.health !== undefined) p.health.push(report.health);
     for (const name of report.setupEndpoints ?? []) this.setupEndpoints.add(name);
     for (const [label, [passes, fails]] of Object.entries(report.checks ?? {})) {
       const c = this.checks.get(label);
@@ -282,6 +289,7 @@ export class RunAggregator {
       h.destroy();
     }
     const t = index * this.windowSec;
+    const generator = windowGeneratorOf(p.health);
     const window: TimeWindow = {
       t,
       activeUsers: p.activeUsers,
@@ -292,7 +300,9 @@ export class RunAggregator {
       endpoints,
       ...(p.ws === undefined ? {} : { ws: p.ws }),
       ...(p.metrics === undefined ? {} : { metrics: Object.fromEntries(p.metrics) }),
+      ...(generator === undefined ? {} : { generator }),
     };
+    if (generator !== undefined) this.generator = generator;
     if (p.metrics !== undefined) this.metrics.add(t, p.metrics);
     this.customCount += customCount;
     this.customErrors += customErrors;

@@ -11,6 +11,7 @@ import {
 import { MetricNames } from './metric-names.js';
 import { MetricTags } from './metric-tags.js';
 import { SocketCounters, type SocketWindowReport } from './socket-counters.js';
+import type { ThreadHealthReport } from './thread-health.js';
 
 /**
  * `http`: a request; `ws`: a socket's handshake, request→reply or push delay (see vu-ws.ts);
@@ -41,6 +42,8 @@ export interface WindowReport {
   teardowns?: number;
   /** Custom counters, rates and gauges (`vu.metrics`). */
   metrics?: Record<string, WindowMetric>;
+  /** The part's thread during the window (absent when health sampling is off). */
+  health?: ThreadHealthReport;
 }
 
 export interface EndpointWindowReport {

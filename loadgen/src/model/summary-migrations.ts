@@ -20,6 +20,9 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   // v2 -> v3: the fields version 3 adds come with their defaults here.
   // Optional in v3, absent from v2 files: `endpoints[].decodedBytes` (decompressed responses'
   // decoded body bytes) and `run.tls` (`--insecure`, `--ca`).
+  // The live dashboard (issue 20) adds optional fields only: `timeSeries[].generator` and
+  // `generator` (the generator's own health, absent before it was measured) and `timeline` (the
+  // steering changes, absent in a run never steered).
   // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
   //   endpoints, as a v3 run of a scenario that declares none gets it.
   // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the

@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import { endpointCostsSchema, resourceSchema } from '../api/resources-schema.js';
 import { customMetricSchema, windowMetricSchema } from './custom-metric-schema.js';
+import { generatorSummarySchema, windowGeneratorSchema } from './generator-schema.js';
 import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
+import { steeringChangeSchema } from './timeline-schema.js';
 
 /**
  * The versioned contract of `summary.json`. The report, compare and capacity commands read it,
@@ -120,6 +122,8 @@ export const timeWindowSchema = z.object({
   ws: windowSocketsSchema.optional(),
   /** Custom counters, rates and gauges recorded in (or, for a gauge, carried into) the window. */
   metrics: z.record(z.string(), windowMetricSchema).optional(),
+  /** The generator's own health in the window (absent in files written before it was measured). */
+  generator: windowGeneratorSchema.optional(),
 });
 export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
@@ -353,5 +357,9 @@ export const summarySchema = z.object({
   ws: socketStatsSchema.optional(),
   /** Custom counters, rates and gauges (`vu.metrics`), sorted by name; only when the script used some. */
   metrics: z.array(customMetricSchema).optional(),
+  /** The generator's health over the run and whether it saturated (model/generator-saturation.ts). */
+  generator: generatorSummarySchema.optional(),
+  /** Every steering change made while the run went, in time order; absent: never steered. */
+  timeline: z.array(steeringChangeSchema).optional(),
 });
 export type Summary = z.infer<typeof summarySchema>;

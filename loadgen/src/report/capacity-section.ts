@@ -14,6 +14,7 @@ export function capacitySection(r: CapacityReport): string {
       const note = [
         i === r.knee ? 'knee' : i === r.breach ? (r.breachReason ?? '') : '',
         r.unreached.includes(i) ? 'setup could not keep up' : '',
+        s.saturatedWindows > 0 ? 'generator saturated' : '',
       ]
         .filter((v) => v !== '')
         .join('; ');
@@ -35,8 +36,16 @@ export function capacitySection(r: CapacityReport): string {
 ${p.resources.map((n) => `<dt>${esc(n.label)}</dt><dd>${esc(describeNeed(n))}</dd>`).join('\n')}
 <dt>headroom</dt><dd>${esc(fmt(o.headroom * 100))}%</dd>
 </dl>`;
+  const warnings = [
+    r.steered === null
+      ? ''
+      : `<p class="regressed steered">Steered at ${esc(r.steered.atSec)} s: not a clean step run; only the steps before the first change are read.</p>`,
+    r.generatorSaturated
+      ? `<p class="regressed saturated">The generator saturated: the steps' latencies include loadgen's own queueing.</p>`
+      : '',
+  ].join('');
   return `<h3>${esc(r.testid)} — SLA p95 ≤ ${o.slaP95Ms} ms, failures ≤ ${esc(fmt(o.maxFailureRate * 100, 2))}%</h3>
-<table class="steps" data-testid="${esc(r.testid)}"><thead><tr><th>users</th><th title="users whose setup had finished: in their loop">playing</th><th>requests</th><th>failures</th><th>failures %</th><th>avg ms</th><th>p95 ms</th><th>req/s</th><th></th></tr></thead><tbody>${rows}</tbody></table>
+${warnings}<table class="steps" data-testid="${esc(r.testid)}"><thead><tr><th>users</th><th title="users whose setup had finished: in their loop">playing</th><th>requests</th><th>failures</th><th>failures %</th><th>avg ms</th><th>p95 ms</th><th>req/s</th><th></th></tr></thead><tbody>${rows}</tbody></table>
 ${r.setupFinding === null ? '' : `<p class="regressed setup-finding">${esc(r.setupFinding)}</p>`}
 ${plan}
 <details><summary>Assumptions</summary><ul>${r.assumptions.map((a) => `<li>${esc(a)}</li>`).join('')}</ul></details>`;

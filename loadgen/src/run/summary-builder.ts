@@ -2,6 +2,7 @@ import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-h
 import type { RunAggregator } from '../metrics/run-aggregator.js';
 import { deriveCallPattern } from '../model/call-pattern.js';
 import { metricFrom } from '../model/custom-metric-math.js';
+import { assessGenerator } from '../model/generator-saturation.js';
 import {
   type EndpointStats,
   type RunInfo,
@@ -11,6 +12,7 @@ import {
   type Summary,
   type Totals,
 } from '../model/summary-schema.js';
+import type { SteeringChange } from '../model/timeline-schema.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { evaluateThresholds, type Judged } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
@@ -71,14 +73,16 @@ export function runInfoOf(
 }
 
 /**
- * Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. `encode: false`
- * leaves the histograms out (''), for judging thresholds while the run goes.
+ * Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. `encode` false
+ * leaves the encoded histograms empty: a view of the run so far (the dashboard, thresholds marked
+ * `abort`) shows figures only.
  */
 export function statsOf(
   agg: RunAggregator,
   elapsedSec: number,
-  { encode = true }: { encode?: boolean } = {},
+  encode = true,
 ): { endpoints: EndpointStats[]; totals: Totals } {
+  const encoded = (h: Parameters<typeof encodeHistogram>[0]) => (encode ? encodeHistogram(h) : '');
   const all = createHistogram();
   let requests = 0;
   let errors = 0;
@@ -100,7 +104,7 @@ export function statsOf(
       statusCounts: Object.fromEntries(t.statusCounts),
       latencyMs: latencyStats(t.histogram),
       rps: rate(t.count, elapsedSec),
-      histogram: encode ? encodeHistogram(t.histogram) : '',
+      histogram: encoded(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
       ...(t.kind === 'http' ? {} : { kind: t.kind }),
       ...(t.unit === 'ms' ? {} : { unit: t.unit }),
@@ -117,7 +121,7 @@ export function statsOf(
     droppedIterations: agg.dropped,
     peakUsers: agg.peakUsers,
     latencyMs: latencyStats(all),
-    histogram: encode ? encodeHistogram(all) : '',
+    histogram: encoded(all),
     ...(agg.scriptErrors > 0 ? { scriptErrors: agg.scriptErrors } : {}),
     setups: agg.setups,
     teardowns: agg.teardowns,
@@ -133,9 +137,11 @@ export function buildSummary(
   timing: RunTiming,
   server: ServerView | undefined,
   fault: RunInfo['fault'],
+  timeline: readonly SteeringChange[] = [],
+  encode = true,
   aborted?: RunInfo['aborted'],
 ): Summary {
-  const { endpoints, totals } = statsOf(agg, timing.elapsedSec);
+  const { endpoints, totals } = statsOf(agg, timing.elapsedSec, encode);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     run: runInfoOf(config, timing, fault, endpoints),
@@ -150,6 +156,9 @@ export function buildSummary(
   if (checks !== undefined) summary.checks = checks;
   const ws = socketStatsOf(agg);
   if (ws !== undefined) summary.ws = ws;
+  const generator = assessGenerator(agg.windows);
+  if (generator !== undefined) summary.generator = generator;
+  if (timeline.length > 0) summary.timeline = [...timeline];
   const metrics = metricsOf(agg, timing.elapsedSec);
   if (metrics !== undefined) summary.metrics = metrics;
   summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary).map((t) =>
@@ -169,7 +178,7 @@ function checksOf(agg: RunAggregator): Summary['checks'] {
 
 /** What thresholds judge, of the run so far (no histogram encoded): for `abort` while it runs. */
 export function judgedSoFar(agg: RunAggregator, elapsedSec: number): Judged {
-  const { endpoints, totals } = statsOf(agg, elapsedSec, { encode: false });
+  const { endpoints, totals } = statsOf(agg, elapsedSec, false);
   const checks = checksOf(agg);
   const metrics = metricsOf(agg, elapsedSec);
   return {

@@ -12,6 +12,14 @@ export function formatCapacity(r: CapacityReport): string {
   ];
   if (r.excluded.length > 0)
     out.push(`Steady loop only: leaves out ${r.excluded.join(', ')} (see assumptions).`);
+  if (r.steered !== null)
+    out.push(
+      `STEERED at ${r.steered.atSec} s (${r.steered.changes} change${r.steered.changes > 1 ? 's' : ''}): not a clean step run; only the steps before the first change are read.`,
+    );
+  if (r.generatorSaturated)
+    out.push(
+      "WARNING: the generator saturated: the steps' latencies include loadgen's own queueing (marked steps: in their windows).",
+    );
   out.push('');
   out.push(
     textTable(
@@ -28,6 +36,7 @@ export function formatCapacity(r: CapacityReport): string {
         [
           i === r.knee ? '← knee' : i === r.breach ? `✗ ${r.breachReason}` : '',
           r.unreached.includes(i) ? '⚠ setup could not keep up' : '',
+          s.saturatedWindows > 0 ? '(generator saturated)' : '',
         ]
           .filter((v) => v !== '')
           .join('; '),

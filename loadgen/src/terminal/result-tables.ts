@@ -140,6 +140,8 @@ export function formatResults(summary: Summary): string {
       )}`,
     );
   }
+  const generator = generatorLines(summary);
+  if (generator !== undefined) parts.push(generator);
   const ungated = ungatedEndpoints(summary);
   if (ungated.length > 0) {
     parts.push(
@@ -153,6 +155,19 @@ export function formatResults(summary: Summary): string {
     parts.push('WARNING: --insecure: no TLS certificate was verified in this run (a test target only).');
   }
   return `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * The generator's own health over the run, and the warning when it saturated: its latencies then
+ * include loadgen's own queueing (issue 20, item 4).
+ */
+function generatorLines(summary: Summary): string | undefined {
+  const g = summary.generator;
+  if (g === undefined) return undefined;
+  const line = `generator: busiest thread ${Math.round(g.maxBusy * 100)}%, event-loop delay p99 up to ${ms(g.maxLoopP99Ms)} ms, CPU up to ${g.peakCpu.toFixed(2)} cores, RSS up to ${Math.round(g.peakRssMb)} MB`;
+  if (!g.saturated) return line;
+  return `${line}
+WARNING: the generator saturated from ${g.saturatedFromSec ?? 0} s (${g.saturatedWindows} windows with a thread ≥ ${Math.round(g.rule.busy * 100)}% busy or event-loop delay p99 ≥ ${g.rule.loopP99Ms} ms, ${g.rule.windows}+ in a row): these latencies include loadgen's own queueing. Use more --threads, more machines (--segment), or fewer users per process.`;
 }
 
 const LATENCY_METRICS = new Set(['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'min', 'max']);

@@ -137,3 +137,57 @@ describe('capacity: step table, knee and plan on a known step run', () => {
     expect(planCapacity(both).steps).toEqual(planCapacity(summary).steps);
   });
 });
+
+describe('capacity on a run that was steered, or whose generator saturated', () => {
+  it('reads a steered step run only up to its first change, and says so', () => {
+    const run = knownStepRun();
+    // At 25 s (in the 60-user step) someone set 100 users from the dashboard.
+    run.timeline = [{ t: 25, action: 'users', users: 100, spawnRate: 10, source: 'page' }];
+    const r = planCapacity(run);
+    expect(r.steered).toEqual({ atSec: 25, changes: 1 });
+    expect(r.steps.map((s) => [s.users, s.startSec, s.endSec])).toEqual([
+      [20, 0, 10],
+      [40, 10, 20],
+      [60, 20, 25],
+    ]);
+    const text = formatCapacity(r);
+    expect(text).toContain('STEERED at 25 s (1 change): not a clean step run');
+    expect(r.assumptions.join('\n')).toContain('the run was steered at 25 s');
+  });
+
+  it('refuses a run steered before its first step had a window', () => {
+    const run = knownStepRun();
+    run.timeline = [{ t: 0, action: 'stop', source: 'cli' }];
+    expect(() => planCapacity(run)).toThrow(/was steered at 0 s, before its first step had a whole window/);
+  });
+
+  it("marks the steps whose windows saturated the generator, and warns that the knee may be the client's", () => {
+    const run = knownStepRun();
+    for (const w of run.timeSeries) {
+      const hot = w.t >= 30;
+      w.generator = {
+        cpu: hot ? 1 : 0.2,
+        rssMb: 80,
+        threads: [{ thread: 0, busy: hot ? 0.97 : 0.2, loopP50Ms: 1, loopP99Ms: 2, loopMaxMs: 3 }],
+      };
+    }
+    run.generator = {
+      saturated: true,
+      saturatedWindows: 10,
+      saturatedFromSec: 30,
+      rule: { busy: 0.9, loopP99Ms: 50, windows: 3 },
+      peakCpu: 1,
+      peakRssMb: 80,
+      maxBusy: 0.97,
+      maxLoopP99Ms: 2,
+    };
+    const r = planCapacity(run);
+    expect(r.generatorSaturated).toBe(true);
+    expect(r.steps.map((s) => s.saturatedWindows)).toEqual([0, 0, 0, 10]);
+    const text = formatCapacity(r);
+    expect(text).toContain(
+      "WARNING: the generator saturated: the steps' latencies include loadgen's own queueing",
+    );
+    expect(text).toMatch(/^100 .*\(generator saturated\)$/m);
+  });
+});

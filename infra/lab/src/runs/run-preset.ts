@@ -4,6 +4,7 @@ import type { RunEnv } from '../config/run-env.js';
 import { dashboardUrl, grafanaAnswers, prometheusGraphUrl } from './dashboard-links.js';
 import { FaultClient } from './fault-client.js';
 import { withFault } from './fault-toggle.js';
+import { liveDashboardUrl } from './live-dashboard-url.js';
 import { runLoadgen } from './loadgen-process.js';
 import { makeTestId } from './testid.js';
 
@@ -61,6 +62,11 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
     );
   }
   o.log(`  metrics: http://127.0.0.1:${o.env.LOADGEN_METRICS_PORT}/metrics (scraped by Prometheus)`);
+  const page = liveDashboardUrl(o.extraArgs);
+  if (page !== undefined)
+    o.log(
+      `  watch:   ${page} (loadgen's live page: charts, steering, the report at the end; no Docker needed)`,
+    );
   const go = async () => {
     if (o.interrupted()) return { code: 130, interrupted: true };
     return runLoadgen({

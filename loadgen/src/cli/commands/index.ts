@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { registerCapacityCommand } from './capacity.js';
 import { registerCheckCommand } from './check.js';
 import { registerCompareCommand } from './compare.js';
+import { registerControlCommand } from './control.js';
 import { registerMergeCommand } from './merge.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
@@ -13,6 +14,7 @@ export const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerRunCommand,
   registerCheckCommand,
   registerUrlCommand,
+  registerControlCommand,
   registerMergeCommand,
   registerReportCommand,
   registerCompareCommand,

@@ -1,10 +1,9 @@
 import type { Command } from 'commander';
 import { parseSegment } from '../../engine/segment.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
-import { runScenario, START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
+import { START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
 import { parseStartAt } from '../../run/start-at.js';
 import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';
-import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import {
   type CliContext,
@@ -17,9 +16,11 @@ import {
   intArg,
   positiveArg,
 } from '../cli-context.js';
-import { defaultOutDir, reportOutcome } from '../run-outcome.js';
+import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
+import { runFromCli } from '../run-from-cli.js';
+import { defaultOutDir } from '../run-outcome.js';
 
-interface RunFlags {
+interface RunFlags extends DashboardFlags {
   target?: string;
   testid?: string;
   label?: string;
@@ -40,7 +41,7 @@ interface RunFlags {
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('run')
     .description(
       'run a scenario (a preset name, a scenario .ts script or a scenario .json file) against a target',
@@ -82,7 +83,8 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     )
     .addOption(httpClientOption())
     .addOption(caOption())
-    .addOption(insecureOption())
+    .addOption(insecureOption());
+  addDashboardOptions(command)
     .addHelpText(
       'after',
       `
@@ -93,10 +95,13 @@ Examples:
   $ loadgen run ./checkout.ts -t https://staging.test:8443 --ca ./staging-ca.pem
   $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4 --start-at 2026-11-24T16:30:00Z
       # the same --testid and --start-at on every machine, then: loadgen merge results/big-1*/summary.json
+  $ loadgen run baseline -t http://localhost:8000 --dashboard --open
+      # watch and steer it at http://127.0.0.1:5665/; loadgen control http://127.0.0.1:5665/ --users 50
 
 Flags override the scenario file. --users / --rate on a ramp/step/spike/burst profile scale it to that peak.
 https:// targets run on undici, with Node's root certificates: a test target's own CA is trusted with --ca
 (or the scenario's http.ca); --insecure verifies nothing and says so at the start, at the end and in summary.json.
+A change from the dashboard (or loadgen control) replaces what is left of the profile with a constant at the new value.
 Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 threshold failed, 130 interrupted.`,
     )
     .action(async (scenarioRef: string, flags: RunFlags) => {
@@ -137,13 +142,10 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         }\n`,
       );
       if (config.http.tls?.insecure === true) ctx.stderr.write(INSECURE_WARNING);
-      await runScenario(config, {
-        progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
+      await runFromCli(ctx, flags, config, outDir, {
         log: (line) => ctx.stderr.write(`${line}\n`),
-        signal: ctx.interrupt,
         metricsPort,
         metricsLingerSec: flags.metricsLinger,
-        onSummary: (summary) => reportOutcome(ctx, summary, outDir),
       });
     });
 }

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { LoadgenError } from '../../errors.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
-import { runScenario } from '../../run/run-scenario.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
-import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import {
   type CliContext,
@@ -15,9 +13,10 @@ import {
   insecureOption,
   positiveArg,
 } from '../cli-context.js';
-import { reportOutcome } from '../run-outcome.js';
+import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
+import { runFromCli } from '../run-from-cli.js';
 
-interface UrlFlags {
+interface UrlFlags extends DashboardFlags {
   connections: number;
   duration: number;
   rate?: number;
@@ -44,7 +43,7 @@ function parseHeaders(lines: string[] | undefined): Record<string, string> {
 }
 
 export function registerUrlCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('url')
     .description('hammer one URL (smoke checks, benchmarks): closed model with -c, or open model with -R')
     .argument('<url>', 'full URL, e.g. http://localhost:8000/livez')
@@ -69,7 +68,8 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
     .addOption(httpClientOption())
     .addOption(caOption())
-    .addOption(insecureOption())
+    .addOption(insecureOption());
+  addDashboardOptions(command)
     .addHelpText(
       'after',
       `
@@ -132,10 +132,6 @@ Examples:
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );
       if (config.http.tls?.insecure === true) ctx.stderr.write(INSECURE_WARNING);
-      await runScenario(config, {
-        progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
-        signal: ctx.interrupt,
-        onSummary: (summary) => reportOutcome(ctx, summary, flags.out),
-      });
+      await runFromCli(ctx, flags, config, flags.out);
     });
 }

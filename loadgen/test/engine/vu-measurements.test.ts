@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
+import { runScraped } from '../helpers/scraped-run.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 const fixture = (name: string) => join(import.meta.dirname, '..', 'fixtures', name);
@@ -72,19 +72,7 @@ describe('vu.time and vu.record (test/fixtures/custom-api.ts: 2 users, 2 rounds 
       testid: 'tags',
     });
     config.gracefulStopSec = 1;
-    let port = 0;
-    let scraped: Promise<string> | undefined;
-    const summary = await runScenario(config, {
-      metricsPort: 0,
-      // Served a little after the summary, so the scrape started in onSummary completes.
-      metricsLingerSec: 2,
-      onMetricsListening: (p) => {
-        port = p;
-      },
-      onSummary: () => {
-        scraped = fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-      },
-    });
+    const { summary, samples } = await runScraped(config);
     const count = (name: string) =>
       summary.endpoints.find((e) => e.endpoint === name)?.count ??
       summary.metrics?.flatMap((m) => (m.name === name && m.type === 'counter' ? [m.count] : []))[0];
@@ -116,7 +104,6 @@ describe('vu.time and vu.record (test/fixtures/custom-api.ts: 2 users, 2 rounds 
       }),
     );
     // In Prometheus a tag is a label; a tagged metric is exported by its tag sets alone.
-    const samples = parsePrometheusText(await (scraped as Promise<string>));
     const joins = samples.filter(
       (s) => s.name === 'loadgen_custom_duration_seconds_count' && s.labels.name === 'join room',
     );

@@ -5,6 +5,7 @@ import { windowSaturated } from '../../src/model/generator-saturation.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { simpleRun } from '../helpers/scenarios.js';
+import { runScraped } from '../helpers/scraped-run.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let server: TestServer | undefined;
@@ -89,20 +90,7 @@ describe('Prometheus metrics', () => {
     const loaded = await loadScenario(join(import.meta.dirname, '..', 'fixtures', 'custom-fixed.ts'));
     const config = resolveRun(loaded, { target: server.url, testid: 'prom-custom', label: 'custom' });
     config.gracefulStopSec = 1;
-    let port = 0;
-    let after: Promise<string> | undefined;
-    const summary = await runScenario(config, {
-      metricsPort: 0,
-      // Served a little after the summary, so the scrape started in onSummary completes.
-      metricsLingerSec: 2,
-      onMetricsListening: (p) => {
-        port = p;
-      },
-      onSummary: () => {
-        after = fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-      },
-    });
-    const samples = parsePrometheusText(await (after as Promise<string>));
+    const { summary, samples } = await runScraped(config);
     const value = (name: string, labels: Record<string, string>) =>
       samples.find(
         (s) =>

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
 import type { Summary } from '../../src/model/summary-schema.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { type BattleCounts, type ColyseusServer, startColyseusServer } from '../helpers/colyseus-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import { runScraped } from '../helpers/scraped-run.js';
 
 const LOADGEN = join(import.meta.dirname, '..', '..');
 const EXAMPLE = join(LOADGEN, 'examples', 'colyseus.ts');
@@ -44,21 +44,10 @@ describe('loadgen/examples/colyseus.ts against a real Colyseus 0.16 room (colyse
       testid: 'colyseus-prom',
     });
     config.gracefulStopSec = 3;
-    let port = 0;
-    let scraped: Promise<string> | undefined;
-    const { result: summary, room } = await counted(() =>
-      runScenario(config, {
-        metricsPort: 0,
-        // Served a little after the summary, so the scrape started in onSummary completes.
-        metricsLingerSec: 2,
-        onMetricsListening: (p) => {
-          port = p;
-        },
-        onSummary: () => {
-          scraped = fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-        },
-      }),
-    );
+    const {
+      result: { summary, samples },
+      room,
+    } = await counted(() => runScraped(config));
     const join = trend(summary, 'join room');
     const move = trend(summary, 'move round trip');
     expect(room.joins).toBeGreaterThan(4);
@@ -77,7 +66,6 @@ describe('loadgen/examples/colyseus.ts against a real Colyseus 0.16 room (colyse
     expect(summary.totals.requests).toBe(0);
     expect(summary.totals.scriptErrors).toBeUndefined();
     expect(summary.thresholds.every((t) => t.passed)).toBe(true);
-    const samples = parsePrometheusText(await (scraped as Promise<string>));
     const series = (name: string, label: string) =>
       samples.find((s) => s.name === name && s.labels.name === label && s.labels.testid === 'colyseus-prom')
         ?.value;

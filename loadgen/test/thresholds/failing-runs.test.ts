@@ -12,6 +12,13 @@ const read = (dir: string): Summary => JSON.parse(readFileSync(join(dir, 'summar
 /** The thresholds table's row of `expr`, as printed. */
 const row = (stdout: string, expr: string) => stdout.split('\n').find((l) => l.startsWith(`${expr} `)) ?? '';
 
+/** test/fixtures/always-throws.ts against a fresh server, its results in its own folder. */
+async function runThrows(tag: string, args: string[]) {
+  server = await startTestServer();
+  const dir = out(tag);
+  return { r: await runCli(['run', THROWS, '-t', server.url, '-o', dir, ...args]), dir };
+}
+
 let server: TestServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -20,15 +27,7 @@ afterEach(async () => {
 
 describe('runs that must fail', () => {
   it('every iteration throwing fails script_errors<1% with exit 99, while errors<1% (HTTP) passes', async () => {
-    server = await startTestServer();
-    const dir = out('throws');
-    const r = await runCli([
-      'run',
-      THROWS,
-      '-t',
-      server.url,
-      '-o',
-      dir,
+    const { r, dir } = await runThrows('throws', [
       '--threshold',
       'script_errors<1%',
       '--threshold',
@@ -58,16 +57,8 @@ describe('runs that must fail', () => {
   });
 
   it('a threshold marked abort stops the run as soon as it fails: exit 99, the summary says which and when', async () => {
-    server = await startTestServer();
-    const dir = out('abort');
     const started = Date.now();
-    const r = await runCli([
-      'run',
-      THROWS,
-      '-t',
-      server.url,
-      '-o',
-      dir,
+    const { r, dir } = await runThrows('abort', [
       '--duration',
       '60s',
       '--metrics-linger',

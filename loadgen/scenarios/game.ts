@@ -116,10 +116,13 @@ export const GAMEPLAY_THRESHOLDS = [
   'errors<1%',
 ];
 
-/** The game pattern with these options (game-api's fault gauge and endpoint costs added). */
+/**
+ * The game pattern with these options (game-api's fault gauge and endpoint costs added). Every
+ * preset built here plays call pattern `game`: baseline, stress, bottleneck... are comparable.
+ */
 export function gameScenario(options: ScenarioOptionsInput, loop = gameLoop()) {
   return defineScenario<Player, unknown>({
-    options: { server: gameApiServer, ...options },
+    options: { server: gameApiServer, pattern: 'game', ...options },
     state: newPlayer,
     setup: setUpPlayer,
     iteration: loop,

@@ -136,10 +136,13 @@ export const MATCH_THRESHOLDS = [
   'errors<1%',
 ];
 
-/** Realtime play with these options (game-api's fault gauge added). */
+/**
+ * Realtime play with these options (game-api's fault gauge added): call pattern `match`, which
+ * the reconnect storm plays too (its storm is an event of the run, like a fault).
+ */
 export function matchScenario(options: ScenarioOptionsInput, play: MatchPlay = {}, sockets?: Set<VuSocket>) {
   return defineScenario<Player, unknown>({
-    options: { server: gameApiServer, ...options },
+    options: { server: gameApiServer, pattern: 'match', ...options },
     state: newPlayer,
     setup: setUpPlayer,
     iteration: matchSession(play, sockets),

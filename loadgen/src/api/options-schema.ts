@@ -101,6 +101,12 @@ export const scenarioOptionsSchema = z.strictObject({
   name: nameField.optional(),
   /** The `scenario` label on metrics and in the summary (baseline, stress, bottleneck...). */
   label: nameField.optional(),
+  /**
+   * The call pattern this scenario plays (e.g. `game`): runs of one pattern are comparable, so the
+   * report colours their deltas and the run history puts them in one series, whatever their load
+   * model and fault. Default: derived from the endpoints the run's loop called.
+   */
+  pattern: nameField.optional(),
   description: z.string().optional(),
   target: z.url().optional(),
   model: modelInputSchema,

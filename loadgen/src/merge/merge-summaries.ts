@@ -6,6 +6,7 @@ import {
   mergeEncoded,
   percentileMs,
 } from '../metrics/hdr-histograms.js';
+import { deriveCallPattern } from '../model/call-pattern.js';
 import type {
   EndpointStats,
   Failure,
@@ -235,6 +236,11 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
     schemaVersion: first.schemaVersion,
     run: {
       ...first.run,
+      // Segments of a scenario that declares no pattern derive it from what each one called; a
+      // small segment may have missed a rare endpoint, so the whole run's endpoints decide.
+      callPattern: summaries.every((s) => s.run.callPattern === first.run.callPattern)
+        ? first.run.callPattern
+        : deriveCallPattern(endpoints),
       // The whole run, even when partial: merge.partial and merge.missingSegments say what is not in it.
       segment: n > 1 ? { index: 0, count: 1 } : first.run.segment,
       parts: summaries.reduce((s, x) => s + x.run.parts, 0),

@@ -1,3 +1,4 @@
+import { deriveCallPattern, type PatternEndpoint } from './call-pattern.js';
 import { SUMMARY_SCHEMA_VERSION } from './summary-schema.js';
 
 type Json = Record<string, unknown>;
@@ -15,8 +16,17 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     const run = (summary.run ?? {}) as Json;
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
-  // v2 -> v3: nothing a v2 file lacks yet; the fields version 3 adds come with their defaults here.
-  2: (summary) => ({ ...summary, schemaVersion: 3 }),
+  // v2 -> v3: the fields version 3 adds come with their defaults here.
+  // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
+  //   endpoints, as a v3 run of a scenario that declares none gets it.
+  2: (summary) => {
+    const run = (summary.run ?? {}) as Json;
+    // Malformed entries are left to the schema's check after the migration.
+    const endpoints = (Array.isArray(summary.endpoints) ? summary.endpoints : []).filter(
+      (e): e is PatternEndpoint => typeof (e as Json | null)?.endpoint === 'string',
+    );
+    return { ...summary, schemaVersion: 3, run: { ...run, callPattern: deriveCallPattern(endpoints) } };
+  },
 };
 
 export type MigrationResult = { ok: true; summary: unknown } | { ok: false; reason: string };

@@ -186,6 +186,11 @@ export type MergeInfo = z.infer<typeof mergeInfoSchema>;
 export const runInfoSchema = z.object({
   testid: z.string().min(1),
   scenario: z.object({ name: z.string(), label: z.string() }),
+  /**
+   * The call pattern the run played (model/call-pattern.ts): the scenario's `pattern` option, or
+   * `loop:<hash>` of its loop's endpoints. Runs of one call pattern are comparable.
+   */
+  callPattern: z.string().min(1),
   target: z.string(),
   model: modelSchema,
   profile: profileSchema,

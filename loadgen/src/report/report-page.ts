@@ -1,6 +1,7 @@
 import { planCapacity } from '../capacity/capacity-plan.js';
 import { type CompareRule, DEFAULT_COMPARE_RULE } from '../compare/compare-rule.js';
 import { type Comparison, compareSummaries } from '../compare/compare-summaries.js';
+import { comparability } from '../model/call-pattern.js';
 import { fmt } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
 import { briefRegression } from '../terminal/format-comparison.js';
@@ -32,7 +33,11 @@ export interface ReportOptions {
 }
 
 /** The "at a glance" list: what changed against the first run, in sentences. */
-function glance(summaries: readonly Summary[], comparisons: readonly (Comparison | undefined)[]): string {
+function glance(
+  summaries: readonly Summary[],
+  comparisons: readonly (Comparison | undefined)[],
+  notes: readonly (string | undefined)[],
+): string {
   const items: string[] = [];
   summaries.forEach((s, i) => {
     const errors = `${fmt(s.totals.errorRate * 100, 2)}% errors`;
@@ -44,10 +49,17 @@ function glance(summaries: readonly Summary[], comparisons: readonly (Comparison
       f !== null && f.delayMs > 0 ? ` — fault ${esc(`${f.delayMs} ms on ${f.route} (${f.mode})`)}` : '';
     const c = comparisons[i];
     const regressed = c?.endpoints.filter((e) => e.verdict === 'regressed') ?? [];
+    const compared = notes[i] === undefined;
     const cls =
-      regressed.length > 0 || failed > 0 ? 'bad' : c !== undefined && c.improved.length > 0 ? 'good' : '';
+      (compared && regressed.length > 0) || failed > 0
+        ? 'bad'
+        : compared && c !== undefined && c.improved.length > 0
+          ? 'good'
+          : '';
     let vs = '';
-    if (c !== undefined) {
+    if (notes[i] !== undefined) {
+      vs = `; not compared with ${esc(summaries[0]?.run.testid)}: another call pattern (${esc(s.run.callPattern)})`;
+    } else if (c !== undefined) {
       vs =
         regressed.length === 0
           ? `; vs ${esc(summaries[0]?.run.testid)}: no endpoint regressed`
@@ -68,6 +80,15 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
   const comparisons = summaries.map((s, i) =>
     i === 0 || first === undefined ? undefined : compareSummaries(first, s, rule),
   );
+  // Deltas are coloured only between runs of one call pattern (model/call-pattern.ts).
+  const notes = summaries.map((s, i) => {
+    const c = i === 0 || first === undefined ? undefined : comparability(first, s);
+    return c === undefined || c.comparable ? undefined : c.reason;
+  });
+  const notesText = notes
+    .filter((n): n is string => n !== undefined)
+    .map((n) => `<p class="muted incomparable-note">Not coloured: ${esc(n)}.</p>`)
+    .join('');
   const p95 = p95Series(summaries);
   const sockets = summaries.some((s) => s.totals.peakConnected !== undefined);
   const data = {
@@ -98,8 +119,8 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
 <body>
 <header><h1>${esc(title)}</h1><p>${summaries.length} run(s), deltas against the first · generated ${esc(generatedAt)} · loadgen report</p></header>
 <main>
-<section id="glance"><h2>At a glance</h2>${glance(summaries, comparisons)}</section>
-<section id="summary"><h2>Summary</h2>${summaryTable(summaries, comparisons)}</section>
+<section id="glance"><h2>At a glance</h2>${glance(summaries, comparisons, notes)}</section>
+<section id="summary"><h2>Summary</h2>${summaryTable(summaries, comparisons, notes)}${notesText}</section>
 <section id="charts"><h2>Over time</h2><div class="grid2">
 <figure><figcaption>requests per second</figcaption><div class="chart" id="chart-rps"></div></figure>
 <figure><figcaption>active virtual users</figcaption><div class="chart" id="chart-users"></div></figure>
@@ -109,8 +130,8 @@ ${sockets ? '<figure><figcaption>connected sockets (CCU)</figcaption><div class=
 <h3>p95 per endpoint over time</h3><p class="muted legend">${summaries.map((s, i) => `<span class="chip c${i % 8}"></span>${esc(s.run.testid)}`).join(' &nbsp; ')}</p><div class="grid4">
 ${p95.map((e, i) => `<figure><figcaption>${esc(e.endpoint)}</figcaption><div class="chart" id="chart-p95-${i}"></div></figure>`).join('\n')}
 </div></section>
-<section id="endpoints"><h2>Endpoints</h2>${endpointTable(summaries, comparisons)}
-<p class="muted">Marked cells changed by more than the compare rule's relative and absolute tolerances (p50 ${esc(fmt(rule.p50.relative * 100))}% and ${rule.p50.absoluteMs} ms, p95 ${esc(fmt(rule.p95.relative * 100))}% and ${rule.p95.absoluteMs} ms; at least ${rule.minSamples} requests, or ${rule.minSeparatedSamples} when the runs do not overlap at all).</p></section>
+<section id="endpoints"><h2>Endpoints</h2>${endpointTable(summaries, comparisons, notes)}
+<p class="muted">Marked cells changed by more than the compare rule's relative and absolute tolerances (p50 ${esc(fmt(rule.p50.relative * 100))}% and ${rule.p50.absoluteMs} ms, p95 ${esc(fmt(rule.p95.relative * 100))}% and ${rule.p95.absoluteMs} ms; at least ${rule.minSamples} requests, or ${rule.minSeparatedSamples} when the runs do not overlap at all). Only runs of the first run's call pattern are marked; another pattern's deltas are shown uncoloured.</p>${notesText}</section>
 <section id="failures"><h2>Failures</h2>${failuresTable(summaries)}</section>
 ${capacity === '' ? '' : `<section id="capacity"><h2>Capacity</h2>${capacity}</section>`}
 <section id="parameters"><h2>Run parameters</h2>${parametersTable(summaries)}</section>

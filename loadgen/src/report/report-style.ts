@@ -23,6 +23,9 @@ td.improved { background: var(--good); color: var(--goodfg); }
 td.verdict.regressed { font-weight: 700; }
 td.verdict.improved { background: var(--good); color: var(--goodfg); }
 td.ok { color: var(--goodfg); }
+td.incomparable { cursor: help; }
+td.incomparable small { text-decoration: underline dotted; }
+td.verdict.incomparable { color: var(--muted); }
 .muted { color: var(--muted); }
 td.sample { font-family: ui-monospace, monospace; font-size: 12px; max-width: 520px; overflow-wrap: anywhere; }
 .chip { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 6px; vertical-align: baseline; }

@@ -8,19 +8,28 @@ import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
 import { esc } from './html-escape.js';
 
-/** A figure with its change from the first run underneath, the cell marked when the rule flags it. */
+/**
+ * A figure with its change from the first run underneath, the cell marked when the rule flags it.
+ * `note`: why this run's deltas are not coloured (another call pattern), shown as the tooltip.
+ */
 function figureCell(
   text: string,
   change: MetricChange | undefined,
   unit: string,
   scale = 1,
   digits = 1,
+  note?: string,
 ): string {
   if (change === undefined) return `<td>${esc(text)}</td>`;
-  const cls = change.flag === 'unchanged' ? '' : ` class="${change.flag}"`;
+  const flag = note === undefined ? change.flag : 'unchanged';
+  const cls = note !== undefined ? ' class="incomparable"' : flag === 'unchanged' ? '' : ` class="${flag}"`;
   const rel = change.relative === null ? '' : ` · ${fmtPercent(change.relative)}`;
   const title =
-    change.flag === 'unchanged' ? '' : ` title="${change.flag} (beyond the compare rule's tolerances)"`;
+    note !== undefined
+      ? ` title="${esc(`not coloured: ${note}`)}"`
+      : flag === 'unchanged'
+        ? ''
+        : ` title="${flag} (beyond the compare rule's tolerances)"`;
   if (change.delta === 0) return `<td>${esc(text)}<small>=</small></td>`;
   return `<td${cls}${title}>${esc(text)}<small>${esc(fmtSigned(change.delta * scale, digits))}${esc(unit)}${esc(rel)}</small></td>`;
 }
@@ -41,10 +50,14 @@ function thresholds(s: Summary): string {
   return `<td class="${failed.length > 0 ? 'regressed' : 'ok'}">${esc(text)}${list}</td>`;
 }
 
-/** One column per run; deltas against the first run. `comparisons[i]` compares run 0 with run i. */
+/**
+ * One column per run; deltas against the first run. `comparisons[i]` compares run 0 with run i;
+ * `notes[i]` says why run i's deltas are not coloured (it played another call pattern).
+ */
 export function summaryTable(
   summaries: readonly Summary[],
   comparisons: readonly (Comparison | undefined)[],
+  notes: readonly (string | undefined)[] = [],
 ): string {
   const head = summaries
     .map((s, i) => `<th><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</th>`)
@@ -66,6 +79,7 @@ export function summaryTable(
         unit,
         scale,
         digits,
+        notes[i],
       ),
     );
   const total = (f: (s: Summary) => number, unit: string, digits = 0): string[] =>
@@ -163,6 +177,7 @@ const VERDICT_TEXT: Record<string, string> = {
 export function endpointTable(
   summaries: readonly Summary[],
   comparisons: readonly (Comparison | undefined)[],
+  notes: readonly (string | undefined)[] = [],
 ): string {
   const endpoints = [...new Set(summaries.flatMap((s) => s.endpoints.map((e) => e.endpoint)))];
   const rows = endpoints.flatMap((name) =>
@@ -173,16 +188,19 @@ export function endpointTable(
       const run = `<td class="run"><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</td>`;
       if (e === undefined)
         return `<tr class="${i === 0 ? 'first' : ''}">${first}${run}<td colspan="8" class="muted">not called</td></tr>`;
+      const note = notes[i];
       const verdict =
         i === 0
           ? '<td class="muted">baseline</td>'
-          : `<td class="verdict ${esc(c?.verdict ?? '')}">${esc(VERDICT_TEXT[c?.verdict ?? ''] ?? c?.verdict ?? '')}${where(c)}</td>`;
+          : note !== undefined
+            ? `<td class="verdict incomparable" title="${esc(`not coloured: ${note}`)}">not comparable<small>another call pattern</small></td>`
+            : `<td class="verdict ${esc(c?.verdict ?? '')}">${esc(VERDICT_TEXT[c?.verdict ?? ''] ?? c?.verdict ?? '')}${where(c)}</td>`;
       const l = e.latencyMs;
       return `<tr class="${i === 0 ? 'first' : ''}" data-endpoint="${esc(name)}" data-run="${i}">${first}${run}<td>${esc(String(e.count))}</td>${[
-        figureCell(fmt(e.rps), metricOf(c, 'rps'), ''),
-        figureCell(fmt(l.p50), metricOf(c, 'p50'), ' ms'),
-        figureCell(fmt(l.p95), metricOf(c, 'p95'), ' ms'),
-        figureCell(fmt(l.p99), metricOf(c, 'p99'), ' ms'),
+        figureCell(fmt(e.rps), metricOf(c, 'rps'), '', 1, 1, note),
+        figureCell(fmt(l.p50), metricOf(c, 'p50'), ' ms', 1, 1, note),
+        figureCell(fmt(l.p95), metricOf(c, 'p95'), ' ms', 1, 1, note),
+        figureCell(fmt(l.p99), metricOf(c, 'p99'), ' ms', 1, 1, note),
         `<td>${esc(fmt(l.max))}</td>`,
         figureCell(
           `${fmt(e.count === 0 ? 0 : (e.errors / e.count) * 100, 2)}%`,
@@ -190,6 +208,7 @@ export function endpointTable(
           ' pts',
           100,
           2,
+          note,
         ),
       ].join('')}${verdict}</tr>`;
     }),
@@ -220,6 +239,7 @@ export function parametersTable(summaries: readonly Summary[]): string {
   const fields: [string, (s: Summary) => string][] = [
     ['target', (s) => s.run.target],
     ['scenario', (s) => `${s.run.scenario.name} (label ${s.run.scenario.label})`],
+    ['call pattern', (s) => s.run.callPattern],
     ['model', model],
     [
       'profile',

@@ -1,5 +1,6 @@
 import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
+import { deriveCallPattern } from '../model/call-pattern.js';
 import {
   type EndpointStats,
   type RunInfo,
@@ -25,10 +26,16 @@ export interface RunTiming {
   startLateMs?: number;
 }
 
-export function runInfoOf(config: RunConfig, timing: RunTiming, fault: RunInfo['fault']): RunInfo {
+export function runInfoOf(
+  config: RunConfig,
+  timing: RunTiming,
+  fault: RunInfo['fault'],
+  endpoints: readonly EndpointStats[],
+): RunInfo {
   return {
     testid: config.testid,
     scenario: { name: config.name, label: config.label },
+    callPattern: config.pattern ?? deriveCallPattern(endpoints),
     target: config.target,
     model: config.model,
     profile: config.profile,
@@ -111,7 +118,7 @@ export function buildSummary(
   const { endpoints, totals } = statsOf(agg, timing.elapsedSec);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
-    run: runInfoOf(config, timing, fault),
+    run: runInfoOf(config, timing, fault, endpoints),
     totals,
     endpoints,
     timeSeries: agg.windows,

@@ -9,6 +9,8 @@ export interface RunConfig extends EngineConfig {
   /** Where worker threads load the scenario from. */
   source: ScenarioSource;
   thresholds: string[];
+  /** The call pattern the scenario declares (options.pattern); undefined = derived from the run. */
+  pattern?: string;
   /** What the scenario says of the server: its fault gauge, its endpoints' costs. */
   server: ServerOptions;
   /** The data file's rows, split between the parts when the run starts. */

@@ -221,6 +221,7 @@ export function resolveRun(loaded: LoadedScenario, o: RunOverrides, now: Date = 
   return {
     source: loaded.source,
     server: scenario.server,
+    ...(scenario.pattern === undefined ? {} : { pattern: scenario.pattern }),
     data: loaded.data,
     name: loaded.name,
     label,

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveCallPattern } from '../../src/model/call-pattern.js';
 import { readSummaryFile } from '../../src/model/summary-files.js';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -58,6 +59,8 @@ describe('loadgen CLI (built binary)', () => {
     const s = readSummaryFile(join(out, 'summary.json'));
     expect(s.run.scenario).toEqual({ name: 'cli-test', label: 'smoke' });
     expect(s.endpoints.map((e) => e.endpoint)).toEqual(['GET /a', 'POST /b']);
+    // The JSON scenario declares no call pattern: the run's loop endpoints make one.
+    expect(s.run.callPattern).toBe(deriveCallPattern([{ endpoint: 'POST /b' }, { endpoint: 'GET /a' }]));
     expect(s.thresholds.every((t) => t.passed)).toBe(true);
     const csv = readFileSync(join(out, 'stats.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toMatch(/^endpoint,requests,errors/);
@@ -214,6 +217,7 @@ describe('loadgen CLI (built binary)', () => {
     expect(m.code).toBe(0);
     const merged = readSummaryFile(join(out, 'summary.json'));
     expect(merged.run.segment).toEqual({ index: 0, count: 1 });
+    expect(merged.run.callPattern).toBe(parts[0]!.run.callPattern);
     expect(merged.totals.iterations).toBe(parts[0]!.totals.iterations + parts[1]!.totals.iterations);
     expect(Math.abs(merged.totals.iterations - 80)).toBeLessThanOrEqual(2);
     const bad = await runCli(['merge', scenarioFile]);

@@ -43,6 +43,8 @@ describe.each(['undici', 'lean'] as const)(
       config.gracefulStopSec = 3;
       summary = await runScenario(config);
       expect(summary.run.httpClient).toBe(httpClient);
+      // Declared by the game script's builder, as every game preset's is.
+      expect(summary.run.callPattern).toBe('game');
     });
 
     afterAll(async () => {

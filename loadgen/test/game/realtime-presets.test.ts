@@ -54,6 +54,8 @@ describe('reconnect-storm against the real game-api', () => {
 
   it('drops every socket at once and every player reconnects and plays on', () => {
     expect(result.code, result.stderr).toBe(0);
+    // The storm is an event of a match run: the preset plays the match call pattern.
+    expect(summary.run.callPattern).toBe('match');
     const ws = summary.ws;
     // Every player was online at the storm: all were dropped with the storm's code...
     expect(ws?.closeCodes['4000']).toBe(USERS);

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { deriveCallPattern } from '../../src/model/call-pattern.js';
 import { STATS_CSV_COLUMNS, statsCsv } from '../../src/model/stats-csv.js';
 import { readSummaryFile, writeSummaryFiles } from '../../src/model/summary-files.js';
 import { SUMMARY_SCHEMA_VERSION } from '../../src/model/summary-schema.js';
@@ -28,6 +29,7 @@ describe('summary.json across schema versions', () => {
     expect(raw.schemaVersion).toBe(1);
     expect(s.schemaVersion).toBe(SUMMARY_SCHEMA_VERSION);
     expect(s.run.testid).toBe('fixture-v1');
+    expect(s.run.callPattern).toBe(deriveCallPattern(raw.endpoints));
     expect(s.totals).toEqual(raw.totals);
     expect(s.endpoints).toEqual(raw.endpoints);
     expect(s.timeSeries).toEqual(raw.timeSeries);
@@ -39,6 +41,12 @@ describe('summary.json across schema versions', () => {
     expect(raw.schemaVersion).toBe(2);
     expect(s.schemaVersion).toBe(SUMMARY_SCHEMA_VERSION);
     expect(s.run.testid).toBe('fixture-v2');
+    // No v2 scenario declared a call pattern: derived from its endpoints, HTTP and sockets alike.
+    expect(s.run.callPattern).toBe(
+      deriveCallPattern(
+        ['GET /items/:id', 'GET /missing', 'ws connect', 'ws ping'].map((endpoint) => ({ endpoint })),
+      ),
+    );
     expect(s.totals).toEqual(raw.totals);
     expect(s.endpoints).toEqual(raw.endpoints);
     expect(s.ws).toEqual(raw.ws);

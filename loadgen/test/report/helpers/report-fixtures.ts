@@ -32,6 +32,7 @@ export function reportFixtures(): Summary[] {
   const baseline = makeSummary({
     testid: 'baseline-20261122T070000',
     label: 'baseline',
+    pattern: 'game',
     seconds: 12,
     users: (t) => Math.min(10, 2 * (t + 1)),
     endpoints: endpoints(0, 0),
@@ -42,6 +43,7 @@ export function reportFixtures(): Summary[] {
   const bottleneck = makeSummary({
     testid: HOSTILE_TESTID,
     label: 'bottleneck',
+    pattern: 'game',
     seconds: 10,
     startedAt: '2026-11-22T07:05:00.000Z',
     users: (t) => Math.min(10, 2 * (t + 1)),

@@ -28,6 +28,8 @@ export function knownStepRun(
   return makeSummary({
     testid: 'step-known',
     label: 'step',
+    // The step preset is built by scenarios/game.ts, as baseline is.
+    pattern: 'game',
     seconds: LEVELS.length * STEP_SEC,
     users: level,
     profile: stepProfile,

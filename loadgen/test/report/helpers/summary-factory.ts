@@ -1,5 +1,6 @@
 import { RunAggregator } from '../../../src/metrics/run-aggregator.js';
 import { WindowRecorder } from '../../../src/metrics/window-recorder.js';
+import { deriveCallPattern } from '../../../src/model/call-pattern.js';
 import {
   type RunInfo,
   type ServerView,
@@ -32,6 +33,8 @@ export interface RunPlan {
   server?: ServerView;
   startedAt?: string;
   resources?: RunInfo['resources'];
+  /** The call pattern the scenario declared; default: derived from the endpoints, as a run does. */
+  pattern?: string;
 }
 
 /**
@@ -69,6 +72,7 @@ export function makeSummary(plan: RunPlan): Summary {
     run: {
       testid: plan.testid,
       scenario: { name: plan.label ?? 'baseline', label: plan.label ?? 'baseline' },
+      callPattern: plan.pattern ?? deriveCallPattern(endpoints),
       target: 'http://127.0.0.1:8000',
       model: { type: 'closed', users, spawnRate: 2 },
       profile: plan.profile ?? {

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { scenarioOptionsSchema } from '../../src/api/options-schema.js';
+import { comparability, deriveCallPattern, isDerivedCallPattern } from '../../src/model/call-pattern.js';
+import { gameRun, makeSummary } from '../report/helpers/summary-factory.js';
+
+const steady = { perSecond: () => 5, latencyMs: () => 3 };
+
+/** A run of a scenario that declares no pattern and calls these endpoints (setup ones marked). */
+function runCalling(testid: string, loop: string[], setup: string[] = []) {
+  return makeSummary({
+    testid,
+    seconds: 3,
+    users: () => 2,
+    endpoints: Object.fromEntries([
+      ...loop.map((e) => [e, steady]),
+      ...setup.map((e) => [e, { ...steady, setup: true }]),
+    ]),
+  });
+}
+
+describe('the call pattern of a run', () => {
+  it('is derived from the loop endpoints alone: same names in any order give one id, setup left out', () => {
+    const a = deriveCallPattern([{ endpoint: 'GET /a' }, { endpoint: 'POST /b' }]);
+    expect(a).toMatch(/^loop:[0-9a-f]{10}$/);
+    expect(isDerivedCallPattern(a)).toBe(true);
+    expect(
+      deriveCallPattern([
+        { endpoint: 'POST /b' },
+        { endpoint: 'POST /login', setup: true },
+        { endpoint: 'GET /a' },
+      ]),
+    ).toBe(a);
+    expect(deriveCallPattern([{ endpoint: 'GET /a' }])).not.toBe(a);
+    const run = runCalling('r', ['POST /b', 'GET /a'], ['POST /login']);
+    expect(run.run.callPattern).toBe(a);
+  });
+
+  it('a declared pattern is a name that cannot look like a derived one', () => {
+    const base = { model: { type: 'closed', users: 1 } } as const;
+    expect(scenarioOptionsSchema.parse({ ...base, pattern: 'game' }).pattern).toBe('game');
+    const derivedLike = scenarioOptionsSchema.safeParse({ ...base, pattern: 'loop:0123456789' });
+    expect(derivedLike.success).toBe(false);
+  });
+
+  it('makes runs of one pattern comparable whatever their load and fault', () => {
+    const baseline = gameRun('baseline-1');
+    const bottleneck = gameRun('bottleneck-1', {
+      label: 'bottleneck',
+      slow: { endpoint: 'GET /api/users', addMs: 1000 },
+    });
+    expect(comparability(baseline, bottleneck)).toEqual({ comparable: true });
+  });
+
+  it('says which patterns differ, and for undeclared ones which endpoints only one run calls', () => {
+    const game = makeSummary({
+      testid: 'baseline-1',
+      pattern: 'game',
+      seconds: 2,
+      users: () => 1,
+      endpoints: { 'GET /me': steady },
+    });
+    const match = makeSummary({
+      testid: 'match-1',
+      pattern: 'match',
+      seconds: 2,
+      users: () => 1,
+      endpoints: { 'ws move': steady },
+    });
+    expect(comparability(game, match)).toEqual({
+      comparable: false,
+      reason:
+        'match-1 played call pattern "match", baseline-1 played call pattern "game": another shape of traffic',
+    });
+    const one = runCalling('one', ['GET /a', 'POST /b']);
+    const two = runCalling('two', ['GET /a', 'GET /c', 'GET /d', 'GET /e', 'GET /f']);
+    const verdict = comparability(one, two);
+    expect(verdict.comparable).toBe(false);
+    expect(verdict.comparable === false && verdict.reason).toBe(
+      `two played an undeclared call pattern (${two.run.callPattern}, from its loop's endpoints), one played an undeclared call pattern (${one.run.callPattern}, from its loop's endpoints): another shape of traffic (only two calls GET /c, GET /d, GET /e and 1 more; only one calls POST /b)`,
+    );
+  });
+});

@@ -7,7 +7,8 @@ import { PrometheusApi } from './dashboards/prometheus-api.js';
 import { LabError, labErrorFrom } from './errors.js';
 import { LAB_EXIT } from './exit-codes.js';
 import { defaultAdminToken, localLabStatus, startLocalLab, stopLocalLab } from './local/local-lab.js';
-import { repoPath } from './repo-paths.js';
+import { repoPath, repoRoot } from './repo-paths.js';
+import { checkoutRevision } from './runs/checkout-revision.js';
 import { runPreset } from './runs/run-preset.js';
 
 /** The lab's command line: a thin shell over local/, runs/ and dashboards/ (docs/lab.md). */
@@ -121,6 +122,7 @@ program
       now: () => new Date(),
       log,
       interrupted: () => interrupted,
+      revision: await checkoutRevision(repoRoot),
     });
     // loadgen's code passes through unchanged: the two tables share their numbers (src/exit-codes.ts).
     process.exitCode = result.interrupted ? LAB_EXIT.interrupted : result.exitCode;

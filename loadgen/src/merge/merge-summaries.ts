@@ -7,9 +7,11 @@ import {
   percentileMs,
 } from '../metrics/hdr-histograms.js';
 import { deriveCallPattern } from '../model/call-pattern.js';
+import { mergeProvenance } from '../model/run-provenance.js';
 import type {
   EndpointStats,
   Failure,
+  Provenance,
   SocketStats,
   Summary,
   TimeWindow,
@@ -251,6 +253,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         .sort()
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
+      ...provenanceOf(summaries),
       merge: {
         parts: summaries
           .map((s, i) => ({
@@ -310,4 +313,10 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   )[0];
   if (widest !== undefined) merged.server = widest;
   return merged;
+}
+
+/** Every segment's tags and host, in one provenance (model/run-provenance.ts); none: no field. */
+function provenanceOf(summaries: readonly Summary[]): { provenance?: Provenance } {
+  const provenance = mergeProvenance(summaries.map((s) => s.run.provenance));
+  return provenance === undefined ? {} : { provenance };
 }

@@ -19,6 +19,8 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   // v2 -> v3: the fields version 3 adds come with their defaults here.
   // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
   //   endpoints, as a v3 run of a scenario that declares none gets it.
+  // - run.provenance (optional: tags, host, the scenario's git commit, the target's build): an
+  //   older run recorded none of it, so it stays absent.
   2: (summary) => {
     const run = (summary.run ?? {}) as Json;
     // Malformed entries are left to the schema's check after the migration.

@@ -13,6 +13,8 @@ import {
   httpClientOption,
   intArg,
   positiveArg,
+  runTags,
+  tagOption,
 } from '../cli-context.js';
 import { defaultOutDir, reportOutcome } from '../run-outcome.js';
 
@@ -32,6 +34,7 @@ interface RunFlags {
   metricsLinger: number;
   httpClient?: HttpClientKind;
   startAt?: string;
+  tag?: string[];
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
@@ -76,6 +79,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       10,
     )
     .addOption(httpClientOption())
+    .addOption(tagOption())
     .addHelpText(
       'after',
       `
@@ -83,6 +87,7 @@ Examples:
   $ loadgen run baseline --target http://localhost:8000
   $ loadgen run stress -t http://localhost:8000 --duration 2m --threshold 'p95<500' --threshold 'errors<1%'
   $ loadgen run ./my-scenario.json --rate 200 --threads 2 --metrics-port 9464
+  $ loadgen run baseline -t http://localhost:8000 --tag commit=$(git rev-parse HEAD) --tag branch=main
   $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4 --start-at 2026-11-24T16:30:00Z
       # the same --testid and --start-at on every machine, then: loadgen merge results/big-1*/summary.json
 
@@ -92,6 +97,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
     .action(async (scenarioRef: string, flags: RunFlags) => {
       const thresholds = flags.threshold;
       thresholds?.forEach(parseThreshold);
+      const tags = runTags(ctx, flags.tag);
       const scenario = await loadScenario(scenarioRef);
       const config = resolveRun(scenario, {
         target: flags.target ?? ctx.env.target,
@@ -107,6 +113,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         httpClient: flags.httpClient,
       });
       config.thresholds.forEach(parseThreshold);
+      config.tags = tags;
       if (flags.startAt !== undefined)
         config.startAtEpochMs = parseStartAt(flags.startAt, Date.now(), START_AT_TOLERANCE_MS);
       const segTag = config.segment.count > 1 ? `-seg${config.segment.index}of${config.segment.count}` : '';

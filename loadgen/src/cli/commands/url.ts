@@ -5,7 +5,15 @@ import { runScenario } from '../../run/run-scenario.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
 import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
-import { type CliContext, collect, durationArg, httpClientOption, positiveArg } from '../cli-context.js';
+import {
+  type CliContext,
+  collect,
+  durationArg,
+  httpClientOption,
+  positiveArg,
+  runTags,
+  tagOption,
+} from '../cli-context.js';
 import { reportOutcome } from '../run-outcome.js';
 
 interface UrlFlags {
@@ -20,6 +28,7 @@ interface UrlFlags {
   threshold?: string[];
   timeout: number;
   httpClient?: HttpClientKind;
+  tag?: string[];
 }
 
 function parseHeaders(lines: string[] | undefined): Record<string, string> {
@@ -57,6 +66,7 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('-o, --out <dir>', 'also write summary.json and stats.csv here')
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
     .addOption(httpClientOption())
+    .addOption(tagOption())
     .addHelpText(
       'after',
       `
@@ -73,6 +83,7 @@ Examples:
         throw new LoadgenError('LG_USAGE', `"${rawUrl}" is not a URL (e.g. http://localhost:8000/livez)`);
       }
       flags.threshold?.forEach(parseThreshold);
+      const tags = runTags(ctx, flags.tag);
       const method = flags.method.toUpperCase();
       const path = `${url.pathname}${url.search}`;
       const c = Math.ceil(flags.connections);
@@ -113,6 +124,7 @@ Examples:
         httpClient: flags.httpClient,
       });
       config.connections = Math.max(1, Math.ceil(c / config.threads));
+      config.tags = tags;
       ctx.stderr.write(
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );

@@ -55,7 +55,14 @@ export async function setUpPlayer(vu: PlayerVu): Promise<void> {
 }
 
 /** The player's setup, and the log-in a JSON scenario's steps repeat after a 401 ("setup": "game-player"). */
-export const gamePlayer: SetupAlias<Player, unknown> = { setup: setUpPlayer, reauthenticate: logIn };
+export const gamePlayer: SetupAlias<Player, unknown> = {
+  // A JSON scenario's user state starts empty (its template variables): the player goes in it.
+  setup: (vu) => {
+    Object.assign(vu.state, newPlayer(vu));
+    return setUpPlayer(vu);
+  },
+  reauthenticate: logIn,
+};
 
 /** Send; on a 401, log in again and send once more. */
 async function authed(vu: PlayerVu, send: () => Promise<VuResponse>): Promise<VuResponse> {

@@ -5,6 +5,7 @@
 import type { Benchmark } from './benchmark.js';
 import { gameBenchmark } from './benchmarks/game.js';
 import { gameMemoryBenchmark } from './benchmarks/game-memory.js';
+import { historyBenchmark } from './benchmarks/history.js';
 import { memoryBenchmark } from './benchmarks/memory.js';
 import { throughputBenchmark } from './benchmarks/throughput.js';
 import { wsBenchmark } from './benchmarks/ws.js';
@@ -15,6 +16,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   gameBenchmark,
   gameMemoryBenchmark,
   wsBenchmark,
+  historyBenchmark,
 ];
 
 const list = (): string => BENCHMARKS.map((b) => `  ${b.name.padEnd(12)} ${b.about}`).join('\n');

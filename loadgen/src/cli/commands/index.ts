@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { registerCapacityCommand } from './capacity.js';
 import { registerCheckCommand } from './check.js';
 import { registerCompareCommand } from './compare.js';
+import { registerHistoryCommand } from './history.js';
 import { registerMergeCommand } from './merge.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
@@ -17,4 +18,5 @@ export const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerReportCommand,
   registerCompareCommand,
   registerCapacityCommand,
+  registerHistoryCommand,
 ];

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mergeSummaries } from '../../src/merge/merge-summaries.js';
 import { describeProvenance, mergeProvenance } from '../../src/model/run-provenance.js';
 import { readSummaryFile } from '../../src/model/summary-files.js';
+import { renderReport } from '../../src/report/report-page.js';
 import { runCli } from '../helpers/run-cli.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
@@ -85,6 +86,13 @@ describe('a run records where it came from (run.provenance)', () => {
       'branch=main · ci=nightly · commit=abc1234 · demo 1.2.3 (9f3e2a1) · scenario ' +
         `${gitIn(repo, 'rev-parse', '--short=7', 'HEAD')}`,
     );
+  });
+
+  it("shows in the report's run parameters", () => {
+    const s = readSummaryFile(join(dir, 'tagged', 'summary.json'));
+    const html = renderReport([s], { assets: { js: '', css: '' } });
+    const row = /<tr><th scope="row">provenance<\/th><td>([^<]*)<\/td><\/tr>/.exec(html)?.[1];
+    expect(row).toBe(`${describeProvenance(s.run.provenance)} · host ${hostname()}`);
   });
 
   it('marks the scenario commit dirty when a tracked file has changed since', async () => {

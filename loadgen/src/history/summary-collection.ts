@@ -1,7 +1,7 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { LoadgenError } from '../errors.js';
-import { parseSummary } from '../model/summary-files.js';
+import { parseSummary, readSummaryJson } from '../model/summary-files.js';
 import type { Summary } from '../model/summary-schema.js';
 
 /** A summary found under the results directories, with the file it came from. */
@@ -35,20 +35,12 @@ function summaryFiles(dir: string, into: string[]): void {
 }
 
 /**
- * Read a summary for the history. Its `timeSeries` (one entry per second, a histogram per endpoint
- * in each: most of a file's objects) is never read by the history, so it is dropped before the
- * schema check; everything the history reads is validated as `readSummaryFile` does.
+ * A summary as the history reads it: whole-run figures only. Its `timeSeries` (one entry per
+ * second with a histogram per endpoint: most of a file's objects) is dropped before the schema
+ * check; everything the history reads is validated as readSummaryFile does.
  */
-function readForHistory(path: string): Summary {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (error) {
-    throw new LoadgenError(
-      'LG_SUMMARY_INVALID',
-      `${path}: cannot read summary (${(error as Error).message})`,
-    );
-  }
+function readWithoutTimeSeries(path: string): Summary {
+  const raw = readSummaryJson(path);
   if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) {
     (raw as { timeSeries?: unknown }).timeSeries = [];
   }
@@ -79,7 +71,7 @@ export function collectRuns(dirs: readonly string[]): CollectedRuns {
   const read: FoundRun[] = [];
   for (const path of paths) {
     try {
-      read.push({ path, summary: readForHistory(path) });
+      read.push({ path, summary: readWithoutTimeSeries(path) });
     } catch (error) {
       skipped.push((error as Error).message);
     }

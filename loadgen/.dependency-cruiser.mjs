@@ -27,6 +27,9 @@ export const LAYERS = [
   { name: 'terminal', path: '^src/terminal/' },
   // The HTML report.
   { name: 'report', path: '^src/report/' },
+  // The live dashboard of a running run (its page, live stream and control endpoint): presentation,
+  // above the report it offers at the end.
+  { name: 'dashboard', path: '^src/dashboard/' },
   // The command line: one file per command, its context and exit codes.
   { name: 'cli', path: '^src/(cli/|cli\\.ts$)' },
   // The package's entry point: re-exports only.

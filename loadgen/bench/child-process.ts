@@ -53,8 +53,11 @@ function vmHwmKb(pid: number): number | undefined {
   }
 }
 
-/** Run a command to completion, polling its peak RSS (VmHWM only grows, so polling is exact up to the last poll). */
-export function runToEnd(argv: string[]): Promise<Finished> {
+/**
+ * Run a command to completion, polling its peak RSS (VmHWM only grows, so polling is exact up to
+ * the last poll). `onStderr` sees the stderr written so far, each time more comes.
+ */
+export function runToEnd(argv: string[], onStderr?: (soFar: string) => void): Promise<Finished> {
   const [cmd, ...args] = argv as [string, ...string[]];
   const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
@@ -66,6 +69,7 @@ export function runToEnd(argv: string[]): Promise<Finished> {
   });
   child.stderr.on('data', (d: Buffer) => {
     stderr += d.toString();
+    onStderr?.(stderr);
   });
   const poll = setInterval(() => {
     if (child.pid === undefined) return;

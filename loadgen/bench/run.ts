@@ -3,8 +3,10 @@
 // the tests; needs `npm run build -w loadgen` first. loadgen/README.md, "Benchmark", has the
 // knobs (BENCH_SECONDS, ...) and the figures measured with them.
 import type { Benchmark } from './benchmark.js';
+import { dashboardBenchmark } from './benchmarks/dashboard.js';
 import { gameBenchmark } from './benchmarks/game.js';
 import { gameMemoryBenchmark } from './benchmarks/game-memory.js';
+import { healthBenchmark } from './benchmarks/health.js';
 import { historyBenchmark } from './benchmarks/history.js';
 import { memoryBenchmark } from './benchmarks/memory.js';
 import { throughputBenchmark } from './benchmarks/throughput.js';
@@ -17,6 +19,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   gameMemoryBenchmark,
   wsBenchmark,
   historyBenchmark,
+  dashboardBenchmark,
+  healthBenchmark,
 ];
 
 const list = (): string => BENCHMARKS.map((b) => `  ${b.name.padEnd(12)} ${b.about}`).join('\n');

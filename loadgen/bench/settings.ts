@@ -16,3 +16,17 @@ export const USERS = Number(process.env.BENCH_USERS ?? 5000);
 /** The client runs on core 0, every target on core 1 (when taskset is there). */
 export const client = pinPrefix(0);
 export const work = mkdtempSync(join(tmpdir(), 'loadgen-bench-'));
+
+/** `node <cli> url <url> -c CONNECTIONS -d SECONDS -o <out>`: loadgen at full speed, its summary in `out`. */
+export const loadgenUrlArgv = (url: string, out: string): string[] => [
+  process.execPath,
+  cli,
+  'url',
+  url,
+  '-c',
+  String(CONNECTIONS),
+  '-d',
+  `${SECONDS}s`,
+  '-o',
+  out,
+];

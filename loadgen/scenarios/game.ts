@@ -54,13 +54,14 @@ export async function setUpPlayer(vu: PlayerVu): Promise<void> {
   await logIn(vu);
 }
 
-/** The player's setup, and the log-in a JSON scenario's steps repeat after a 401 ("setup": "game-player"). */
+/**
+ * The player's setup, and the log-in a JSON scenario's steps repeat after a 401: `"setup":
+ * "./game.ts#gamePlayer"` from a JSON file beside this one, or its name `"game-player"` from
+ * anywhere (setups.json beside this file).
+ */
 export const gamePlayer: SetupAlias<Player, unknown> = {
-  // A JSON scenario's user state starts empty (its template variables): the player goes in it.
-  setup: (vu) => {
-    Object.assign(vu.state, newPlayer(vu));
-    return setUpPlayer(vu);
-  },
+  state: newPlayer,
+  setup: setUpPlayer,
   reauthenticate: logIn,
 };
 

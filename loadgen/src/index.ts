@@ -7,6 +7,7 @@ export {
   type ServerOptions,
   scenarioOptionsSchema,
 } from './api/options-schema.js';
+export type { EndpointCosts, ResourceOptions } from './api/resources-schema.js';
 export {
   defineScenario,
   isScenario,
@@ -55,8 +56,15 @@ export { STATS_CSV_COLUMNS, statsCsv } from './model/stats-csv.js';
 export { parseSummary, readSummaryFile, writeSummaryFiles } from './model/summary-files.js';
 export { migrateSummary } from './model/summary-migrations.js';
 export * from './model/summary-schema.js';
-export { type RunDeps, runScenario, START_AT_TOLERANCE_MS } from './run/run-scenario.js';
+export {
+  type RunControl,
+  RunController,
+  type SteeringOutcome,
+  type SteeringStatus,
+} from './run/run-controller.js';
+export { type RunDeps, type RunProgress, runScenario, START_AT_TOLERANCE_MS } from './run/run-scenario.js';
 export { parseStartAt } from './run/start-at.js';
+export { parseSteeringRequest, type SteeringRequest } from './run/steering-request.js';
 export type { RunConfig } from './scenario/run-config.js';
 export {
   type LoadedScenario,

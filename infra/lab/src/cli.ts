@@ -1,12 +1,14 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
+import { ensureComposeAdminToken } from './compose/compose-env.js';
+import { findAdminToken } from './config/admin-token.js';
 import { loadRunEnv } from './config/run-env.js';
 import { checkDashboards } from './dashboards/check-dashboards.js';
 import { loadDashboards } from './dashboards/dashboard-queries.js';
 import { PrometheusApi } from './dashboards/prometheus-api.js';
 import { LabError, labErrorFrom } from './errors.js';
 import { LAB_EXIT } from './exit-codes.js';
-import { defaultAdminToken, localLabStatus, startLocalLab, stopLocalLab } from './local/local-lab.js';
+import { defaultApiHost, localLabStatus, startLocalLab, stopLocalLab } from './local/local-lab.js';
 import { repoPath, repoRoot } from './repo-paths.js';
 import { checkoutRevision } from './runs/checkout-revision.js';
 import { runPreset } from './runs/run-preset.js';
@@ -38,6 +40,14 @@ local
   .option('--dir <dir>', 'state, data and logs', defaultDir)
   .option('--scrape-interval <duration>', 'Prometheus scrape and rule interval', '5s')
   .option('--api-port <port>', 'game-api port to try first', port, 8000)
+  .addOption(
+    new Option(
+      '--api-host <address>',
+      'address game-api listens on; 0.0.0.0 opens it (and its fault switch) to the network',
+    )
+      .env('LAB_API_HOST')
+      .default(defaultApiHost),
+  )
   .option('--prometheus-port <port>', 'Prometheus port to try first', port, 9090)
   .option('--loadgen-metrics-port <port>', 'loadgen metrics port to try first', port, 9464)
   .action(
@@ -45,6 +55,7 @@ local
       dir: string;
       scrapeInterval: string;
       apiPort: number;
+      apiHost: string;
       prometheusPort: number;
       loadgenMetricsPort: number;
     }) => {
@@ -52,12 +63,19 @@ local
         dir: o.dir,
         scrapeInterval: o.scrapeInterval,
         ports: { api: o.apiPort, prometheus: o.prometheusPort, loadgenMetrics: o.loadgenMetricsPort },
-        adminToken: process.env.ADMIN_TOKEN || defaultAdminToken,
+        apiHost: o.apiHost,
         env: process.env,
         log,
       });
       log('\nlocal lab is up');
-      log(`  game-api    ${state.urls.api}  (admin token: ${state.env.ADMIN_TOKEN})`);
+      log(
+        `  game-api    ${state.urls.api}  (listening on ${o.apiHost}; admin token: ${state.env.ADMIN_TOKEN})`,
+      );
+      if (!['127.0.0.1', '::1'].includes(o.apiHost)) {
+        log(
+          `              open to the network on ${o.apiHost}: whoever reaches it there can use it, and its fault switch with the token`,
+        );
+      }
       log(`  Prometheus  ${state.urls.prometheus}`);
       log(`  loadgen metrics are scraped from ${state.urls.loadgenMetrics}`);
       log(`\npoint the npm scripts at it (also written to ${state.dir}/env):`);
@@ -104,8 +122,10 @@ program
   .allowUnknownOption()
   .addHelpText(
     'after',
-    '\nEnvironment: TARGET_URL (http://localhost:8000), ADMIN_TOKEN (lab-admin-token-change-me), LOADGEN_METRICS_PORT (9464),\n' +
-      '  GRAFANA_URL, PROMETHEUS_URL, RESULTS_DIR (results/), BOTTLENECK_DELAY_MS (1000), BOTTLENECK_ROUTE, BOTTLENECK_MODE.',
+    '\nEnvironment: TARGET_URL (http://localhost:8000), LOADGEN_METRICS_PORT (9464), GRAFANA_URL (http://localhost:3000;\n' +
+      '  linked only when a Grafana answers there), PROMETHEUS_URL, RESULTS_DIR (results/), BOTTLENECK_DELAY_MS (1000),\n' +
+      "  BOTTLENECK_ROUTE, BOTTLENECK_MODE, ADMIN_TOKEN (no default: else the local lab's from .lab/env when TARGET_URL\n" +
+      "  is that lab's game-api, else the compose lab's from .env beside docker-compose.yml).",
   )
   .action(async (preset: string, extraArgs: string[]) => {
     let interrupted = false;
@@ -115,10 +135,18 @@ program
     };
     process.on('SIGINT', hold);
     process.on('SIGTERM', hold);
+    const env = loadRunEnv(process.env);
+    const adminToken = await findAdminToken({
+      env: process.env,
+      targetUrl: env.TARGET_URL,
+      localLabEnvFile: `${defaultDir}/env`,
+      composeEnvFile: repoPath('.env'),
+    });
     const result = await runPreset({
       preset,
       extraArgs,
-      env: loadRunEnv(process.env),
+      env,
+      adminToken,
       now: () => new Date(),
       log,
       interrupted: () => interrupted,
@@ -126,6 +154,19 @@ program
     });
     // loadgen's code passes through unchanged: the two tables share their numbers (src/exit-codes.ts).
     process.exitCode = result.interrupted ? LAB_EXIT.interrupted : result.exitCode;
+  });
+
+program
+  .command('compose-env')
+  .description(
+    'npm run lab:up, before docker compose up: give the compose lab an admin token (a new one in .env when none is set)',
+  )
+  .option('--file <path>', 'the .env compose reads (beside docker-compose.yml)', repoPath('.env'))
+  .action(async (o: { file: string }) => {
+    const { file, outcome } = await ensureComposeAdminToken(o.file, process.env);
+    if (outcome === 'environment') log(`ADMIN_TOKEN: from your environment (compose prefers it to ${file})`);
+    else log(`ADMIN_TOKEN: ${outcome === 'created' ? 'a new one written to' : 'kept in'} ${file}`);
+    log('  compose and the run scripts (npm run bottleneck) read it there; PUT /admin/fault needs it');
   });
 
 program

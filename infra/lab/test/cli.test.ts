@@ -11,11 +11,12 @@ afterAll(() => rm(scratch, { recursive: true, force: true }));
 describe('lab CLI', () => {
   it.each([
     [['--help'], /local[\s\S]*run[\s\S]*check-dashboards/],
-    [['local', 'up', '--help'], /--scrape-interval/],
+    [['local', 'up', '--help'], /--scrape-interval[\s\S]*--api-host <address>[\s\S]*env: LAB_API_HOST/],
     [['local', 'down', '--help'], /--purge/],
     [['local', 'status', '--help'], /--dir/],
     [['run', '--help'], /TARGET_URL[\s\S]*BOTTLENECK_DELAY_MS/],
     [['check-dashboards', '--help'], /--testid/],
+    [['compose-env', '--help'], /--file <path>/],
   ])('lab %j prints help', async (args, expected) => {
     const { code, output } = await labCli(args, {}).done;
     expect(code).toBe(0);

@@ -1,4 +1,6 @@
+import { execFile } from 'node:child_process';
 import { access, readFile } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { repoPath } from '../src/repo-paths.js';
 import { validateComposeFile, validateComposeText } from './checks/compose-file.js';
@@ -74,12 +76,38 @@ describe('docker-compose.yml', () => {
     });
     expect(Object.keys(api.environment ?? {}).sort()).toEqual([...designEnv].sort());
     expect(api.environment?.BOTTLENECK_DELAY_MS).toBe(['$', '{BOTTLENECK_DELAY_MS:-0}'].join(''));
-    expect(api.environment?.ADMIN_TOKEN).toBeTruthy();
     expect(services.mysql?.healthcheck).toBeDefined();
     expect(services.redis?.healthcheck).toBeDefined();
     expect(services.loadgen?.profiles).toEqual(['loadgen']);
     expect(services.prometheus?.volumes).toContain('./prometheus:/etc/prometheus:ro');
     expect(services.grafana?.volumes).toContain('./grafana/provisioning:/etc/grafana/provisioning:ro');
+  });
+
+  it('has no default admin token: compose takes it from the environment or .env, or refuses to start', async () => {
+    const text = await readFile(repoPath('docker-compose.yml'), 'utf8');
+    const { document } = await validateComposeFile();
+    const api = (document as { services: Record<string, Service> }).services['game-api']!;
+    // `${VAR:?message}`: the variable from the environment or the .env beside the file (compose
+    // reads both by itself), and an error naming the message when it is unset or empty.
+    const required = /^\$\{ADMIN_TOKEN:\?([^}]+)\}$/.exec(api.environment?.ADMIN_TOKEN ?? '');
+    expect(required, api.environment?.ADMIN_TOKEN).not.toBeNull();
+    expect(required?.[1]).toContain('npm run lab:up writes one to .env beside docker-compose.yml');
+    // Nowhere in the file does ADMIN_TOKEN get a value of its own.
+    expect(text.match(/ADMIN_TOKEN[^\n]*/g)?.filter((l) => l.includes(':-'))).toEqual([]);
+  });
+
+  it('npm run lab:up writes the token to the .env compose reads, which git ignores', async () => {
+    const root = JSON.parse(await readFile(repoPath('package.json'), 'utf8')) as {
+      scripts: Record<string, string>;
+    };
+    const steps = root.scripts['lab:up']?.split(' && ') ?? [];
+    // compose-env's --file default is the .env beside docker-compose.yml (its own test shows what it writes).
+    expect(steps.slice(-2)).toEqual([
+      'node infra/lab/dist/cli.js compose-env',
+      'docker compose up -d --build',
+    ]);
+    const { stdout } = await promisify(execFile)('git', ['check-ignore', '-v', '.env'], { cwd: repoPath() });
+    expect(stdout).toMatch(/^\.gitignore:\d+:\/\.env\t\.env$/m);
   });
 
   it('runs the loadgen CLI as the image entrypoint, so `compose run loadgen run stress` is a loadgen command', async () => {

@@ -10,6 +10,7 @@ import { PrometheusApi } from '../src/dashboards/prometheus-api.js';
 import { repoRoot } from '../src/repo-paths.js';
 import { checkoutRevision } from '../src/runs/checkout-revision.js';
 import { FaultClient } from '../src/runs/fault-client.js';
+import { grafanaStandIn, type StandIn } from './helpers/grafana-stand-in.js';
 import { startTestLab, type TestLab } from './helpers/lab.js';
 import { labCli } from './helpers/lab-cli.js';
 
@@ -21,7 +22,12 @@ import { labCli } from './helpers/lab-cli.js';
 // Not the scripts' default 1000: that is exactly the le="1" bucket boundary, where a timer
 // measured a hair short would land in the 0.75..1 s bucket. 1200 ms lands inside 1..2.5 s.
 const DELAY_MS = 1200;
-const runs: Record<string, { testid: string; start: number; end: number; code: number | null }> = {};
+const runs: Record<
+  string,
+  { testid: string; start: number; end: number; code: number | null; output: string }
+> = {};
+/** Answers where a Grafana would, for the one run that has a Grafana (the others have none). */
+let grafana: StandIn;
 let lab: TestLab;
 let prometheus: PrometheusApi;
 let results: string;
@@ -29,13 +35,13 @@ let env: Record<string, string>;
 let labStart: number;
 const progress = (line: string) => process.stdout.write(`[e2e] ${line}\n`);
 
-async function run(preset: string, args: string[]): Promise<void> {
+async function run(preset: string, args: string[], overrides: Record<string, string> = {}): Promise<void> {
   const start = Date.now() / 1000;
-  const { done } = labCli(['run', preset, ...args], env);
+  const { done } = labCli(['run', preset, ...args], { ...env, ...overrides });
   const { code, output } = await done;
   const testid = /run (\S+): /.exec(output)?.[1];
   if (!testid) throw new Error(`no testid in the output of lab run ${preset}:\n${output}`);
-  runs[preset] = { testid, start, end: Date.now() / 1000, code };
+  runs[preset] = { testid, start, end: Date.now() / 1000, code, output };
   progress(`${preset}: ${testid} exit ${code} in ${(Date.now() / 1000 - start).toFixed(1)}s`);
   if (code !== 0 && code !== thresholdsFailedExit)
     throw new Error(`lab run ${preset} exited ${code}:\n${output}`);
@@ -47,6 +53,7 @@ const thresholdsFailedExit = 99;
 beforeAll(async () => {
   labStart = Date.now() / 1000;
   lab = await startTestLab();
+  grafana = await grafanaStandIn();
   prometheus = new PrometheusApi(lab.state.urls.prometheus);
   results = await mkdtemp(join(tmpdir(), 'lab-e2e-results-'));
   env = {
@@ -63,7 +70,9 @@ beforeAll(async () => {
   await run('stress', ['--duration', '12s', '--users', '30', '--spawn-rate', '15', ...linger]);
   await run('bottleneck', ['--duration', '15s', '--spawn-rate', '10', ...linger]);
   // Realtime play over /ws (the only run with sockets, so game-api's socket counters are its own).
-  await run('match', ['--duration', '15s', '--users', '6', '--spawn-rate', '6', ...linger]);
+  await run('match', ['--duration', '15s', '--users', '6', '--spawn-rate', '6', ...linger], {
+    GRAFANA_URL: grafana.url,
+  });
   await scrapedAndEvaluatedAfter(runs.match!.end);
 }, 240_000);
 
@@ -96,6 +105,7 @@ async function loadgenRequests(): Promise<number> {
 }
 
 afterAll(async () => {
+  await grafana?.close();
   await lab?.stop();
   if (results) await rm(results, { recursive: true, force: true });
 });
@@ -118,8 +128,28 @@ describe("the user's day on the local lab", () => {
     }
   });
 
+  it('links Grafana only for the run that had one, and Prometheus for every run', () => {
+    const { match, ...withoutGrafana } = runs;
+    for (const [preset, { testid, output }] of Object.entries(withoutGrafana)) {
+      expect(output, preset).not.toContain('/d/runs-side-by-side');
+      expect(output, preset).toContain(
+        'grafana: none answers at http://grafana.invalid:3000 (GRAFANA_URL); the Grafana dashboards come with the compose lab (npm run lab:up)',
+      );
+      expect(output, preset).toMatch(
+        new RegExp(`live: +${lab.state.urls.prometheus}/graph\\?g0\\.expr=.*${testid}`),
+      );
+      expect(output, preset).toMatch(
+        new RegExp(`prometheus: ${lab.state.urls.prometheus}/graph\\?g0\\.expr=.*${testid}`),
+      );
+    }
+    const dashboard = `${grafana.url}/d/runs-side-by-side/runs-side-by-side?var-testid=${match!.testid}`;
+    expect(match!.output).toContain(`live:    ${dashboard}&from=now-15m&to=now`);
+    expect(match!.output).toContain(`dashboard: ${dashboard}&from=`);
+    expect(match!.output).not.toContain('grafana: none answers');
+  });
+
   it('bottleneck put the fault back to off afterwards', async () => {
-    const client = new FaultClient(lab.state.urls.api, env.ADMIN_TOKEN ?? '');
+    const client = new FaultClient(lab.state.urls.api, { value: env.ADMIN_TOKEN ?? '', from: 'the lab' });
     expect(await client.get()).toMatchObject({ delayMs: 0 });
   });
 
@@ -241,7 +271,7 @@ describe("the user's day on the local lab", () => {
   });
 
   it('Ctrl-C during a bottleneck run stops loadgen, keeps its summary and restores the fault', async () => {
-    const client = new FaultClient(lab.state.urls.api, env.ADMIN_TOKEN ?? '');
+    const client = new FaultClient(lab.state.urls.api, { value: env.ADMIN_TOKEN ?? '', from: 'the lab' });
     const { child, done } = labCli(['run', 'bottleneck', '--duration', '60s', '--metrics-linger', '1'], env);
     await waitFor(async () => ((await client.get()) as { delayMs: number }).delayMs > 0, {
       what: 'the fault on',

@@ -108,12 +108,42 @@ describe('infra/k8s', () => {
       'REDIS_URL',
       'JWT_SECRET',
       'PASSWORD_PEPPER',
-      'ADMIN_TOKEN',
       'BOTTLENECK_DELAY_MS',
       'BOTTLENECK_ROUTE',
     ]) {
       expect(name in config || name in secret, name).toBe(true);
     }
+  });
+
+  it('takes the admin token from a Secret the user creates, never from a manifest', async () => {
+    const docs = await load('game-api.yaml');
+    const byKind = Object.fromEntries(docs.map((d) => [d.kind, d]));
+    const container = byKind.Deployment!.spec.template.spec.containers[0];
+    const env = Object.fromEntries(container.env.map((e: { name: string }) => [e.name, e]));
+    // optional: without the Secret game-api runs, with no admin endpoint (404), rather than not at all.
+    expect(env.ADMIN_TOKEN.valueFrom.secretKeyRef).toEqual({
+      name: 'game-api-admin',
+      key: 'ADMIN_TOKEN',
+      optional: true,
+    });
+    // No manifest defines that Secret or holds ADMIN_TOKEN: a value in the repository would be
+    // every cluster's token.
+    const files = (await readdir(repoPath('infra', 'k8s'))).filter(
+      (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml',
+    );
+    expect(files).toContain('game-api.yaml');
+    for (const file of files) {
+      for (const doc of await load(file, JOB_VARS)) {
+        expect(`${file}: ${doc.kind}/${doc.metadata.name}`).not.toBe(`${file}: Secret/game-api-admin`);
+        const data = { ...(doc as { data?: object }).data, ...(doc as { stringData?: object }).stringData };
+        expect(Object.keys(data), `${file}: ${doc.kind}/${doc.metadata.name}`).not.toContain('ADMIN_TOKEN');
+      }
+    }
+    // The docs' line creates the Secret the Deployment names.
+    const guide = await readFile(repoPath('docs', 'lab.md'), 'utf8');
+    expect(guide).toContain(
+      'kubectl -n game-load-lab create secret generic game-api-admin --from-literal=ADMIN_TOKEN="$(openssl rand -hex 16)"',
+    );
   });
 
   it('runs loadgen as an Indexed Job whose pods take --segment from the completion index', async () => {

@@ -1,13 +1,12 @@
 // loadgen url (lean client, then undici) vs autocannon vs wrk on one bare node:http target, the
 // client pinned to core 0 and the target to core 1. Rounds alternate the tools so background load
 // on a shared machine hits them alike.
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Benchmark } from '../benchmark.js';
 import { hasCommand, pinPrefix, runToEnd, startWithPort } from '../child-process.js';
-import { type Measured, measured, median } from '../measured.js';
-import { BENCH_DIR, CONNECTIONS, cli, client, ROUNDS, SECONDS, work } from '../settings.js';
+import { type Measured, measured, measuredRun, median } from '../measured.js';
+import { BENCH_DIR, CONNECTIONS, client, loadgenUrlArgv, ROUNDS, SECONDS, work } from '../settings.js';
 
 type Tool = { name: string; run: (url: string) => Promise<Measured> };
 
@@ -21,27 +20,9 @@ const loadgenUrl =
   (httpClient: 'lean' | 'undici'): Tool['run'] =>
   async (url) => {
     const out = join(work, `url-${httpClient}`);
-    const r = await runToEnd([
-      ...client,
-      process.execPath,
-      cli,
-      'url',
-      url,
-      '-c',
-      String(CONNECTIONS),
-      '-d',
-      `${SECONDS}s`,
-      '--http-client',
-      httpClient,
-      '-o',
-      out,
-    ]);
+    const r = await runToEnd([...client, ...loadgenUrlArgv(url, out), '--http-client', httpClient]);
     if (r.code !== 0) throw new Error(`loadgen url failed: ${r.stderr}`);
-    const s = JSON.parse(readFileSync(join(out, 'summary.json'), 'utf8')) as {
-      totals: { requests: number };
-      run: { elapsedSec: number };
-    };
-    return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
+    return measuredRun(out, r.cpuSec);
   };
 
 function tools(): Tool[] {

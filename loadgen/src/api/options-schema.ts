@@ -1,5 +1,16 @@
 import { z } from 'zod';
 import { durationField } from './duration.js';
+import {
+  type EndpointResources,
+  endpointCostsSchema,
+  liftLegacyServerOptions,
+  resourceSchema,
+} from './resources-schema.js';
+
+export type { EndpointResources };
+
+/** The most redirects a request may follow (browsers stop at 20 too). */
+export const MAX_REDIRECTS = 20;
 
 /**
  * The options of a scenario: one zod schema for both forms, `options` of a TypeScript scenario
@@ -62,29 +73,52 @@ export const modelInputSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-/** What one request of an endpoint asks of the target's database and cache (for `loadgen capacity`). */
-export const endpointResourcesSchema = z.strictObject({
-  /** The request holds a MySQL (database pool) connection for, at most, its whole duration. */
-  mysql: z.boolean(),
-  /** Redis (cache) commands per request. */
-  redisOps: z.number().nonnegative(),
-});
-export type EndpointResources = z.infer<typeof endpointResourcesSchema>;
+const nameField = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . -');
 
-/** What loadgen may know of the server under test; all of it optional, all of it from the scenario. */
-export const serverOptionsSchema = z.strictObject({
-  /**
-   * A gauge on the target's /metrics whose non-zero value means a fault is injected; its labels
-   * `route` and `mode` are recorded with the run (game-api: game_api_fault_delay_ms).
-   */
-  faultGauge: z
-    .string()
-    .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name')
-    .optional(),
-  /** Per-endpoint costs for the capacity plan, keyed by endpoint name ("GET /api/me"). */
-  resources: z.record(z.string(), endpointResourcesSchema).optional(),
-});
-export type ServerOptions = z.infer<typeof serverOptionsSchema>;
+const serverShape = z
+  .strictObject({
+    /**
+     * A gauge on the target's /metrics whose non-zero value means a fault is injected; its labels
+     * `route` and `mode` are recorded with the run (game-api: game_api_fault_delay_ms).
+     */
+    faultGauge: z
+      .string()
+      .regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a Prometheus metric name')
+      .optional(),
+    /** Named resources behind the target, for the capacity plan: `{ mysql: { kind: 'pool', perMachine: 151 } }`. */
+    resources: z.record(nameField, resourceSchema).optional(),
+    /** What one request of each endpoint costs in them: `{ 'GET /api/me': { mysql: 1, redis: 7 } }`. */
+    costs: endpointCostsSchema.optional(),
+  })
+  .superRefine((s, ctx) => {
+    const declared = Object.keys(s.resources ?? {});
+    for (const [endpoint, cost] of Object.entries(s.costs ?? {})) {
+      for (const name of Object.keys(cost)) {
+        if (declared.includes(name)) continue;
+        ctx.addIssue({
+          code: 'custom',
+          path: ['costs', endpoint, name],
+          message: `no resource "${name}" in server.resources (declared: ${declared.join(', ') || 'none'}): declare it, e.g. ${name}: { kind: "ops" }`,
+        });
+      }
+    }
+  });
+/** What loadgen may know of the server under test, after validation (old resources converted). */
+export type ResolvedServerOptions = z.output<typeof serverShape>;
+/** What loadgen may know of the server under test, as a script writes it; all of it optional. */
+export type ServerOptions = z.input<typeof serverShape> | LegacyServerOptions;
+/** `resources` in the shape before resources had names: per endpoint `{ mysql, redisOps }`. */
+interface LegacyServerOptions {
+  faultGauge?: string;
+  /** @deprecated declare named `resources` and give `costs`. */
+  resources?: Record<string, EndpointResources>;
+}
+
+/** The server options, also in the old `resources` shape (converted here, once). */
+export const serverOptionsSchema = z.preprocess(liftLegacyServerOptions, serverShape) as unknown as z.ZodType<
+  ResolvedServerOptions,
+  ServerOptions
+>;
 
 /** Rows every virtual user can read as `vu.data`, from a CSV (with a header line) or a JSON array. */
 export const dataOptionsSchema = z.strictObject({
@@ -94,7 +128,19 @@ export const dataOptionsSchema = z.strictObject({
   format: z.enum(['csv', 'json']).optional(),
 });
 
-const nameField = z.string().regex(/^[A-Za-z0-9_.-]+$/, 'use letters, digits, _ . -');
+/** How every request of the scenario treats HTTP (a request's own options override). */
+export const httpOptionsSchema = z.strictObject({
+  /** Ask for gzip, deflate and br responses and decode them (a request's `decompress` overrides). */
+  decompress: z.boolean().default(false),
+  /** Redirects each request follows (a request's `redirects` overrides); 0: a 3xx is the response. */
+  redirects: z.number().int().min(0).max(MAX_REDIRECTS).default(0),
+  /**
+   * A PEM file of certificates to trust besides Node's roots, for a test target's own CA
+   * (relative to the scenario file; `--ca` overrides it).
+   */
+  ca: z.string().min(1).optional(),
+});
+export type HttpOptions = z.infer<typeof httpOptionsSchema>;
 
 export const scenarioOptionsSchema = z.strictObject({
   /** Default: the file's name without its extension. */
@@ -117,6 +163,7 @@ export const scenarioOptionsSchema = z.strictObject({
   thresholds: z.array(z.string()).default([]),
   data: dataOptionsSchema.optional(),
   server: serverOptionsSchema.default({}),
+  http: httpOptionsSchema.default({ decompress: false, redirects: 0 }),
 });
 /** The options as a script writes them ("60s" durations, optional defaults). */
 export type ScenarioOptionsInput = z.input<typeof scenarioOptionsSchema>;

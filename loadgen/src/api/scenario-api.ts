@@ -11,8 +11,11 @@ import type { ScenarioOptionsInput } from './options-schema.js';
 export interface RequestOptions {
   /** A JSON body: serialised, sent with `content-type: application/json` unless `headers` set one. */
   json?: unknown;
-  /** A raw body, sent as it is. */
-  body?: string;
+  /**
+   * A raw body, sent as it is: a string as its UTF-8 bytes, a `Uint8Array` (a `Buffer`) or an
+   * `ArrayBuffer` as those bytes (msgpack, protobuf...). No content-type is added: set one in `headers`.
+   */
+  body?: string | Uint8Array | ArrayBuffer;
   /** Headers of this request, over `vu.http.headers`. */
   headers?: Record<string, string>;
   /** Appended to the path as `?name=value&...`, URL-encoded. */
@@ -25,11 +28,31 @@ export interface RequestOptions {
   name?: string;
   /** Statuses that count as success though they are >= 400 (e.g. [409] for "already registered"). */
   expectedStatuses?: readonly number[];
-  /** Send `vu.http.headers` with this request. Default true. */
+  /**
+   * Send `vu.http.headers` with this request. Default: true to the target's origin, false to any
+   * other (a bearer token stays home unless a request asks, with `true`, to take it along).
+   */
   defaultHeaders?: boolean;
   /**
+   * Ask for a compressed response (`accept-encoding: gzip, deflate, br`, unless `headers` set
+   * one) and decode it: `body`, `json()` and `bytes()` read the decoded body; the endpoint counts
+   * the bytes on the wire (`bytes`) and decoded (`decodedBytes`). Default: the scenario's
+   * `http.decompress` (false).
+   */
+  decompress?: boolean;
+  /**
+   * Follow up to this many redirects (301, 302, 303, 307, 308 with a Location). Each hop is a
+   * request of its own under this request's endpoint name (its 3xx in the status counts); one
+   * more redirect than allowed is a `too_many_redirects` error and that 3xx is the response.
+   * 303 (and 301/302 after a POST) continue as GET without the body. A hop to another origin
+   * takes neither `vu.http.headers` nor this request's `authorization` and `cookie` headers.
+   * Default: the scenario's `http.redirects` (0: a 3xx is the response).
+   */
+  redirects?: number;
+  /**
    * Count the response's bytes but keep neither body nor headers (less work per request at high
-   * rates, like k6's discardResponseBodies); `body` is then "" and no cookie is stored.
+   * rates, like k6's discardResponseBodies); `body` is then "" and no cookie is stored (unless
+   * `decompress` or `redirects` make loadgen read the response anyway).
    */
   discardBody?: boolean;
 }
@@ -39,16 +62,32 @@ export interface VuResponse {
   status: number;
   /** Header names in lower case; repeated headers joined by ", " (set-cookie by "\n"). */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body as UTF-8 text. */
+  /** The body as UTF-8 text (bytes that are not UTF-8 become U+FFFD: read those with `bytes()`). */
   readonly body: string;
+  /** The URL that answered: the request's own, or where its redirects led. */
+  readonly url: string;
   /** The body parsed as JSON; throws (failing the iteration as a script_error) when it is not JSON. */
   json<T = unknown>(): T;
+  /** The body's bytes as received (decoded when the request asked to `decompress`); empty when discarded. */
+  bytes(): Uint8Array;
 }
 
+/**
+ * A user's HTTP session. `path` is a path on the target (`/api/me`, after the target's own base
+ * path) or an absolute `http://` / `https://` URL on any host, each origin with its own pool of
+ * connections (https:// on undici, http:// on the lean client).
+ */
 export interface VuHttp {
-  /** Sent with every request of this user (unless `defaultHeaders: false`): e.g. a bearer token. */
+  /**
+   * Sent with every request of this user to the target's origin (unless `defaultHeaders: false`):
+   * e.g. a bearer token. Another origin gets them only when a request says `defaultHeaders: true`.
+   */
   headers: Record<string, string>;
-  /** This user's cookies: set from every Set-Cookie, sent with every request. */
+  /**
+   * This user's cookies of the target's origin: set from its Set-Cookie, sent back to it only.
+   * Another origin's cookies are kept apart, per origin (scheme, host and port: stricter than a
+   * browser, which shares a host's cookies across ports), and go only to that origin.
+   */
   cookies: Record<string, string>;
   get(path: string, options?: RequestOptions): Promise<VuResponse>;
   post(path: string, options?: RequestOptions): Promise<VuResponse>;
@@ -64,7 +103,10 @@ export interface WsConnectOptions {
   protocols?: readonly string[];
   /** Handshake headers, over `vu.http.headers` and the user's cookies. */
   headers?: Record<string, string>;
-  /** Send `vu.http.headers` and `vu.http.cookies` with the handshake. Default true. */
+  /**
+   * Send `vu.http.headers` with the handshake. Default: true on the target's host, false on any
+   * other. The cookies of the socket's origin (ws → http, wss → https) always go along.
+   */
   defaultHeaders?: boolean;
   /** The name the handshake is measured under. Default `ws connect`. */
   name?: string;
@@ -123,9 +165,13 @@ export interface VuSocket {
   close(code?: number, reason?: string): Promise<void>;
 }
 
-/** The user's WebSockets: on the target's host (http -> ws, https -> wss). */
+/** The user's WebSockets: on the target's host (http -> ws, https -> wss), or any other. */
 export interface VuWs {
-  /** Open a socket on `path`, measured as `ws connect` (or `name`); counts as connected (CCU) while open. */
+  /**
+   * Open a socket on `path` (on the target's host) or at an absolute `ws://` / `wss://` URL (any
+   * host: it gets `vu.http.headers` only when `defaultHeaders: true`), measured as `ws connect`
+   * (or `name`); counts as connected (CCU) while open.
+   */
   connect(path: string, options?: WsConnectOptions): Promise<VuSocket>;
 }
 
@@ -141,6 +187,8 @@ export interface Vu<State = Record<string, unknown>, Row = Record<string, string
   state: State;
   /** This user's row of the data file (`options.data`); no two segments share a row. */
   readonly data: Row;
+  /** The run's target, e.g. `http://localhost:8000` (no trailing slash): for an SDK's base URL. */
+  readonly target: string;
   readonly http: VuHttp;
   /** The user's WebSockets; they close when the user stops. */
   readonly ws: VuWs;
@@ -174,10 +222,13 @@ export interface ScenarioDefinition<State = Record<string, unknown>, Row = Recor
 }
 
 /**
- * A setup a JSON scenario can name (`"setup": "game-player"`): a script's setup, and how to get a
- * fresh credential when a request answers 401 (the JSON steps then retry once).
+ * A setup a JSON scenario can name (`"setup": "./game.ts#gamePlayer"`, an export of a script): the
+ * users' setup, and how to get a fresh credential when a request answers 401 (the JSON steps then
+ * retry once).
  */
 export interface SetupAlias<State = unknown, Row = unknown> {
+  /** A fresh state object per user, which the setup reads and the steps' {{templates}} too. Default: {}. */
+  state?: (vu: Pick<Vu<State, Row>, 'id' | 'tag' | 'data'>) => State;
   setup(vu: Vu<State, Row>): Promise<void> | void;
   reauthenticate?(vu: Vu<State, Row>): Promise<void> | void;
 }

@@ -1,7 +1,8 @@
 import { fmt } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
-import { resourcesOf, setupEndpoints } from './resource-profile.js';
-import { analyseSteps, type StepRow } from './step-analysis.js';
+import { type ResourceNeed, resourceAssumptions, resourceNeeds } from './resource-needs.js';
+import { setupEndpoints } from './resource-profile.js';
+import { analyseSteps, type StepRow, steeredAtSec } from './step-analysis.js';
 
 export interface CapacityOptions {
   /** The p95 SLA in ms; the knee is the last step before p95 crosses it. Default 500. */
@@ -38,7 +39,10 @@ export const DEFAULT_CAPACITY_OPTIONS: CapacityOptions = {
 export interface CapacityPlan {
   /** Players playing at the same moment: users × concurrentShare. */
   activePlayers: number;
-  /** Requests per second one player makes (measured at the lightest step: the pattern's own pace). */
+  /**
+   * Requests per second one player in the loop makes, measured at the lightest step (the pattern's
+   * own pace): its req/s ÷ its mean users in the loop (its scheduled users in an older summary).
+   */
   perUserRps: number;
   neededRps: number;
   /** Requests per second one API instance sustains within the SLA (the knee step's rate). */
@@ -46,10 +50,8 @@ export interface CapacityPlan {
   apiInstances: number;
   /** Little's law: requests in flight across the fleet = neededRps × mean latency at the knee. */
   inFlightRequests: number;
-  /** Little's law on the MySQL-using endpoints, with headroom; an upper bound (a request holds a connection for part of its time). */
-  dbConnections: number;
-  dbConnectionsPerInstance: number;
-  redisOpsPerSec: number;
+  /** What each resource the scenario declared must provide (none when it declared none). */
+  resources: ResourceNeed[];
 }
 
 export interface CapacityReport {
@@ -63,11 +65,19 @@ export interface CapacityReport {
   /** Index of the first step over the SLA or the failure limit, null when none is. */
   breach: number | null;
   breachReason: string | null;
+  /** Steps whose users never all reached their loop: fewer played than scheduled. */
+  unreached: number[];
+  /** Said when a step never reached its level: setup could not keep up. */
+  setupFinding: string | null;
   /** The highest req/s any step reached, and where. */
   saturationRps: number;
   saturationStep: number;
   plan: CapacityPlan | null;
   assumptions: string[];
+  /** The run was steered while it went: its steps end at the first change (seconds since start). */
+  steered: { atSec: number; changes: number } | null;
+  /** The generator saturated (the summary's rule): the steps' latencies may be the client's. */
+  generatorSaturated: boolean;
 }
 
 function breachOf(row: StepRow, o: CapacityOptions): string | null {
@@ -78,23 +88,39 @@ function breachOf(row: StepRow, o: CapacityOptions): string | null {
   return null;
 }
 
+/** Users behind a step's figures: the users in the loop when counted, else the scheduled ones. */
+const players = (row: StepRow): number => row.meanLoopUsers ?? row.users;
+
+/** The step's users had not all finished their setup: fewer played than the level scheduled. */
+const isUnreached = (row: StepRow): boolean => row.loopUsers !== null && row.loopUsers < row.users;
+
+/** `500 users`, or `500 users (176 playing)` when fewer were in their loop. */
+export function stepUsers(row: StepRow): string {
+  return `${row.users} user${row.users === 1 ? '' : 's'}${isUnreached(row) ? ` (${row.loopUsers} playing)` : ''}`;
+}
+
+/** `a`, `a and b`, `a, b and c`. */
+const and = (items: string[]): string =>
+  items.length <= 1 ? (items[0] ?? '') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+
+function setupFinding(summary: Summary, steps: StepRow[]): string | null {
+  const short = steps.filter(isUnreached);
+  if (short.length === 0) return null;
+  const setup = setupEndpoints(summary);
+  const what = setup.length > 0 ? `the users' setup (${setup.join(', ')})` : "the users' setup";
+  const one = short.length === 1;
+  return `Setup could not keep up: the ${and(short.map((s) => `${s.users}-user`))} step${one ? '' : 's'} never reached ${one ? 'its level' : 'their levels'}, at most ${and(short.map((s) => `${s.loopUsers} of ${s.users}`))} users finished their setup and played. ${one ? 'Its' : 'Their'} figures are those of the users playing; the shortfall is a finding about the capacity of ${what}, not of the loop they play.`;
+}
+
 function plan(summary: Summary, steps: StepRow[], knee: StepRow, o: CapacityOptions): CapacityPlan {
-  const first = steps[0] as StepRow;
+  // The lightest step with someone playing sets the pace.
+  const pace = steps.find((s) => players(s) > 0) ?? (steps[0] as StepRow);
   const utilisation = 1 - o.headroom;
   const activePlayers = Math.round(o.users * o.concurrentShare);
-  const perUserRps = first.rps / first.users;
+  const perUserRps = players(pace) === 0 ? 0 : pace.rps / players(pace);
   const neededRps = perUserRps * activePlayers;
   const perInstanceRps = knee.rps;
   const apiInstances = Math.max(1, Math.ceil(neededRps / (perInstanceRps * utilisation)));
-  let dbBusy = 0;
-  let redisOpsPerSec = 0;
-  for (const e of knee.endpoints) {
-    const rate = knee.requests === 0 ? 0 : (neededRps * e.requests) / knee.requests;
-    const r = resourcesOf(summary, e.endpoint);
-    if (r.mysql) dbBusy += rate * (e.meanMs / 1000);
-    redisOpsPerSec += rate * r.redisOps;
-  }
-  const dbConnections = Math.ceil(dbBusy / utilisation);
   return {
     activePlayers,
     perUserRps,
@@ -102,9 +128,7 @@ function plan(summary: Summary, steps: StepRow[], knee: StepRow, o: CapacityOpti
     perInstanceRps,
     apiInstances,
     inFlightRequests: neededRps * (knee.meanMs / 1000),
-    dbConnections,
-    dbConnectionsPerInstance: Math.ceil(dbConnections / apiInstances),
-    redisOpsPerSec: redisOpsPerSec / utilisation,
+    resources: resourceNeeds(summary, knee, neededRps, apiInstances, utilisation),
   };
 }
 
@@ -118,18 +142,29 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
   const saturationStep = steps.reduce((best, s, i) => (s.rps > (steps[best] as StepRow).rps ? i : best), 0);
   const kneeRow = knee >= 0 ? (steps[knee] as StepRow) : undefined;
   const assumptions = [
-    `one API instance performs like the instance measured in ${summary.run.testid}, and instances add up linearly (a load balancer in front, no shared bottleneck besides MySQL and Redis)`,
-    "every player follows the scenario's call pattern and think time; its request rate is the lightest step's req/s per user",
+    `one API instance performs like the instance measured in ${summary.run.testid}, and instances add up linearly (a load balancer in front, no shared bottleneck besides the resources the scenario declared)`,
+    steps.every((s) => s.meanLoopUsers !== null)
+      ? "every player follows the scenario's call pattern and think time; its request rate is the lightest step's req/s per user in the loop (setup finished)"
+      : "every player follows the scenario's call pattern and think time; its request rate is the lightest step's req/s per scheduled user (this summary does not count the users in their loop)",
     `${Math.round(o.concurrentShare * 100)}% of the ${o.users.toLocaleString('en-US')} players play at the same moment`,
     `headroom ${Math.round(o.headroom * 100)}%: every resource is sized to run at ${Math.round((1 - o.headroom) * 100)}% of what was measured`,
-    "MySQL connections by Little's law on the MySQL-using endpoints with their client-side mean at the knee (an upper bound: a request holds a connection for only part of it)",
-    summary.run.resources === undefined
-      ? 'the scenario gave no per-endpoint costs (options.server.resources): every endpoint is assumed to hold a MySQL connection and send no Redis command'
-      : "MySQL use and Redis commands per request from the scenario's per-endpoint costs (options.server.resources); an endpoint it does not list is assumed to use MySQL and no Redis",
+    ...resourceAssumptions(summary),
   ];
   if (exclude.length > 0) {
     assumptions.push(
       `the steady loop only: ${exclude.join(', ')} (${o.includeSetup ? 'left out as asked' : "the users' setup, once per user, arriving as a burst when each step spawns its users"}) are left out of the step figures`,
+    );
+  }
+  const steeredAt = steeredAtSec(summary);
+  if (steeredAt !== undefined) {
+    assumptions.push(
+      `the run was steered at ${steeredAt} s (dashboard or loadgen control): only the steps before that are read; what followed was no step of the profile`,
+    );
+  }
+  const saturated = summary.generator?.saturated === true;
+  if (saturated) {
+    assumptions.push(
+      "the generator saturated during the run: the steps' latencies include loadgen's own queueing, so the knee may be the client's, not the API's",
     );
   }
   if (breach === -1) {
@@ -143,11 +178,15 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
     excluded: exclude,
     steps,
     knee: knee >= 0 ? knee : null,
+    unreached: steps.flatMap((s, i) => (isUnreached(s) ? [i] : [])),
+    setupFinding: setupFinding(summary, steps),
     breach: breach === -1 ? null : breach,
     breachReason: breach === -1 ? null : breachOf(steps[breach] as StepRow, o),
     saturationRps: (steps[saturationStep] as StepRow).rps,
     saturationStep,
     plan: kneeRow === undefined ? null : plan(summary, steps, kneeRow, o),
     assumptions,
+    steered: steeredAt === undefined ? null : { atSec: steeredAt, changes: summary.timeline?.length ?? 0 },
+    generatorSaturated: saturated,
   };
 }

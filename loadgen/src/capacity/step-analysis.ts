@@ -1,5 +1,6 @@
 import { LoadgenError } from '../errors.js';
 import { mergeEncoded } from '../metrics/hdr-histograms.js';
+import { windowSaturated } from '../model/generator-saturation.js';
 import type { Summary } from '../model/summary-schema.js';
 
 /** One row of the step table, as the seeds' step reports have it (plus p95). */
@@ -8,6 +9,14 @@ export interface StepRow {
   users: number;
   /** Most users seen active in one of its windows. */
   activeUsers: number;
+  /**
+   * Most users in their loop (setup finished) at the end of one of its windows: fewer than `users`
+   * when the setup (log in...) could not keep up. null: an open-model run (its levels are rates,
+   * not users), or a summary from before loadgen counted them.
+   */
+  loopUsers: number | null;
+  /** The mean of its windows' users in the loop (null as loopUsers): the players behind its req/s. */
+  meanLoopUsers: number | null;
   startSec: number;
   endSec: number;
   requests: number;
@@ -19,6 +28,8 @@ export interface StepRow {
   rps: number;
   /** Requests per endpoint and their client-side mean, for the capacity plan. */
   endpoints: { endpoint: string; requests: number; meanMs: number }[];
+  /** Windows of the step in which the generator itself was saturated (its latencies are suspect). */
+  saturatedWindows: number;
 }
 
 interface Level {
@@ -27,13 +38,26 @@ interface Level {
   end: number;
 }
 
-/** Flat stretches of the profile (a step profile is jumps then holds), in order. */
+/**
+ * When a steered run's load stopped following its profile: the first change (dashboard or
+ * `loadgen control`); undefined for a run never steered.
+ */
+export function steeredAtSec(summary: Summary): number | undefined {
+  return summary.timeline?.[0]?.t;
+}
+
+/**
+ * Flat stretches of the profile (a step profile is jumps then holds), in order; in a steered run
+ * only what ran before the first change, the rest being no step of the profile.
+ */
 function levels(summary: Summary): Level[] {
+  const cut = steeredAtSec(summary) ?? Number.POSITIVE_INFINITY;
   const out: Level[] = [];
   let t = 0;
   let v = summary.run.profile.start;
   for (const s of summary.run.profile.stages) {
-    if (s.duration > 0 && s.target === v) out.push({ users: v, start: t, end: t + s.duration });
+    if (s.duration > 0 && s.target === v && t < cut)
+      out.push({ users: v, start: t, end: Math.min(t + s.duration, cut) });
     t += s.duration;
     v = s.target;
   }
@@ -81,9 +105,13 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
       h.destroy();
       return row;
     });
+    const loops = windows.map((w) => w.loopUsers);
+    const counted = summary.run.model.type === 'closed' && loops.every((n) => n !== undefined);
     rows.push({
       users: level.users,
       activeUsers: Math.max(...windows.map((w) => w.activeUsers)),
+      loopUsers: counted ? Math.max(...(loops as number[])) : null,
+      meanLoopUsers: counted ? round((loops as number[]).reduce((a, b) => a + b, 0) / loops.length, 2) : null,
       startSec: level.start,
       endSec: end,
       requests,
@@ -93,13 +121,18 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
       p95Ms: all.totalCount === 0 ? 0 : round(all.getValueAtPercentile(95) / 1000),
       rps: round(requests / (end - level.start), 2),
       endpoints,
+      saturatedWindows: windows.filter((w) => w.generator !== undefined && windowSaturated(w.generator))
+        .length,
     });
     all.destroy();
   }
   if (rows.length === 0) {
+    const steered = steeredAtSec(summary);
     throw new LoadgenError(
       'LG_SUMMARY_INVALID',
-      `${summary.run.testid}: no time windows fall inside its steps`,
+      steered === undefined
+        ? `${summary.run.testid}: no time windows fall inside its steps`
+        : `${summary.run.testid} was steered at ${steered} s, before its first step had a whole window: no step of its profile to analyse`,
     );
   }
   return rows;

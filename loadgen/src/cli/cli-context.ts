@@ -11,6 +11,12 @@ export interface CliContext {
     outDir?: string;
     /** LOADGEN_TAGS: `key=value` entries separated by commas. */
     tags?: string;
+    /** $BROWSER: what --open starts. */
+    browser?: string;
+    /** LOADGEN_HEALTH=off turns the generator's health sampling off (the `health` benchmark only). */
+    health?: string;
+    /** LOADGEN_DASHBOARD_TOKEN: the token `loadgen control` sends when the URL has none. */
+    dashboardToken?: string;
   };
   stdout: NodeJS.WriteStream;
   stderr: NodeJS.WriteStream;
@@ -63,6 +69,23 @@ export const tagOption = (): Option =>
 export function runTags(ctx: CliContext, flags: string[] | undefined): Record<string, string> {
   return { ...parseTagList(ctx.env.tags, 'LOADGEN_TAGS entry'), ...parseTags(flags ?? [], '--tag') };
 }
+/** `--ca <file>`, shared by run and url: a test target's own CA. */
+export const caOption = (): Option =>
+  new Option(
+    '--ca <file>',
+    "trust the certificates of this PEM file besides Node's roots, for https:// and wss:// (a test target's own CA; overrides the scenario's http.ca)",
+  );
+
+/** `--insecure`, shared by run and url. */
+export const insecureOption = (): Option =>
+  new Option(
+    '--insecure',
+    'accept any TLS certificate, unverified (a test target only; said in the output and recorded in summary.json)',
+  );
+
+/** The loud line a run with `--insecure` starts with. */
+export const INSECURE_WARNING =
+  'WARNING: --insecure: TLS certificates are NOT verified (https://, wss://); use it against a test target only\n';
 
 /** `--http-client undici|lean`, shared by run and url (the default is resolveRun's). */
 export const httpClientOption = (): Option =>

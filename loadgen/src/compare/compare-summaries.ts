@@ -49,6 +49,13 @@ export interface Comparison {
   total: EndpointComparison;
   /** Peak connected sockets (CCU) of each run, when either used sockets; not judged. */
   peakConnected?: { base: number; candidate: number };
+  /**
+   * Which runs' generator saturated (their latencies include loadgen's own queueing), when
+   * either did: a verdict on such a run may be the client's doing, not the server's.
+   */
+  generatorSaturated?: { baseline: boolean; candidate: boolean };
+  /** Steering changes made to each run while it went, when either was steered (its load was not its profile). */
+  steered?: { baseline: number; candidate: number };
   regressed: string[];
   improved: string[];
 }
@@ -167,6 +174,11 @@ export function compareSummaries(
             candidate: candidate.totals.peakConnected ?? 0,
           },
         };
+  const saturated = {
+    baseline: baseline.generator?.saturated === true,
+    candidate: candidate.generator?.saturated === true,
+  };
+  const steered = { baseline: baseline.timeline?.length ?? 0, candidate: candidate.timeline?.length ?? 0 };
   return {
     baseline: ref(baseline),
     candidate: ref(candidate),
@@ -174,6 +186,8 @@ export function compareSummaries(
     endpoints,
     total: compareFigures('all endpoints', totalOf(baseline), totalOf(candidate), rule),
     ...sockets,
+    ...(saturated.baseline || saturated.candidate ? { generatorSaturated: saturated } : {}),
+    ...(steered.baseline + steered.candidate > 0 ? { steered } : {}),
     regressed: endpoints.filter((e) => e.verdict === 'regressed').map((e) => e.endpoint),
     improved: endpoints.filter((e) => e.verdict === 'improved').map((e) => e.endpoint),
   };

@@ -21,6 +21,18 @@ export class ClosedModel {
     return this.running.length;
   }
 
+  /** From `atSec` on, `users` (global), reached at `spawnRate` users/s; the next adjust() applies it. */
+  steer(atSec: number, users: number, spawnRate: number): void {
+    this.schedule.steer(atSec, users, spawnRate);
+  }
+
+  /** Running users whose setup has completed: the ones playing the loop. */
+  get loopUsers(): number {
+    let n = 0;
+    for (const vu of this.running) if (vu.inLoop) n++;
+    return n;
+  }
+
   /** Start or stop users to match the schedule at `t` seconds since the start. */
   adjust(t: number): void {
     const want = localCount(this.schedule.countAt(t), this.share);

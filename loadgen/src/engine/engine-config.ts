@@ -1,6 +1,17 @@
 import type { HttpClientKind } from '../model/http-client-kind.js';
 import type { Profile } from './profile.js';
 import type { SegmentSpec } from './segment.js';
+import type { TlsOptions } from './tls-options.js';
+
+/** How the users' requests treat HTTP: the scenario's `http` options and the TLS flags. */
+export interface EngineHttpOptions {
+  /** Requests ask for compressed responses and decode them, unless a request says otherwise. */
+  decompress: boolean;
+  /** Redirects a request follows, unless it says otherwise (0: none). */
+  redirects: number;
+  /** Extra trust for https:// and wss:// (`--ca`, `--insecure`); undefined: Node's defaults. */
+  tls?: TlsOptions;
+}
 
 export type ResolvedModel =
   | { type: 'closed'; users: number; spawnRate: number }
@@ -26,4 +37,10 @@ export interface EngineConfig {
   httpClient: HttpClientKind;
   /** TCP connections per part; undefined = one per virtual user. */
   connections?: number;
+  http: EngineHttpOptions;
+  /**
+   * Sample each thread's health (event-loop delay, busy share, CPU, RSS) every window. Default
+   * true; off only to measure what the sampling costs (LOADGEN_HEALTH=off, the `health` benchmark).
+   */
+  sampleHealth?: boolean;
 }

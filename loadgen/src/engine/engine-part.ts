@@ -1,12 +1,12 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type WebSocket from 'ws';
+import { ThreadHealthSampler } from '../metrics/thread-health.js';
 import { WindowRecorder, type WindowReport } from '../metrics/window-recorder.js';
 import { ClosedModel } from './closed-model.js';
-import { createHttpClient } from './create-http-client.js';
 import type { EngineConfig } from './engine-config.js';
-import type { HttpClient } from './http-client.js';
 import { OpenModel } from './open-model.js';
-import { ProfileCurve, UserCountSchedule } from './profile.js';
+import { OriginClients } from './origin-clients.js';
+import { UserCountSchedule } from './profile.js';
 import { localCount, type PartShare } from './segment.js';
 import { type RunnableScenario, VirtualUser, type VuContext } from './virtual-user.js';
 
@@ -27,11 +27,12 @@ export interface PartSpec {
  */
 export class EnginePart {
   private readonly recorder = new WindowRecorder();
-  private readonly client: HttpClient;
+  private readonly clients: OriginClients;
   /** Every socket of the part's users, connecting or open: the run's end closes what is left. */
   private readonly sockets = new Set<WebSocket>();
   private readonly closed: ClosedModel | undefined;
   private readonly open: OpenModel | undefined;
+  private readonly health: ThreadHealthSampler | undefined;
   private closing = false;
   private stopRequested = false;
   private started = false;
@@ -46,16 +47,18 @@ export class EnginePart {
     const model = config.model;
     const users =
       model.type === 'closed' ? localCount(model.users, share) : Math.max(1, localCount(model.maxVUs, share));
-    this.client = createHttpClient(config.httpClient, config.target, {
+    this.clients = new OriginClients(config.httpClient, config.target, {
       connections: Math.max(1, config.connections ?? users),
       timeoutMs: config.timeoutSec * 1000,
       // Closed model: one connection per user, as a browser or Locust user has its own. Above
       // 1,000 users they share a pool of connections instead, to bound memory (an earlier session
       // measured undici at 5,000 users: 288 MB peak RSS with a Client per user, 166 MB pooled).
       sticky: model.type === 'closed' && users <= 1000,
+      tls: config.http.tls,
     });
     const ctx: VuContext = {
-      client: this.client,
+      clients: this.clients,
+      http: config.http,
       recorder: this.recorder,
       scenario,
       isClosing: () => this.closing,
@@ -79,7 +82,7 @@ export class EnginePart {
       );
     } else {
       this.open = new OpenModel({
-        curve: new ProfileCurve(config.profile),
+        profile: config.profile,
         share,
         preAllocatedVUs: Math.max(1, localCount(model.preAllocatedVUs, share)),
         maxVUs: Math.max(1, localCount(model.maxVUs, share)),
@@ -88,10 +91,30 @@ export class EnginePart {
         createUser,
       });
     }
+    if (config.sampleHealth !== false) this.health = new ThreadHealthSampler(thread);
+  }
+
+  /**
+   * Steering (closed model): from `atSec` seconds after the start on, `users` users of the whole
+   * run (this part runs its share), started at `spawnRate` per second; what is left of the profile
+   * is replaced by that constant.
+   */
+  setUsers(atSec: number, users: number, spawnRate: number): void {
+    this.closed?.steer(atSec, users, spawnRate);
+  }
+
+  /** Steering (open model): from `atSec` on, `rate` iterations per second of the whole run. */
+  setRate(atSec: number, rate: number): void {
+    this.open?.steer(atSec, rate);
   }
 
   get activeUsers(): number {
     return this.closed?.activeUsers ?? this.open?.activeUsers ?? 0;
+  }
+
+  /** Active users whose setup has completed. */
+  get loopUsers(): number {
+    return this.closed?.loopUsers ?? this.open?.loopUsers ?? 0;
   }
 
   async prepare(): Promise<void> {
@@ -125,6 +148,7 @@ export class EnginePart {
       });
     }
     this.open?.start(startPerf);
+    this.health?.start();
 
     let window = 0;
     const tick = 100;
@@ -135,7 +159,7 @@ export class EnginePart {
       // Flush every boundary passed before looking at the end: a wake-up late across a boundary
       // and the end (a blocked event loop) would otherwise fold the unflushed window into the last.
       while (window < lastIndex && now >= startPerf + (window + 1) * windowMs) {
-        this.emit(this.recorder.flush(window, this.activeUsers));
+        this.emit(this.flush(window, this.activeUsers, this.loopUsers));
         window++;
       }
       if (this.stopRequested || now >= endPerf) break;
@@ -153,6 +177,7 @@ export class EnginePart {
 
     // Duration over (or interrupted): no new work; in-flight requests may finish for a while.
     const usersAtEnd = this.activeUsers;
+    const loopUsersAtEnd = this.loopUsers;
     const socketsAtEnd = this.recorder.sockets.connected;
     // Both models: users stop after the request in flight (an open-model game iteration with think
     // time lasts seconds; finishing them all would pile their requests into the last window).
@@ -168,9 +193,22 @@ export class EnginePart {
     // Sockets a user has not closed by now (its teardown still running, a handshake in flight)
     // would keep the process alive: cut them.
     for (const ws of this.sockets) ws.terminate();
-    await this.client.destroy().catch(() => undefined);
+    await this.clients.destroy().catch(() => undefined);
     await settled;
     // Responses that finished during the grace period belong to the last window of the run.
-    this.emit(this.recorder.flush(Math.min(window, lastIndex), usersAtEnd, socketsAtEnd));
+    this.emit(this.flush(Math.min(window, lastIndex), usersAtEnd, loopUsersAtEnd, socketsAtEnd));
+    this.health?.stop();
+  }
+
+  /** The recorder's window, with the users in their loop and this thread's health over it. */
+  private flush(
+    index: number,
+    activeUsers: number,
+    loopUsers: number,
+    connectedAtEnd?: number,
+  ): WindowReport {
+    const report: WindowReport = { ...this.recorder.flush(index, activeUsers, connectedAtEnd), loopUsers };
+    if (this.health !== undefined) report.health = this.health.sample();
+    return report;
   }
 }

@@ -4,6 +4,8 @@
  * loadgen/README.md "HTTP clients") and undici (the default for https://). createHttpClient
  * picks one.
  */
+import type { TlsOptions } from './tls-options.js';
+
 export interface HttpClientOptions {
   /** Keep-alive connections. */
   connections: number;
@@ -14,7 +16,12 @@ export interface HttpClientOptions {
    * model, where users outnumber connections). Default false.
    */
   sticky?: boolean;
+  /** Extra trust for https:// targets (undici's; the lean client speaks plain http:// only). */
+  tls?: TlsOptions;
 }
+
+/** A request body: a string goes out as its UTF-8 bytes, a Uint8Array (a Buffer) as it is. */
+export type RequestBody = string | Uint8Array;
 
 export interface HttpResponse {
   status: number;
@@ -77,12 +84,39 @@ const KINDS: Record<string, string> = {
   ENETUNREACH: 'host_unreachable',
 };
 
+/**
+ * OpenSSL's certificate verification codes as Node reports them (DEPTH_ZERO_SELF_SIGNED_CERT,
+ * CERT_HAS_EXPIRED, UNABLE_TO_VERIFY_LEAF_SIGNATURE...) and Node's own name check.
+ */
+const CERTIFICATE =
+  /CERT|SIGNATURE|CRL|^INVALID_CA$|^PATH_LENGTH_EXCEEDED$|^INVALID_PURPOSE$|^HOSTNAME_MISMATCH$/;
+/** The TLS handshake failed before any certificate was judged (a protocol or cipher mismatch, an alert). */
+const HANDSHAKE = /^ERR_SSL_|^ERR_TLS_|^EPROTO$/;
+
+function kindOf(code: string, name: string | undefined): string {
+  const known = KINDS[code];
+  if (known !== undefined) return known;
+  if (code !== '' && CERTIFICATE.test(code)) return 'tls_certificate';
+  if (HANDSHAKE.test(code)) return 'tls_handshake';
+  return name === 'TimeoutError' ? 'timeout' : 'other';
+}
+
 export function classifyTransportError(error: unknown): TransportFailure {
   const e = error as { code?: unknown; name?: string; message?: string; cause?: { code?: unknown } };
   const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : '';
-  const kind = KINDS[code] ?? (e.name === 'TimeoutError' ? 'timeout' : 'other');
-  return { kind, message: `${code !== '' ? `${code}: ` : ''}${e.message ?? String(error)}` };
+  return {
+    kind: kindOf(code, e.name),
+    message: `${code !== '' ? `${code}: ` : ''}${e.message ?? String(error)}`,
+  };
 }
+
+/**
+ * A failure kind whose time is a measurement: a timeout waited as long as the limit, the slowest
+ * outcome there is, and must stay in the percentiles. Every other failure got no response at all
+ * (refused, reset, a TLS failure): its time says nothing of the server's latency, and a server
+ * that resets every connection would otherwise look fast (issue 18).
+ */
+export const keepsLatency = (kind: string): boolean => kind === 'timeout';
 
 /** The keep-alive connections to the target; the only place that talks HTTP. */
 export interface HttpClient {
@@ -92,7 +126,7 @@ export interface HttpClient {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: RequestBody | undefined,
     keepBody: boolean,
   ): Promise<HttpResponse>;
   /** Abort everything in flight and close the sockets. */

@@ -1,4 +1,4 @@
-import type { HttpClient, HttpClientOptions, HttpResponse } from './http-client.js';
+import type { HttpClient, HttpClientOptions, HttpResponse, RequestBody } from './http-client.js';
 import { aborted, Connection, type PendingRequest } from './lean-connection.js';
 
 /**
@@ -34,7 +34,7 @@ export class LeanHttpClient implements HttpClient {
     path: string;
     names: string[];
     values: unknown[];
-    body: string | undefined;
+    body: RequestBody | undefined;
     bytes: Buffer;
   } = { method: '', path: '', names: [], values: [], body: undefined, bytes: Buffer.alloc(0) };
 
@@ -62,7 +62,7 @@ export class LeanHttpClient implements HttpClient {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: RequestBody | undefined,
     keepBody: boolean,
   ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
@@ -134,8 +134,9 @@ export class LeanHttpClient implements HttpClient {
 
   /**
    * The request's bytes: head and body in one buffer, reused while the request stays the same:
-   * same method, path and body, and headers with the same names and values in the same order (a
-   * script may change the object it passes between two requests). Checked as undici checks them:
+   * same method, path and string body (a byte body is copied every time: a script may fill the
+   * same buffer again), and headers with the same names and values in the same order (a script
+   * may change the object it passes between two requests). Checked as undici checks them:
    * a path or header value with a character HTTP/1.1 cannot carry is refused, an undefined header
    * left out, a null one sent empty.
    */
@@ -143,10 +144,16 @@ export class LeanHttpClient implements HttpClient {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: RequestBody | undefined,
   ) {
     const last = this.last;
-    if (last.method === method && last.path === path && last.body === body && sameHeaders(headers, last)) {
+    if (
+      last.method === method &&
+      last.path === path &&
+      last.body === body &&
+      typeof body !== 'object' &&
+      sameHeaders(headers, last)
+    ) {
       return last.bytes;
     }
     if (!TOKEN.test(method)) throw new TypeError(`invalid HTTP method ${JSON.stringify(method)}`);
@@ -170,13 +177,14 @@ export class LeanHttpClient implements HttpClient {
       head += `${name}: ${value}\r\n`;
     }
     if (!hasHost) head += `host: ${this.hostHeader}\r\n`;
-    if (body !== undefined) head += `content-length: ${Buffer.byteLength(body)}\r\n`;
-    else if (method === 'POST' || method === 'PUT' || method === 'PATCH') head += 'content-length: 0\r\n';
+    if (body !== undefined) {
+      head += `content-length: ${typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength}\r\n`;
+    } else if (method === 'POST' || method === 'PUT' || method === 'PATCH') head += 'content-length: 0\r\n';
     head += '\r\n';
     const bytes =
       body === undefined
         ? Buffer.from(head, 'latin1')
-        : Buffer.concat([Buffer.from(head, 'latin1'), Buffer.from(body)]);
+        : Buffer.concat([Buffer.from(head, 'latin1'), typeof body === 'string' ? Buffer.from(body) : body]);
     this.last = { method, path, names, values, body, bytes };
     return bytes;
   }

@@ -1,10 +1,11 @@
 import type { WindowRecorder } from '../metrics/window-recorder.js';
-import type { ProfileCurve } from './profile.js';
+import { type Profile, ProfileCurve, steerProfile } from './profile.js';
 import type { PartShare } from './segment.js';
 import type { VirtualUser } from './virtual-user.js';
 
 export interface OpenModelOptions {
-  curve: ProfileCurve;
+  /** The arrival rate over time (iterations per second of the whole run). */
+  profile: Profile;
   share: PartShare;
   preAllocatedVUs: number;
   maxVUs: number;
@@ -23,15 +24,28 @@ export class OpenModel {
   private readonly all: VirtualUser[] = [];
   private readonly inFlight = new Set<Promise<void>>();
   private busy = 0;
+  /** Busy users created on demand that are still in their setup. */
+  private settingUp = 0;
   private next = 0;
   private timer: NodeJS.Timeout | undefined;
   private stopped = false;
   private startPerf = 0;
+  private started = false;
+  private profile: Profile;
+  private curve: ProfileCurve;
 
-  constructor(private readonly o: OpenModelOptions) {}
+  constructor(private readonly o: OpenModelOptions) {
+    this.profile = o.profile;
+    this.curve = new ProfileCurve(o.profile);
+  }
 
   get activeUsers(): number {
     return this.busy;
+  }
+
+  /** Busy users past their setup: in an iteration. */
+  get loopUsers(): number {
+    return this.busy - this.settingUp;
   }
 
   /** Create the pre-allocated users and run their setup before the clock starts. */
@@ -51,12 +65,13 @@ export class OpenModel {
 
   start(startPerf: number): void {
     this.startPerf = startPerf;
+    this.started = true;
     this.pump();
   }
 
   /** The local j-th arrival is the global arrival offset + j * stride. */
   private dueAt(j: number): number | undefined {
-    const t = this.o.curve.timeOfArea(this.o.share.offset + j * this.o.share.stride);
+    const t = this.curve.timeOfArea(this.o.share.offset + j * this.o.share.stride);
     return t === undefined || t >= this.o.durationSec ? undefined : this.startPerf + t * 1000;
   }
 
@@ -88,7 +103,11 @@ export class OpenModel {
     const run = (async () => {
       // A user created on demand sets up first, measured as setup; its iteration then counts from
       // the later of its scheduled start and the end of its setup.
-      if (needsSetup && !(await user.setup())) return;
+      if (needsSetup) {
+        this.settingUp++;
+        const ready = await user.setup().finally(() => this.settingUp--);
+        if (!ready) return;
+      }
       await user.iterate(needsSetup ? Math.max(intendedStart, performance.now()) : intendedStart);
     })();
     this.inFlight.add(run);
@@ -97,6 +116,19 @@ export class OpenModel {
       this.busy--;
       if (user.active) this.free.push(user);
     });
+  }
+
+  /**
+   * From `atSec` on, `rate` iterations per second (of the whole run). The arrivals up to `atSec`
+   * are the same as before, so the numbering every thread and segment shares stays whole; any
+   * arrival the new rate puts before now goes at once.
+   */
+  steer(atSec: number, rate: number): void {
+    this.profile = steerProfile(this.profile, atSec, rate);
+    this.curve = new ProfileCurve(this.profile);
+    if (this.stopped || !this.started) return;
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.pump();
   }
 
   /** No more arrivals; users finish the iteration they are in. */

@@ -78,6 +78,26 @@ export function profileLength(profile: Profile): number {
   return profile.stages.reduce((sum, s) => sum + s.duration, 0);
 }
 
+/**
+ * The profile as it ran up to `atSec`, then a jump to `value` held to the end: what a steering
+ * change (issue 20: the dashboard, `loadgen control`) does to what is left of the profile. Up to
+ * `atSec` the curve, and so every count and arrival already scheduled, is the same as before.
+ */
+export function steerProfile(profile: Profile, atSec: number, value: number): Profile {
+  const at = Math.max(0, atSec);
+  const curve = new ProfileCurve(profile);
+  const stages: Stage[] = [];
+  let t = 0;
+  for (const s of profile.stages) {
+    if (t + s.duration > at || (s.duration === 0 && t >= at)) break;
+    stages.push({ ...s });
+    t += s.duration;
+  }
+  if (at > t) stages.push({ duration: at - t, target: curve.valueAt(at) });
+  stages.push({ duration: 0, target: value });
+  return { ...profile, stages };
+}
+
 interface Segment {
   t0: number;
   t1: number;
@@ -158,14 +178,38 @@ export class ProfileCurve {
  */
 export class UserCountSchedule {
   private static readonly STEP = 0.01;
-  private readonly curve: ProfileCurve;
-  private readonly spawnRate: number;
+  private curve: ProfileCurve;
+  /** Spawn rates from a time on (seconds), oldest first: the start's, then each steering change's. */
+  private readonly spawnRates: { from: number; rate: number }[];
   private tick = 0;
   private level = 0;
 
-  constructor(profile: Profile, spawnRate: number) {
+  constructor(
+    private profile: Profile,
+    spawnRate: number,
+  ) {
     this.curve = new ProfileCurve(profile);
-    this.spawnRate = spawnRate;
+    this.spawnRates = [{ from: 0, rate: spawnRate }];
+  }
+
+  /**
+   * From `atSec` on, hold `users`, reached at `spawnRate` users/s. The count is computed again from
+   * t = 0, so every thread and segment given the same change at the same `atSec` keeps computing
+   * the very same global count, however late the change reached it.
+   */
+  steer(atSec: number, users: number, spawnRate: number): void {
+    this.profile = steerProfile(this.profile, atSec, users);
+    this.curve = new ProfileCurve(this.profile);
+    this.spawnRates.push({ from: atSec, rate: spawnRate });
+    this.spawnRates.sort((a, b) => a.from - b.from);
+    this.tick = 0;
+    this.level = 0;
+  }
+
+  private spawnRateAt(t: number): number {
+    let rate = (this.spawnRates[0] as { rate: number }).rate;
+    for (const r of this.spawnRates) if (r.from <= t) rate = r.rate;
+    return rate;
   }
 
   /**
@@ -178,9 +222,11 @@ export class UserCountSchedule {
       this.tick = 0;
       this.level = 0;
     }
-    const maxStep = this.spawnRate * UserCountSchedule.STEP;
+    const steered = this.spawnRates.length > 1;
+    let maxStep = this.spawnRateAt(0) * UserCountSchedule.STEP;
     while (this.tick < target) {
       this.tick++;
+      if (steered) maxStep = this.spawnRateAt(this.tick * UserCountSchedule.STEP) * UserCountSchedule.STEP;
       const want = this.curve.valueAt(this.tick * UserCountSchedule.STEP);
       this.level = want <= this.level ? want : Math.min(want, this.level + maxStep);
     }

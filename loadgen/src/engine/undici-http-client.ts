@@ -1,6 +1,7 @@
 import { createRequire } from 'node:module';
 import type { Client, Dispatcher, Pool } from 'undici';
-import type { HttpClient, HttpClientOptions, HttpResponse } from './http-client.js';
+import type { HttpClient, HttpClientOptions, HttpResponse, RequestBody } from './http-client.js';
+import { tlsConnectOptions } from './tls-options.js';
 
 /**
  * undici is loaded when a run picks it (https://, or --http-client undici), not with loadgen:
@@ -29,6 +30,8 @@ export class UndiciHttpClient implements HttpClient {
       connectTimeout: Math.min(options.timeoutMs, 10_000),
       keepAliveTimeout: 60_000,
     };
+    const tls = tlsConnectOptions(options.tls);
+    if (tls !== undefined) this.clientOptions.connect = tls;
     this.undici = loadUndici();
     this.clients = options.sticky ? new Array<Client | undefined>(Math.max(1, options.connections)) : [];
     this.pool = options.sticky
@@ -56,7 +59,7 @@ export class UndiciHttpClient implements HttpClient {
     method: string,
     path: string,
     headers: Record<string, string>,
-    body: string | undefined,
+    body: RequestBody | undefined,
     keepBody: boolean,
   ): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {

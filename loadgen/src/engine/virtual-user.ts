@@ -35,6 +35,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
   readonly id: number;
   readonly tag: string;
   readonly data: unknown;
+  readonly target: string;
   readonly http: VuHttpSession;
   readonly ws: VuWsSession;
   state: unknown;
@@ -50,6 +51,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
     this.id = who.id;
     this.tag = who.tag;
     this.data = who.data;
+    this.target = ctx.target;
     this.http = new VuHttpSession(ctx, who.slot, () => this.isActive);
     this.ws = new VuWsSession(ctx, this.http, () => this.isActive);
     this.state = ctx.scenario.state?.({ id: who.id, tag: who.tag, data: who.data }) ?? {};
@@ -57,6 +59,11 @@ export class VirtualUser implements Vu<unknown, unknown> {
 
   get active(): boolean {
     return this.isActive;
+  }
+
+  /** Its setup has completed (or it has none): the user is in its loop. */
+  get inLoop(): boolean {
+    return this.ready;
   }
 
   think(min: number, max?: number): Promise<void> {

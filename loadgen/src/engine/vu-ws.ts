@@ -1,7 +1,9 @@
 import WebSocket from 'ws';
 import { RequestFailedError, type VuSocket, type VuWs, type WsConnectOptions } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
-import { classifyTransportError, type TransportFailure } from './http-client.js';
+import type { EngineHttpOptions } from './engine-config.js';
+import { classifyTransportError, keepsLatency, type TransportFailure } from './http-client.js';
+import { tlsConnectOptions } from './tls-options.js';
 import { UserStoppedError, type VuHttpSession } from './vu-http.js';
 import { type SocketOwner, timeoutMs, WsSocket } from './ws-socket.js';
 
@@ -11,6 +13,8 @@ export interface VuWsContext {
   isClosing: () => boolean;
   /** The run's target (http[s]://host:port): sockets go to ws[s]:// on the same host. */
   target: string;
+  /** The scenario's `http` options: their TLS trust applies to wss:// too. */
+  http: EngineHttpOptions;
   /** The scenario's `timeout` (ms): the default of every handshake and wait. */
   timeoutMs: number;
   /** Every socket of the part, connecting or open, so the run's end can close them all. */
@@ -34,15 +38,23 @@ function classifyHandshakeError(error: unknown): TransportFailure {
   return classifyTransportError(error);
 }
 
-function wsUrl(target: string, path: string): string {
-  if (/^wss?:\/\//.test(path)) return path;
+/**
+ * The socket's URL, and its origin in HTTP terms (ws → http, wss → https: the cookies and the
+ * credentials it may carry) when that is not the target's.
+ */
+function wsUrl(target: string, path: string): { url: string; origin: string | undefined } {
+  if (/^wss?:\/\//i.test(path)) {
+    const origin = new URL(path.replace(/^ws/i, 'http')).origin;
+    return { url: path, origin: origin === new URL(target).origin ? undefined : origin };
+  }
   const base = target.replace(/^http/, 'ws').replace(/\/+$/, '');
-  return `${base}${path.startsWith('/') ? path : `/${path}`}`;
+  return { url: `${base}${path.startsWith('/') ? path : `/${path}`}`, origin: undefined };
 }
 
 /**
  * One user's sockets. A handshake is measured under `ws connect` (or its name), carries the
- * user's default headers and cookies, and counts as connected (CCU) until the socket closes.
+ * cookies of its origin and, on the target's host, the user's default headers, and counts as
+ * connected (CCU) until the socket closes.
  */
 export class VuWsSession implements VuWs, SocketOwner {
   private readonly open = new Set<WsSocket>();
@@ -91,16 +103,18 @@ export class VuWsSession implements VuWs, SocketOwner {
     }
     if (this.inSetup) recorder.markSetup(name);
     recorder.sockets.attempted();
-    const headers = this.http.headersFor({
-      headers: options.headers,
-      defaultHeaders: options.defaultHeaders,
-    });
+    const { url, origin } = wsUrl(this.ctx.target, path);
+    const headers = this.http.handshakeHeaders(
+      { headers: options.headers, defaultHeaders: options.defaultHeaders },
+      origin,
+    );
     const t0 = this.takeStart();
-    const ws = new WebSocket(wsUrl(this.ctx.target, path), options.protocols ? [...options.protocols] : [], {
+    const ws = new WebSocket(url, options.protocols ? [...options.protocols] : [], {
       headers,
       handshakeTimeout: limitMs,
       // A deflate context per socket costs hundreds of KB: 10,000 sockets could not afford it.
       perMessageDeflate: false,
+      ...tlsConnectOptions(this.ctx.http.tls),
     });
     sockets.add(ws);
     ws.once('close', () => sockets.delete(ws));
@@ -110,7 +124,8 @@ export class VuWsSession implements VuWs, SocketOwner {
       const failed = (error: Error) => {
         ws.off('open', opened);
         const f = classifyHandshakeError(error);
-        if (!isClosing()) recorder.recordWsFailure(name, f.kind, f.message);
+        const waited = keepsLatency(f.kind) ? (performance.now() - t0) * 1000 : undefined;
+        if (!isClosing()) recorder.recordWsFailure(name, f.kind, f.message, waited);
         reject(new RequestFailedError(name, f.kind, f.message));
       };
       const opened = () => {

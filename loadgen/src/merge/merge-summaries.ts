@@ -20,6 +20,12 @@ import type {
 } from '../model/summary-schema.js';
 import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
+import {
+  mergedGeneratorSummary,
+  mergedTimeline,
+  mergeWindowGenerators,
+  tagSegment,
+} from './merge-generator.js';
 
 const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 const sumRecords = (rs: Array<Record<string, number>>): Record<string, number> => {
@@ -66,14 +72,19 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
           sent: sockets.reduce((s, w) => s + w.sent, 0),
           received: sockets.reduce((s, w) => s + w.received, 0),
         };
+  const generator = mergeWindowGenerators(windows);
   return {
     t: (windows[0] as TimeWindow).t,
     activeUsers: windows.reduce((s, w) => s + w.activeUsers, 0),
+    ...(windows.every((w) => w.loopUsers !== undefined)
+      ? { loopUsers: windows.reduce((s, w) => s + (w.loopUsers ?? 0), 0) }
+      : {}),
     requests: windows.reduce((s, w) => s + w.requests, 0),
     errors: windows.reduce((s, w) => s + w.errors, 0),
     droppedIterations: windows.reduce((s, w) => s + w.droppedIterations, 0),
     endpoints,
     ...(ws === undefined ? {} : { ws }),
+    ...(generator === undefined ? {} : { generator }),
   };
 }
 
@@ -204,6 +215,9 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       histogram: encodeHistogram(h),
       ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
       ...(list.some((e) => e.kind === 'ws') ? { kind: 'ws' as const } : {}),
+      ...(list.some((e) => e.decodedBytes !== undefined)
+        ? { decodedBytes: list.reduce((s, e) => s + (e.decodedBytes ?? 0), 0) }
+        : {}),
     });
     h.destroy();
   }
@@ -213,7 +227,12 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   const placed = summaries.flatMap((s, i) =>
     s.timeSeries.map((w) => {
       const index = Math.round(((offsetSec[i] as number) + w.t) / windowSec);
-      return { ...w, t: Math.round(index * windowSec * 1000) / 1000 };
+      const g = w.generator;
+      return {
+        ...w,
+        t: Math.round(index * windowSec * 1000) / 1000,
+        ...(g === undefined ? {} : { generator: tagSegment(g, s.run.segment.index) }),
+      };
     }),
   );
   const timeSeries = [...groupBy(placed, (w) => String(w.t))]
@@ -254,6 +273,15 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
       ...provenanceOf(summaries),
+      // One segment that verified no certificate makes the whole run unverified.
+      ...(summaries.some((s) => s.run.tls !== undefined)
+        ? {
+            tls: {
+              ...summaries.find((s) => s.run.tls !== undefined)?.run.tls,
+              insecure: summaries.some((s) => s.run.tls?.insecure === true),
+            },
+          }
+        : {}),
       merge: {
         parts: summaries
           .map((s, i) => ({
@@ -304,6 +332,10 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   }
   const ws = mergeSocketStats(summaries.flatMap((s) => (s.ws === undefined ? [] : [s.ws])));
   if (ws !== undefined) merged.ws = ws;
+  const generator = mergedGeneratorSummary(summaries, timeSeries);
+  if (generator !== undefined) merged.generator = generator;
+  const timeline = mergedTimeline(summaries, offsetSec);
+  if (timeline.length > 0) merged.timeline = timeline;
   merged.thresholds = evaluateThresholds(merged.run.thresholds.map(parseThreshold), merged);
   // Every segment scraped the same server around its own run, so the deltas overlap rather than
   // add up: keep the widest one (the segment whose window covered the most server requests).

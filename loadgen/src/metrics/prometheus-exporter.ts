@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { LoadgenError } from '../errors.js';
+import { windowSaturated } from '../model/generator-saturation.js';
 import type { Histogram } from './hdr-histograms.js';
 import type { RunAggregator } from './run-aggregator.js';
 
@@ -163,6 +164,43 @@ export function createLoadgenRegistry(
         ws().flatMap(([endpoint, t]) =>
           [...t.errorKinds].map(([error, value]) => ({ labels: { ...base, endpoint, error }, value })),
         ),
+    ),
+    // The generator's own health in the latest window, per thread that runs users (issue 20),
+    // beside the main thread's default process series below.
+    customMetric(
+      'loadgen_generator_busy_ratio',
+      "Share of the latest window each thread's event loop was running code (0..1).",
+      'gauge',
+      () =>
+        (agg.generator?.threads ?? []).map((t) => ({ labels: { ...base, thread: t.thread }, value: t.busy })),
+    ),
+    customMetric(
+      'loadgen_generator_event_loop_delay_seconds',
+      "Each thread's event-loop delay in the latest window (p50, p99, max).",
+      'gauge',
+      () =>
+        (agg.generator?.threads ?? []).flatMap((t) =>
+          (
+            [
+              ['0.5', t.loopP50Ms],
+              ['0.99', t.loopP99Ms],
+              ['1', t.loopMaxMs],
+            ] as const
+          ).map(([quantile, v]) => ({ labels: { ...base, thread: t.thread, quantile }, value: v / 1000 })),
+        ),
+    ),
+    customMetric(
+      'loadgen_generator_cpu_ratio',
+      "The process's CPU time over the latest window's wall time (1 = one core).",
+      'gauge',
+      () => (agg.generator === undefined ? [] : [{ labels: base, value: agg.generator.cpu }]),
+    ),
+    customMetric(
+      'loadgen_generator_saturated',
+      'Whether the latest window passed the saturation rule (1) or not (0).',
+      'gauge',
+      () =>
+        agg.generator === undefined ? [] : [{ labels: base, value: windowSaturated(agg.generator) ? 1 : 0 }],
     ),
   ];
   for (const m of metrics) registry.registerMetric(m as unknown as Parameters<Registry['registerMetric']>[0]);

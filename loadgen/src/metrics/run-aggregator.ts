@@ -1,3 +1,4 @@
+import type { WindowGenerator } from '../model/generator-schema.js';
 import type { Failure, TimeWindow, WindowEndpoint, WindowSockets } from '../model/summary-schema.js';
 import {
   createHistogram,
@@ -7,6 +8,7 @@ import {
   percentileMs,
 } from './hdr-histograms.js';
 import type { SocketWindowReport } from './socket-counters.js';
+import { type ThreadHealthReport, windowGeneratorOf } from './thread-health.js';
 import type { EndpointKind, WindowReport } from './window-recorder.js';
 
 /** Everything measured for one endpoint since the start. */
@@ -16,6 +18,8 @@ export interface EndpointTotals {
   count: number;
   errors: number;
   bytes: number;
+  /** Body bytes after decoding (requests that asked to decompress); undefined while none did. */
+  decodedBytes?: number;
   statusCounts: Map<string, number>;
   /** error kind -> count */
   errorKinds: Map<string, number>;
@@ -48,10 +52,13 @@ export interface MessageTotals {
 interface PendingWindow {
   reports: number;
   activeUsers: number;
+  /** undefined until a part reports it. */
+  loopUsers: number | undefined;
   iterations: number;
   dropped: number;
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
   ws: WindowSockets | undefined;
+  health: ThreadHealthReport[];
 }
 
 const sum = (r: Record<string, number>): number => {
@@ -89,6 +96,8 @@ export class RunAggregator {
   readonly messages = new Map<string, MessageTotals>();
   /** Socket closes by code. */
   readonly closeCodes = new Map<string, number>();
+  /** The generator's health in the latest completed window (undefined: not sampled). */
+  generator: WindowGenerator | undefined;
   private onWindow: ((w: TimeWindow, all: WindowLatency, run: RunSoFar) => void) | undefined;
   /** Every completed window's requests over all endpoints, for the live view's run-so-far figures. */
   private readonly runHistogram: Histogram = createHistogram();
@@ -127,11 +136,22 @@ export class RunAggregator {
     this.dropped += report.droppedIterations;
     let p = this.pending.get(report.index);
     if (p === undefined) {
-      p = { reports: 0, activeUsers: 0, iterations: 0, dropped: 0, endpoints: new Map(), ws: undefined };
+      p = {
+        reports: 0,
+        activeUsers: 0,
+        loopUsers: undefined,
+        iterations: 0,
+        dropped: 0,
+        endpoints: new Map(),
+        ws: undefined,
+        health: [],
+      };
       this.pending.set(report.index, p);
     }
     p.reports++;
     p.activeUsers += report.activeUsers;
+    if (report.loopUsers !== undefined) p.loopUsers = (p.loopUsers ?? 0) + report.loopUsers;
+    if (report.health !== undefined) p.health.push(report.health);
     for (const name of report.setupEndpoints ?? []) this.setupEndpoints.add(name);
     for (const [label, [passes, fails]] of Object.entries(report.checks ?? {})) {
       const c = this.checks.get(label);
@@ -154,6 +174,7 @@ export class RunAggregator {
       t.count += e.count;
       t.errors += e.errors;
       t.bytes += e.bytes;
+      if (e.decodedBytes !== undefined) t.decodedBytes = (t.decodedBytes ?? 0) + e.decodedBytes;
       for (const [s, c] of Object.entries(e.statusCounts))
         t.statusCounts.set(s, (t.statusCounts.get(s) ?? 0) + c);
       for (const [kind, f] of Object.entries(e.failures)) {
@@ -232,15 +253,19 @@ export class RunAggregator {
       }
       h.destroy();
     }
+    const generator = windowGeneratorOf(p.health);
     const window: TimeWindow = {
       t: index * this.windowSec,
       activeUsers: p.activeUsers,
+      ...(p.loopUsers === undefined ? {} : { loopUsers: p.loopUsers }),
       requests,
       errors,
       droppedIterations: p.dropped,
       endpoints,
       ...(p.ws === undefined ? {} : { ws: p.ws }),
+      ...(generator === undefined ? {} : { generator }),
     };
+    if (generator !== undefined) this.generator = generator;
     this.activeUsers = p.activeUsers;
     this.peakUsers = Math.max(this.peakUsers, p.activeUsers);
     if (p.ws !== undefined) {

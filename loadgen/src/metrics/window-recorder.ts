@@ -1,5 +1,6 @@
 import { createHistogram, encodeHistogram, type Histogram, recordMicros } from './hdr-histograms.js';
 import { SocketCounters, type SocketWindowReport } from './socket-counters.js';
+import type { ThreadHealthReport } from './thread-health.js';
 
 /** `http`: a request; `ws`: a socket's handshake, request→reply or push delay (see vu-ws.ts). */
 export type EndpointKind = 'http' | 'ws';
@@ -9,6 +10,8 @@ export interface WindowReport {
   /** Window number since the run's start (t = index * windowSec). */
   index: number;
   activeUsers: number;
+  /** Of activeUsers, those whose setup had completed (set by the engine part, beside activeUsers). */
+  loopUsers?: number;
   iterations: number;
   droppedIterations: number;
   endpoints: Record<string, EndpointWindowReport>;
@@ -20,6 +23,8 @@ export interface WindowReport {
   setupEndpoints?: string[];
   /** Sockets and messages, once the part has tried to open a socket. */
   ws?: SocketWindowReport;
+  /** The part's thread during the window (absent when health sampling is off). */
+  health?: ThreadHealthReport;
 }
 
 export interface EndpointWindowReport {
@@ -31,6 +36,8 @@ export interface EndpointWindowReport {
   histogram: string;
   /** Absent for HTTP. */
   kind?: 'ws';
+  /** Body bytes after decoding, of the responses a request asked to decompress; absent when none did. */
+  decodedBytes?: number;
 }
 
 class EndpointWindow {
@@ -38,6 +45,7 @@ class EndpointWindow {
   count = 0;
   errors = 0;
   bytes = 0;
+  decodedBytes: number | undefined;
   statusCounts = new Map<number, number>();
   failures = new Map<string, { count: number; sample: string }>();
 
@@ -48,6 +56,7 @@ class EndpointWindow {
     this.count = 0;
     this.errors = 0;
     this.bytes = 0;
+    this.decodedBytes = undefined;
     this.statusCounts.clear();
     this.failures.clear();
   }
@@ -94,13 +103,22 @@ export class WindowRecorder {
     if (failureKind !== undefined) this.addFailure(w, failureKind, failureMessage ?? failureKind);
   }
 
-  /** No response (connection refused, reset, timeout...): counted as status "0". */
-  recordTransportError(endpoint: string, micros: number, kind: string, message: string): void {
+  /**
+   * No response (connection refused, reset, timeout...): counted as status "0", with the time it
+   * waited only when that is a measurement (a timeout; see keepsLatency in engine/http-client.ts).
+   */
+  recordTransportError(endpoint: string, micros: number | undefined, kind: string, message: string): void {
     const w = this.window(endpoint);
     w.count++;
-    recordMicros(w.histogram, micros);
+    if (micros !== undefined) recordMicros(w.histogram, micros);
     w.statusCounts.set(0, (w.statusCounts.get(0) ?? 0) + 1);
     this.addFailure(w, kind, message);
+  }
+
+  /** A response's body decoded (`decompress`): its bytes after decoding; recordResponse has its wire bytes. */
+  recordDecodedBytes(endpoint: string, bytes: number): void {
+    const w = this.window(endpoint);
+    w.decodedBytes = (w.decodedBytes ?? 0) + bytes;
   }
 
   /** A socket measurement (handshake, request→reply, push delay) under a `ws` endpoint. */
@@ -173,6 +191,7 @@ export class WindowRecorder {
         failures: Object.fromEntries(w.failures),
         histogram: encodeHistogram(w.histogram),
         ...(w.kind === 'ws' ? { kind: 'ws' as const } : {}),
+        ...(w.decodedBytes === undefined ? {} : { decodedBytes: w.decodedBytes }),
       };
       w.reset();
     }

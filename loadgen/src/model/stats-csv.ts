@@ -22,6 +22,8 @@ export const STATS_CSV_COLUMNS = [
   // Added with sockets: `ws` rows are socket figures (handshake, request→reply, push delay) that
   // the Aggregated row, HTTP's, leaves out.
   'kind',
+  // Added with decompression: body bytes after decoding, empty for an endpoint that decoded none.
+  'decoded_bytes',
 ] as const;
 
 /** Latency fields by name, not by the order of an object's keys (a parsed file's order is the file's). */
@@ -40,6 +42,7 @@ const row = (
   bytes: number,
   latency: LatencyStats,
   kind: 'http' | 'ws',
+  decodedBytes: number | undefined,
 ): Array<string | number> => [
   name,
   requests,
@@ -47,16 +50,18 @@ const row = (
   requests === 0 ? 0 : Number((errors / requests).toFixed(6)),
   rps,
   bytes,
-  ...LATENCY.map((k) => latency[k]),
+  // Counted but never timed (all-zero stats: every request failed without a response): absent.
+  ...LATENCY.map((k) => (latency.max === 0 ? '' : latency[k])),
   kind,
+  decodedBytes ?? '',
 ];
 
 /** stats.csv: one row per endpoint plus an "Aggregated" row (HTTP endpoints), like Locust's stats CSV. */
 export function statsCsv(summary: { endpoints: EndpointStats[]; totals: Totals }): string {
   const rows = summary.endpoints.map((e) =>
-    row(e.endpoint, e.count, e.errors, e.rps, e.bytes, e.latencyMs, e.kind ?? 'http'),
+    row(e.endpoint, e.count, e.errors, e.rps, e.bytes, e.latencyMs, e.kind ?? 'http', e.decodedBytes),
   );
   const t = summary.totals;
-  rows.push(row('Aggregated', t.requests, t.errors, t.rps, t.bytes, t.latencyMs, 'http'));
+  rows.push(row('Aggregated', t.requests, t.errors, t.rps, t.bytes, t.latencyMs, 'http', undefined));
   return `${[[...STATS_CSV_COLUMNS], ...rows].map((r) => r.map(cell).join(',')).join('\n')}\n`;
 }

@@ -1,3 +1,4 @@
+import { isLegacyResources, liftLegacyResources } from '../api/resources-schema.js';
 import { deriveCallPattern, type PatternEndpoint } from './call-pattern.js';
 import { SUMMARY_SCHEMA_VERSION } from './summary-schema.js';
 
@@ -17,12 +18,24 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
   // v2 -> v3: the fields version 3 adds come with their defaults here.
+  // Optional in v3, absent from v2 files: `endpoints[].decodedBytes` (decompressed responses'
+  // decoded body bytes) and `run.tls` (`--insecure`, `--ca`).
+  // The live dashboard (issue 20) adds optional fields only: `timeSeries[].generator` and
+  // `generator` (the generator's own health, absent before it was measured) and `timeline` (the
+  // steering changes, absent in a run never steered).
   // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
   //   endpoints, as a v3 run of a scenario that declares none gets it.
   // - run.provenance (optional: tags, host, the scenario's git commit, the target's build): an
   //   older run recorded none of it, so it stays absent.
+  // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the
+  //   scheduled users.
+  // - run.resources became named resources with run.costs beside them: the old per-endpoint
+  //   { mysql, redisOps } table is read as resources mysql (a pool) and redis (ops).
   2: (summary) => {
-    const run = (summary.run ?? {}) as Json;
+    const old = (summary.run ?? {}) as Json;
+    const lifted = isLegacyResources(old.resources) ? liftLegacyResources(old.resources) : undefined;
+    // A malformed table is left as it is, for the schema's check to name.
+    const run = lifted?.ok ? { ...old, ...lifted.value } : old;
     // Malformed entries are left to the schema's check after the migration.
     const endpoints = (Array.isArray(summary.endpoints) ? summary.endpoints : []).filter(
       (e): e is PatternEndpoint => typeof (e as Json | null)?.endpoint === 'string',

@@ -1,6 +1,8 @@
 import { z } from 'zod';
-import { endpointResourcesSchema } from '../api/options-schema.js';
+import { endpointCostsSchema, resourceSchema } from '../api/resources-schema.js';
+import { generatorSummarySchema, windowGeneratorSchema } from './generator-schema.js';
 import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
+import { steeringChangeSchema } from './timeline-schema.js';
 
 /**
  * The versioned contract of `summary.json`. The report, compare and capacity commands read it,
@@ -42,9 +44,15 @@ export const endpointStatsSchema = z.object({
   endpoint: z.string().min(1),
   count,
   errors: count,
-  /** Response body bytes received. */
+  /** Response body bytes received, as they came over the wire (compressed, when they were). */
   bytes: count,
+  /**
+   * Body bytes after decoding gzip, deflate or br, summed over the responses of requests that
+   * asked to `decompress` (a body that was not encoded counts as it came). Absent when none asked.
+   */
+  decodedBytes: count.optional(),
   statusCounts: statusCountsSchema,
+  /** All 0 when nothing was timed (every request failed without a response): no data, not 0 ms. */
   latencyMs: latencyStatsSchema,
   /** count / measured duration in seconds. */
   rps: z.number().nonnegative(),
@@ -92,18 +100,29 @@ export const timeWindowSchema = z.object({
   t: z.number().nonnegative(),
   /** Virtual users active at the end of the window. */
   activeUsers: count,
+  /**
+   * Of activeUsers, those whose setup had completed: in their loop (v3; absent in older files).
+   * Fewer than scheduled when the setup (log in...) could not keep up.
+   */
+  loopUsers: count.optional(),
   requests: count,
   errors: count,
   droppedIterations: count,
   endpoints: z.record(z.string(), windowEndpointSchema),
   /** Present once a user has tried to open a socket. */
   ws: windowSocketsSchema.optional(),
+  /** The generator's own health in the window (absent in files written before it was measured). */
+  generator: windowGeneratorSchema.optional(),
 });
 export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
 export const failureSchema = z.object({
   endpoint: z.string(),
-  /** `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`, `other`. */
+  /**
+   * `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`,
+   * `host_unreachable`, `tls_certificate`, `tls_handshake`, `protocol_error`, `other`; sockets'
+   * `ws_timeout`, `ws_closed`. Of the failures without a response only `timeout` was timed.
+   */
   kind: z.string(),
   count,
   sample: z.string(),
@@ -243,8 +262,14 @@ export const runInfoSchema = z.object({
   loadgenVersion: z.string(),
   /** The target's fault toggle, from the fault gauge the scenario names (options.server.faultGauge). */
   fault: faultInfoSchema.nullable(),
-  /** Per-endpoint database and cache costs from the scenario (options.server.resources), for `capacity`. */
-  resources: z.record(z.string(), endpointResourcesSchema).optional(),
+  /**
+   * The resources behind the target the scenario declared (options.server.resources), for
+   * `capacity`. v3: named resources; a v2 file's per-endpoint { mysql, redisOps } table is
+   * converted by the migration.
+   */
+  resources: z.record(z.string(), resourceSchema).optional(),
+  /** What one request of each endpoint costs in them (options.server.costs). */
+  costs: endpointCostsSchema.optional(),
   /** The wall-clock instant every segment was told to start at (`--start-at`), if one was given. */
   startAt: z.iso.datetime().optional(),
   /**
@@ -256,6 +281,11 @@ export const runInfoSchema = z.object({
   merge: mergeInfoSchema.optional(),
   /** Tags, host, the scenario's git commit, the target's version (absent in older summaries). */
   provenance: provenanceSchema.optional(),
+  /**
+   * TLS trust beyond Node's defaults: `insecure` (`--insecure`: no certificate was verified) and
+   * `caFile` (`--ca` or `options.http.ca`: certificates trusted besides Node's roots). Absent: neither.
+   */
+  tls: z.object({ insecure: z.boolean(), caFile: z.string().optional() }).optional(),
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 
@@ -333,5 +363,9 @@ export const summarySchema = z.object({
   checks: z.array(checkResultSchema).optional(),
   /** Only when users opened sockets (`vu.ws`). */
   ws: socketStatsSchema.optional(),
+  /** The generator's health over the run and whether it saturated (model/generator-saturation.ts). */
+  generator: generatorSummarySchema.optional(),
+  /** Every steering change made while the run went, in time order; absent: never steered. */
+  timeline: z.array(steeringChangeSchema).optional(),
 });
 export type Summary = z.infer<typeof summarySchema>;

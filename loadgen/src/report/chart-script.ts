@@ -1,11 +1,16 @@
+import { TIMELINE_MARKERS_SCRIPT } from './timeline-markers-script.js';
+
 /**
  * The page's own script (plain browser JS, no build step): draws every chart from the JSON in
  * #report-data with uPlot, which the page inlines before it. Run colours match the tables' chips.
+ * Steering changes (data.marks) are drawn on every chart over time.
  */
 export const CHART_SCRIPT = `
+${TIMELINE_MARKERS_SCRIPT}
 (function () {
   var data = JSON.parse(document.getElementById('report-data').textContent);
   var colors = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
+  var marks = (data.marks || []).map(function (m) { return { t: m.t, label: m.label, color: colors[m.run % colors.length] }; });
   var ninesLabel = function (n) {
     var p = 100 * (1 - Math.pow(10, -n));
     return (Math.round(p * 1000) / 1000) + '%';
@@ -35,6 +40,7 @@ export const CHART_SCRIPT = `
       ],
       legend: { show: opts.legend !== false, live: true },
       cursor: { drag: { x: true, y: false } },
+      plugins: opts.log ? [] : [timelinePlugin(function () { return marks; })],
     }, [chart.x].concat(chart.lines.map(function (l) { return l.y; })), el);
     el.setAttribute('data-drawn', String(chart.lines.length));
     return u;
@@ -44,6 +50,8 @@ export const CHART_SCRIPT = `
   draw(document.getElementById('chart-users'), data.users, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'users' });
   if (data.sockets) draw(document.getElementById('chart-sockets'), data.sockets, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'sockets', spanGaps: true });
   if (data.messages) draw(document.getElementById('chart-messages'), data.messages, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'messages/s', spanGaps: true });
+  if (data.busy) draw(document.getElementById('chart-busy'), data.busy, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'busiest thread %', unit: '%', spanGaps: true });
+  if (data.loop) draw(document.getElementById('chart-loop'), data.loop, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'loop delay p99 ms', unit: ' ms', spanGaps: true });
   draw(document.getElementById('chart-percentiles'), data.percentiles, {
     xLabel: 'percentile', yLabel: 'ms (log)', unit: ' ms', log: true, height: 280,
     xValue: function (u, v) { return v == null ? '-' : ninesLabel(v); },

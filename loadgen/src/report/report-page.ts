@@ -11,10 +11,14 @@ import { CHART_SCRIPT } from './chart-script.js';
 import { esc, jsonForScript } from './html-escape.js';
 import {
   connectedSeries,
+  generatorBusySeries,
+  generatorLoopSeries,
   messagesSeries,
   p95Series,
   percentileCurves,
   rpsSeries,
+  steeringLabel,
+  timelineMarks,
   usersSeries,
 } from './report-series.js';
 import { REPORT_CSS } from './report-style.js';
@@ -47,11 +51,19 @@ function glance(
     const f = s.run.fault;
     const fault =
       f !== null && f.delayMs > 0 ? ` — fault ${esc(`${f.delayMs} ms on ${f.route} (${f.mode})`)}` : '';
+    const saturated =
+      s.generator?.saturated === true
+        ? " — <b>generator saturated</b>: its latencies include loadgen's own queueing"
+        : '';
+    const steered =
+      s.timeline === undefined || s.timeline.length === 0
+        ? ''
+        : ` — steered: ${s.timeline.map((c) => esc(`${steeringLabel(c)} at ${c.t} s`)).join(', ')}`;
     const c = comparisons[i];
     const regressed = c?.endpoints.filter((e) => e.verdict === 'regressed') ?? [];
     const compared = notes[i] === undefined;
     const cls =
-      (compared && regressed.length > 0) || failed > 0
+      (compared && regressed.length > 0) || failed > 0 || saturated !== ''
         ? 'bad'
         : compared && c !== undefined && c.improved.length > 0
           ? 'good'
@@ -68,7 +80,7 @@ function glance(
               .map((e) => esc(briefRegression(e)))
               .join('; ')}${regressed.length > 3 ? ` and ${regressed.length - 3} more` : ''}`;
     }
-    items.push(`<li class="${cls}">${head}${thr}${fault}${vs}</li>`);
+    items.push(`<li class="${cls}">${head}${thr}${fault}${saturated}${steered}${vs}</li>`);
   });
   return `<ul class="glance">${items.join('')}</ul>`;
 }
@@ -91,6 +103,7 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
     .join('');
   const p95 = p95Series(summaries);
   const sockets = summaries.some((s) => s.totals.peakConnected !== undefined);
+  const health = summaries.some((s) => s.timeSeries.some((w) => w.generator !== undefined));
   const data = {
     rps: rpsSeries(summaries),
     users: usersSeries(summaries),
@@ -98,6 +111,9 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
     p95,
     // Only when a run used sockets: a page without them keeps its two charts.
     ...(sockets ? { sockets: connectedSeries(summaries), messages: messagesSeries(summaries) } : {}),
+    // Only when a run measured its generator's health (summaries before it did not).
+    ...(health ? { busy: generatorBusySeries(summaries), loop: generatorLoopSeries(summaries) } : {}),
+    marks: timelineMarks(summaries),
   };
   const steps = summaries.filter((s) => s.run.profile.type === 'step');
   const capacity = steps
@@ -125,6 +141,7 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
 <figure><figcaption>requests per second</figcaption><div class="chart" id="chart-rps"></div></figure>
 <figure><figcaption>active virtual users</figcaption><div class="chart" id="chart-users"></div></figure>
 ${sockets ? '<figure><figcaption>connected sockets (CCU)</figcaption><div class="chart" id="chart-sockets"></div></figure><figure><figcaption>socket messages per second (sent + received)</figcaption><div class="chart" id="chart-messages"></div></figure>' : ''}
+${health ? '<figure><figcaption>generator: busiest thread (% of the window)</figcaption><div class="chart" id="chart-busy"></div></figure><figure><figcaption>generator: event-loop delay p99 (worst thread)</figcaption><div class="chart" id="chart-loop"></div></figure>' : ''}
 </div>
 <h3>Latency by percentile (whole run, log scale)</h3><div class="chart" id="chart-percentiles"></div>
 <h3>p95 per endpoint over time</h3><p class="muted legend">${summaries.map((s, i) => `<span class="chip c${i % 8}"></span>${esc(s.run.testid)}`).join(' &nbsp; ')}</p><div class="grid4">

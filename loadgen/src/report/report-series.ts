@@ -55,6 +55,47 @@ export function messagesSeries(summaries: readonly Summary[]): ChartData {
   );
 }
 
+/** The busiest thread's share of each window (%), where a run measured its generator's health. */
+export function generatorBusySeries(summaries: readonly Summary[]): ChartData {
+  return overTime(
+    summaries,
+    (s) => s.run.testid,
+    (_s, w) =>
+      w?.generator === undefined ? null : round(100 * Math.max(0, ...w.generator.threads.map((t) => t.busy))),
+  );
+}
+
+/** The worst thread's event-loop delay p99 in each window (ms). */
+export function generatorLoopSeries(summaries: readonly Summary[]): ChartData {
+  return overTime(
+    summaries,
+    (s) => s.run.testid,
+    (_s, w) =>
+      w?.generator === undefined ? null : Math.max(0, ...w.generator.threads.map((t) => t.loopP99Ms)),
+  );
+}
+
+/** A steering change as a chart marks it: its time, what it set, and its run (for the colour). */
+export interface TimelineMark {
+  t: number;
+  label: string;
+  run: number;
+}
+
+/** Every run's steering changes, labelled as the charts show them (`users 20`, `rate 50/s`, `stop`). */
+export function timelineMarks(summaries: readonly Summary[]): TimelineMark[] {
+  return summaries.flatMap((s, run) =>
+    (s.timeline ?? []).map((c) => ({ t: c.t, label: steeringLabel(c), run })),
+  );
+}
+
+export function steeringLabel(c: NonNullable<Summary['timeline']>[number]): string {
+  const segment = c.segment === undefined ? '' : ` (segment ${c.segment})`;
+  if (c.action === 'users') return `users ${c.users} @ ${c.spawnRate}/s${segment}`;
+  if (c.action === 'rate') return `rate ${c.rate}/s${segment}`;
+  return `stop${segment}`;
+}
+
 /** One chart per endpoint (in the order the runs list them), runs overlaid. */
 export function p95Series(summaries: readonly Summary[]): { endpoint: string; chart: ChartData }[] {
   const endpoints = [...new Set(summaries.flatMap((s) => s.endpoints.map((e) => e.endpoint)))];

@@ -41,6 +41,7 @@ figure { margin: 0; }
 figcaption { font-weight: 600; font-size: 13px; margin-bottom: 2px; font-family: ui-monospace, monospace; }
 p.headline { font-size: 15px; }
 tr.knee td { background: #fef9c3; font-weight: 600; }
+table.steps td.short { color: var(--badfg); font-weight: 600; }
 dl.plan { display: grid; grid-template-columns: max-content 1fr; gap: 3px 16px; margin: 8px 0; }
 dl.plan dt { color: var(--muted); }
 dl.plan dd { margin: 0; }

@@ -8,6 +8,7 @@ import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
 import { describeProvenance } from '../model/run-provenance.js';
 import type { Summary } from '../model/summary-schema.js';
 import { esc } from './html-escape.js';
+import { steeringLabel } from './report-series.js';
 
 /**
  * A figure with its change from the first run underneath, the cell marked when the rule flags it.
@@ -236,6 +237,21 @@ function fault(s: Summary): string {
   return f.delayMs > 0 ? `${f.delayMs} ms on ${f.route} (${f.mode} mode)` : 'off';
 }
 
+/** The generator's health over the run, as one cell. */
+function generatorHealth(s: Summary): string {
+  const g = s.generator;
+  if (g === undefined) return 'not measured';
+  const figures = `busiest thread ${Math.round(g.maxBusy * 100)}%, event-loop delay p99 up to ${fmt(g.maxLoopP99Ms)} ms, CPU up to ${fmt(g.peakCpu, 2)} cores, RSS up to ${fmt(g.peakRssMb, 0)} MB`;
+  return g.saturated
+    ? `SATURATED from ${g.saturatedFromSec ?? 0} s (${g.saturatedWindows} windows): latencies include loadgen's own queueing; ${figures}`
+    : figures;
+}
+
+/** Cells that mark what makes a run's figures suspect: an active fault, a saturated generator. */
+const flagged = (label: string, s: Summary): boolean =>
+  (label === 'active fault' && (s.run.fault?.delayMs ?? 0) > 0) ||
+  (label === 'generator' && s.generator?.saturated === true);
+
 export function parametersTable(summaries: readonly Summary[]): string {
   const fields: [string, (s: Summary) => string][] = [
     ['target', (s) => s.run.target],
@@ -255,6 +271,14 @@ export function parametersTable(summaries: readonly Summary[]): string {
     ['thresholds', (s) => (s.run.thresholds.length === 0 ? 'none' : s.run.thresholds.join(', '))],
     ['started / ended', (s) => `${s.run.startedAt} / ${s.run.endedAt}`],
     ['dropped iterations', (s) => String(s.totals.droppedIterations)],
+    ['generator', generatorHealth],
+    [
+      'steering',
+      (s) =>
+        s.timeline === undefined || s.timeline.length === 0
+          ? 'none'
+          : s.timeline.map((c) => `${c.t} s: ${steeringLabel(c)} (${c.source})`).join('; '),
+    ],
     ['active fault', fault],
     ['loadgen', (s) => s.run.loadgenVersion],
     [
@@ -268,7 +292,7 @@ export function parametersTable(summaries: readonly Summary[]): string {
     .join('');
   const rows = fields.map(
     ([label, f]) =>
-      `<tr><th scope="row">${esc(label)}</th>${summaries.map((s) => `<td${label === 'active fault' && (s.run.fault?.delayMs ?? 0) > 0 ? ' class="regressed"' : ''}>${esc(f(s))}</td>`).join('')}</tr>`,
+      `<tr><th scope="row">${esc(label)}</th>${summaries.map((s) => `<td${flagged(label, s) ? ' class="regressed"' : ''}>${esc(f(s))}</td>`).join('')}</tr>`,
   );
   return `<table class="params"><thead><tr><th></th>${head}</tr></thead><tbody>${rows.join('\n')}</tbody></table>`;
 }

@@ -10,6 +10,10 @@ export interface PartRunner {
   prepare(): Promise<void>;
   run(startEpochMs: number): Promise<void>;
   stop(): void;
+  /** Steering: the whole run's users (closed model) from `atSec` on; the part runs its share. */
+  setUsers(atSec: number, users: number, spawnRate: number): void;
+  /** Steering: the whole run's arrival rate (open model) from `atSec` on. */
+  setRate(atSec: number, rate: number): void;
   close(): Promise<void>;
 }
 
@@ -23,6 +27,8 @@ export function localPart(
     prepare: () => part.prepare(),
     run: (start) => part.run(start),
     stop: () => part.stop(),
+    setUsers: (atSec, users, spawnRate) => part.setUsers(atSec, users, spawnRate),
+    setRate: (atSec, rate) => part.setRate(atSec, rate),
     close: async () => undefined,
   };
 }
@@ -64,6 +70,9 @@ export function threadPart(
     prepare: () => call({ type: 'prepare' }, 'prepared'),
     run: (startEpochMs) => call({ type: 'run', startEpochMs }, 'done'),
     stop: () => worker.postMessage({ type: 'stop' } satisfies ToWorker),
+    setUsers: (atSec, users, spawnRate) =>
+      worker.postMessage({ type: 'users', atSec, users, spawnRate } satisfies ToWorker),
+    setRate: (atSec, rate) => worker.postMessage({ type: 'rate', atSec, rate } satisfies ToWorker),
     close: async () => {
       await worker.terminate();
     },

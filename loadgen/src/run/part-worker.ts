@@ -12,14 +12,23 @@ const part = instantiateScenario(source).then(
   (scenario) => new EnginePart(spec, scenario, (report) => post({ type: 'window', report })),
 );
 
+function handle(p: EnginePart, message: ToWorker): Promise<void> | void {
+  switch (message.type) {
+    case 'prepare':
+      return p.prepare().then(() => post({ type: 'prepared' }));
+    case 'run':
+      return p.run(message.startEpochMs).then(() => post({ type: 'done' }));
+    case 'stop':
+      return p.stop();
+    case 'users':
+      return p.setUsers(message.atSec, message.users, message.spawnRate);
+    case 'rate':
+      return p.setRate(message.atSec, message.rate);
+  }
+}
+
 port.on('message', (message: ToWorker) => {
-  const step = part.then((p) =>
-    message.type === 'prepare'
-      ? p.prepare().then(() => post({ type: 'prepared' }))
-      : message.type === 'run'
-        ? p.run(message.startEpochMs).then(() => post({ type: 'done' }))
-        : p.stop(),
-  );
+  const step = part.then((p) => handle(p, message));
   step.catch((error: unknown) =>
     post({ type: 'failed', message: (error as Error).message ?? String(error) }),
   );

@@ -12,6 +12,7 @@ import { rowsOfPart } from '../scenario/data-feed.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { instantiateScenario } from '../scenario/scenario-source.js';
 import { localPart, type PartRunner, threadPart } from './part-runner.js';
+import type { RunController } from './run-controller.js';
 import { probeProvenance, withTargetBuild } from './run-provenance-probe.js';
 import { buildSummary } from './summary-builder.js';
 import { checkTarget } from './target-check.js';
@@ -19,10 +20,12 @@ import { checkTarget } from './target-check.js';
 /**
  * What shows a run while it goes: each time window as it closes (with the latest window's
  * percentiles and the run so far), then the end, before the summary is built. The CLI passes its
- * live view (src/terminal/live-view.ts) on stdout.
+ * live view (src/terminal/live-view.ts) on stdout, and the dashboard when it serves one.
+ * `soFar` builds the summary of the run up to this window (figures only, no encoded histograms):
+ * only what asks for it pays for it.
  */
 export interface RunProgress {
-  update(window: TimeWindow, latest: WindowLatency, run: RunSoFar): void;
+  update(window: TimeWindow, latest: WindowLatency, run: RunSoFar, soFar: () => Summary): void;
   finish(): void;
 }
 
@@ -41,6 +44,8 @@ export interface RunDeps {
   onSummary?: (summary: Summary) => void;
   /** Called with the metrics port once it listens. */
   onMetricsListening?: (port: number) => void;
+  /** Steering while the run goes (the dashboard, `loadgen control`): bound to the parts here. */
+  control?: RunController;
 }
 
 /** A short run-unique tag for usernames: unique across runs, segments and machines. */
@@ -85,7 +90,28 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
 
   const agg = new RunAggregator(config.threads, config.windowSec);
   const progress = deps.progress;
-  if (progress) agg.subscribe((w, latest, run) => progress.update(w, latest, run));
+  let startEpochMs: number | undefined;
+  let startLateMs = 0;
+  const timeline = deps.control?.timeline ?? [];
+  if (progress) {
+    const soFar = (w: TimeWindow) => () =>
+      buildSummary(
+        config,
+        agg,
+        {
+          startedAt: new Date(startEpochMs ?? Date.now()),
+          endedAt: new Date(),
+          elapsedSec: Math.min(w.t + config.windowSec, config.durationSec),
+          interrupted: false,
+          startLateMs,
+        },
+        undefined,
+        before?.fault ?? null,
+        timeline,
+        false,
+      );
+    agg.subscribe((w, latest, run) => progress.update(w, latest, run, soFar(w)));
+  }
   const metrics =
     deps.metricsPort === undefined
       ? undefined
@@ -128,24 +154,41 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
   // them finish), and the run ends with an interrupted summary.
   if (deps.signal?.aborted) onAbort();
   deps.signal?.addEventListener('abort', onAbort, { once: true });
+  deps.control?.attach({
+    model: config.model,
+    profile: config.profile,
+    durationSec: config.durationSec,
+    threads: config.threads,
+    segment: config.segment,
+    startEpochMs: () => startEpochMs,
+    setUsers: (atSec, users, spawnRate) => {
+      for (const p of parts) p.setUsers(atSec, users, spawnRate);
+    },
+    setRate: (atSec, rate) => {
+      for (const p of parts) p.setRate(atSec, rate);
+    },
+    stop: onAbort,
+  });
   try {
     await Promise.all(parts.map((p) => p.prepare()));
     // A common start, so every thread's windows line up on the same clock: --start-at's instant
     // (shared by every segment of the run, on any machine), else a little ahead of now.
-    const startEpochMs = config.startAtEpochMs ?? Math.ceil(performance.timeOrigin + performance.now() + 50);
-    const startedAt = new Date(startEpochMs);
+    const start = config.startAtEpochMs ?? Math.ceil(performance.timeOrigin + performance.now() + 50);
+    const startedAt = new Date(start);
     if (config.startAtEpochMs !== undefined) await waitForStart(config.startAtEpochMs, deps);
+    startEpochMs = start;
     // The parts wait out any last milliseconds themselves; past the start, this is how late they go.
-    const startLateMs = Math.max(0, Math.round(Date.now() - startEpochMs));
+    startLateMs = Math.max(0, Math.round(Date.now() - start));
     // Interrupted before the start (in setup, or waiting for --start-at): the parts still report
     // what they measured so far (setup requests), then stop at once.
-    await Promise.all(parts.map((p) => p.run(startEpochMs)));
+    await Promise.all(parts.map((p) => p.run(start)));
+    deps.control?.end();
     agg.finish();
     progress?.finish();
     const endedAt = new Date();
     const elapsedSec = Math.max(
       0,
-      Math.min((endedAt.getTime() - startEpochMs) / 1000, interrupted ? Infinity : config.durationSec),
+      Math.min((endedAt.getTime() - start) / 1000, interrupted ? Infinity : config.durationSec),
     );
     const after = before === undefined ? undefined : await scrapeServerMetrics(metricsUrl, faultGauge);
     const server =
@@ -158,6 +201,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
       { startedAt, endedAt, elapsedSec, interrupted, startLateMs },
       server,
       before?.fault ?? null,
+      timeline,
     );
     summary.run.provenance = withTargetBuild(await provenance, before?.build);
     deps.onSummary?.(summary);
@@ -169,6 +213,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     }
     return summary;
   } finally {
+    deps.control?.end();
     deps.signal?.removeEventListener('abort', onAbort);
     await Promise.all(parts.map((p) => p.close()));
     await metrics?.close();

@@ -1,6 +1,7 @@
 import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
 import { deriveCallPattern } from '../model/call-pattern.js';
+import { assessGenerator } from '../model/generator-saturation.js';
 import {
   type EndpointStats,
   type RunInfo,
@@ -10,6 +11,7 @@ import {
   type Summary,
   type Totals,
 } from '../model/summary-schema.js';
+import type { SteeringChange } from '../model/timeline-schema.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
@@ -32,6 +34,7 @@ export function runInfoOf(
   fault: RunInfo['fault'],
   endpoints: readonly EndpointStats[],
 ): RunInfo {
+  const tls = config.http.tls;
   return {
     testid: config.testid,
     scenario: { name: config.name, label: config.label },
@@ -53,17 +56,31 @@ export function runInfoOf(
     loadgenVersion: LOADGEN_VERSION,
     fault,
     ...(config.server.resources === undefined ? {} : { resources: config.server.resources }),
+    ...(config.server.costs === undefined ? {} : { costs: config.server.costs }),
     ...(config.startAtEpochMs === undefined
       ? {}
       : { startAt: new Date(config.startAtEpochMs).toISOString() }),
+    ...(tls === undefined
+      ? {}
+      : {
+          tls: {
+            insecure: tls.insecure === true,
+            ...(tls.caFile === undefined ? {} : { caFile: tls.caFile }),
+          },
+        }),
   };
 }
 
-/** Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. */
+/**
+ * Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. `encode` false
+ * leaves the encoded histograms empty: a view of the run so far (the dashboard) shows figures only.
+ */
 export function statsOf(
   agg: RunAggregator,
   elapsedSec: number,
+  encode = true,
 ): { endpoints: EndpointStats[]; totals: Totals } {
+  const encoded = (h: Parameters<typeof encodeHistogram>[0]) => (encode ? encodeHistogram(h) : '');
   const all = createHistogram();
   let requests = 0;
   let errors = 0;
@@ -85,9 +102,10 @@ export function statsOf(
       statusCounts: Object.fromEntries(t.statusCounts),
       latencyMs: latencyStats(t.histogram),
       rps: rate(t.count, elapsedSec),
-      histogram: encodeHistogram(t.histogram),
+      histogram: encoded(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
       ...(t.kind === 'ws' ? { kind: 'ws' as const } : {}),
+      ...(t.decodedBytes === undefined ? {} : { decodedBytes: t.decodedBytes }),
     });
   }
   const totals: Totals = {
@@ -100,7 +118,7 @@ export function statsOf(
     droppedIterations: agg.dropped,
     peakUsers: agg.peakUsers,
     latencyMs: latencyStats(all),
-    histogram: encodeHistogram(all),
+    histogram: encoded(all),
     ...(agg.scriptErrors > 0 ? { scriptErrors: agg.scriptErrors } : {}),
     ...(agg.peakConnected === undefined ? {} : { peakConnected: agg.peakConnected }),
   };
@@ -114,8 +132,10 @@ export function buildSummary(
   timing: RunTiming,
   server: ServerView | undefined,
   fault: RunInfo['fault'],
+  timeline: readonly SteeringChange[] = [],
+  encode = true,
 ): Summary {
-  const { endpoints, totals } = statsOf(agg, timing.elapsedSec);
+  const { endpoints, totals } = statsOf(agg, timing.elapsedSec, encode);
   const summary: Summary = {
     schemaVersion: SUMMARY_SCHEMA_VERSION,
     run: runInfoOf(config, timing, fault, endpoints),
@@ -134,6 +154,9 @@ export function buildSummary(
   }
   const ws = socketStatsOf(agg);
   if (ws !== undefined) summary.ws = ws;
+  const generator = assessGenerator(agg.windows);
+  if (generator !== undefined) summary.generator = generator;
+  if (timeline.length > 0) summary.timeline = [...timeline];
   return summary;
 }
 

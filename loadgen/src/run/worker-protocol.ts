@@ -7,7 +7,13 @@ export interface PartWorkerData {
   source: ScenarioSource;
 }
 
-export type ToWorker = { type: 'prepare' } | { type: 'run'; startEpochMs: number } | { type: 'stop' };
+export type ToWorker =
+  | { type: 'prepare' }
+  | { type: 'run'; startEpochMs: number }
+  | { type: 'stop' }
+  // Steering (issue 20): the whole run's new value from atSec on; the part runs its share.
+  | { type: 'users'; atSec: number; users: number; spawnRate: number }
+  | { type: 'rate'; atSec: number; rate: number };
 
 export type FromWorker =
   | { type: 'prepared' }

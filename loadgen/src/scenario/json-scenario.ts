@@ -60,6 +60,7 @@ export function compileJsonScenario(json: JsonScenario, alias: SetupAlias | unde
   };
 
   return {
+    state: alias?.state,
     setup: alias?.setup,
     async iteration(vu) {
       const vars = vu.state as Vars;

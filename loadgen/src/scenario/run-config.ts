@@ -1,4 +1,4 @@
-import type { ServerOptions } from '../api/options-schema.js';
+import type { ResolvedServerOptions } from '../api/options-schema.js';
 import type { EngineConfig } from '../engine/engine-config.js';
 import type { ScenarioSource } from './scenario-source.js';
 
@@ -12,7 +12,7 @@ export interface RunConfig extends EngineConfig {
   /** The call pattern the scenario declares (options.pattern); undefined = derived from the run. */
   pattern?: string;
   /** What the scenario says of the server: its fault gauge, its endpoints' costs. */
-  server: ServerOptions;
+  server: ResolvedServerOptions;
   /** The data file's rows, split between the parts when the run starts. */
   data?: { file: string; rows: unknown[] };
   /**

@@ -17,17 +17,12 @@ import {
   runnable,
   type ScenarioSource,
 } from './scenario-source.js';
-import { bundleScenarioFile } from './script-bundler.js';
+import { bundleScenarioFile, SCRIPT_EXTENSIONS } from './script-bundler.js';
+import { resolveSetupRef } from './setup-reference.js';
+import { tlsTrust } from './tls-trust.js';
 
 /** loadgen/scenarios, from src/scenario or dist/scenario alike. */
 export const PRESETS_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'scenarios');
-
-/** The script a JSON `setup` alias names: its file in PRESETS_DIR and the export. */
-const SETUP_ALIASES: Record<string, { file: string; exportName: string }> = {
-  'game-player': { file: 'game.ts', exportName: 'gamePlayer' },
-};
-
-const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
 /** Flags that override the scenario file (undefined = keep the file's value). */
 export interface RunOverrides {
@@ -46,6 +41,10 @@ export interface RunOverrides {
    * undici for https://, which lean does not speak.
    */
   httpClient?: HttpClientKind;
+  /** `--ca <file>`: a PEM file of certificates to trust besides Node's roots (over `options.http.ca`). */
+  ca?: string;
+  /** `--insecure`: accept any TLS certificate, unverified. */
+  insecure?: boolean;
 }
 
 /** A scenario loaded in this process: validated options, its source for worker threads, its data. */
@@ -91,16 +90,19 @@ function withData(loaded: Omit<LoadedScenario, 'data'>, file: string): LoadedSce
   return { ...loaded, data: { file: path, rows: loadRows(path, data.format) } };
 }
 
-/** A JSON scenario already parsed (a file's content, or built by a test). */
-export async function loadJsonScenario(json: JsonScenario, file: string): Promise<LoadedScenario> {
-  const aliasRef = SETUP_ALIASES[json.setup];
-  let alias: Extract<ScenarioSource, { kind: 'json' }>['alias'];
-  if (aliasRef !== undefined) {
-    const aliasFile = join(PRESETS_DIR, aliasRef.file);
-    alias = { file: aliasFile, bundle: await bundleScenarioFile(aliasFile), exportName: aliasRef.exportName };
-  }
+/**
+ * A JSON scenario already parsed (a file's content, or built by a test). Its `setup` is a script's
+ * export, relative to `file`, or a name from `presetsDir`'s setups.json.
+ */
+export async function loadJsonScenario(
+  json: JsonScenario,
+  file: string,
+  presetsDir: string = PRESETS_DIR,
+): Promise<LoadedScenario> {
+  const ref = resolveSetupRef(json.setup, file, presetsDir);
+  const alias = ref === undefined ? undefined : { ...ref, bundle: await bundleScenarioFile(ref.file) };
   const source: ScenarioSource = { kind: 'json', file, scenario: json, alias };
-  // Instantiated once here only so that a broken alias fails before any request; each part of the
+  // Instantiated once here only so that a broken setup fails before any request; each part of the
   // run instantiates it again from `source` (a module cannot cross into a worker thread).
   await instantiateScenario(source);
   const name = json.name ?? basename(file, extname(file));
@@ -125,7 +127,7 @@ export async function loadScenario(ref: string, presetsDir: string = PRESETS_DIR
         `scenario ${ref}: not valid JSON (${(error as Error).message})`,
       );
     }
-    return loadJsonScenario(parseScenario(raw, ref), file);
+    return loadJsonScenario(parseScenario(raw, ref), file, presetsDir);
   }
   if (!SCRIPT_EXTENSIONS.includes(ext)) {
     throw new LoadgenError(
@@ -237,5 +239,10 @@ export function resolveRun(loaded: LoadedScenario, o: RunOverrides, now: Date = 
     windowSec: 1,
     gracefulStopSec: 5,
     httpClient,
+    http: {
+      decompress: scenario.http.decompress,
+      redirects: scenario.http.redirects,
+      tls: tlsTrust(o, scenario.http.ca, loaded.source.file),
+    },
   };
 }

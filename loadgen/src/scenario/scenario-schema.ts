@@ -43,12 +43,23 @@ export const stepSchema = z.strictObject({
 });
 export type Step = z.infer<typeof stepSchema>;
 
-/** Setups a JSON scenario can name; each is a function of a script (see scenario-loader.ts). */
-export const SETUP_ALIASES = ['none', 'game-player'] as const;
+/**
+ * `none`, a script's export as `<path>#<export>`, or a name the presets folder's setups.json maps
+ * to one (setup-reference.ts).
+ */
+const setupField = z
+  .string()
+  .regex(
+    /^(none|[A-Za-z0-9_.-]+|[^#]+#[A-Za-z_$][\w$]*)$/,
+    'a script\'s export as "./file.ts#exportName" (relative to this file), a setup name such as "game-player", or "none"',
+  );
 
 export const scenarioSchema = scenarioOptionsSchema.extend({
-  /** "game-player": the game script's setup (register a unique player, log in; log in again on a 401). */
-  setup: z.enum(SETUP_ALIASES).default('none'),
+  /**
+   * The users' setup, a script's export (`./game.ts#gamePlayer`: register a unique player, log in;
+   * log in again on a 401) or its name (`game-player`). Default none.
+   */
+  setup: setupField.default('none'),
   /** "sequence": every step in order per iteration; "weighted": one step picked by weight. */
   loop: z.enum(['sequence', 'weighted']).default('sequence'),
   think: thinkSchema.default(0),

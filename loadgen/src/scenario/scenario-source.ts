@@ -21,7 +21,7 @@ export type ScenarioSource =
       kind: 'json';
       file: string;
       scenario: JsonScenario;
-      /** The script export a JSON `setup` alias names. */
+      /** The script export a JSON scenario's `setup` names (setup-reference.ts). */
       alias?: { file: string; bundle: string; exportName: string };
     };
 
@@ -52,15 +52,29 @@ export function defaultScenario(module: Record<string, unknown>, file: string): 
   return def;
 }
 
+const isSetup = (value: unknown): value is SetupAlias =>
+  typeof (value as Partial<SetupAlias> | null)?.setup === 'function';
+
+/** What an export is, for a message: `a function`, `a number`... */
+function kindOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'object') return 'an object without a setup() function';
+  return `${/^[aeiou]/.test(typeof value) ? 'an' : 'a'} ${typeof value}`;
+}
+
+/** The setup `exportName` of a script: an object with setup(vu) and, optionally, reauthenticate(vu). */
 function aliasOf(module: Record<string, unknown>, exportName: string, file: string): SetupAlias {
-  const alias = module[exportName] as Partial<SetupAlias> | undefined;
-  if (typeof alias?.setup !== 'function') {
-    throw new LoadgenError(
-      'LG_SCENARIO_INVALID',
-      `${file} has no export "${exportName}" with a setup function`,
-    );
-  }
-  return alias as SetupAlias;
+  const value = module[exportName];
+  if (isSetup(value)) return value;
+  const setups = Object.keys(module).filter((name) => isSetup(module[name]));
+  const known = setups.length > 0 ? `its setups: ${setups.join(', ')}` : 'it exports no setup';
+  throw new LoadgenError(
+    'LG_SCENARIO_INVALID',
+    exportName in module
+      ? `${file}: export "${exportName}" is ${kindOf(value)}, not a setup: export { setup(vu), reauthenticate?(vu) } (a SetupAlias; ${known})`
+      : `${file} has no export "${exportName}" (${known})`,
+  );
 }
 
 /** `tasks` folded into one iteration that picks a task by weight, as Locust's @task does. */

@@ -13,6 +13,9 @@ import { LoadgenError } from '../errors.js';
  * runs too and shares the engine's module instances.
  */
 
+/** What a script may be written in (TypeScript or JavaScript, as modules). */
+export const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
+
 /** loadgen's built entry point, from src/scenario or dist/scenario alike. */
 const LOADGEN_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
 

@@ -1,4 +1,5 @@
-import type { CapacityReport } from '../capacity/capacity-plan.js';
+import { type CapacityReport, stepUsers } from '../capacity/capacity-plan.js';
+import { describeNeed } from '../capacity/resource-needs.js';
 import { fmt } from '../model/number-format.js';
 import { textTable } from './text-table.js';
 
@@ -11,24 +12,40 @@ export function formatCapacity(r: CapacityReport): string {
   ];
   if (r.excluded.length > 0)
     out.push(`Steady loop only: leaves out ${r.excluded.join(', ')} (see assumptions).`);
+  if (r.steered !== null)
+    out.push(
+      `STEERED at ${r.steered.atSec} s (${r.steered.changes} change${r.steered.changes > 1 ? 's' : ''}): not a clean step run; only the steps before the first change are read.`,
+    );
+  if (r.generatorSaturated)
+    out.push(
+      "WARNING: the generator saturated: the steps' latencies include loadgen's own queueing (marked steps: in their windows).",
+    );
   out.push('');
   out.push(
     textTable(
-      ['users', 'requests', 'failures', 'failures %', 'avg ms', 'p95 ms', 'req/s', 'verdict'],
+      ['users', 'playing', 'requests', 'failures', 'failures %', 'avg ms', 'p95 ms', 'req/s', 'verdict'],
       r.steps.map((s, i) => [
         String(s.users),
+        s.loopUsers === null ? '—' : String(s.loopUsers),
         String(s.requests),
         String(s.failures),
         `${fmt(s.failureRate * 100, 2)}%`,
         fmt(s.meanMs),
         fmt(s.p95Ms),
         fmt(s.rps),
-        i === r.knee ? '← knee' : i === r.breach ? `✗ ${r.breachReason}` : '',
+        [
+          i === r.knee ? '← knee' : i === r.breach ? `✗ ${r.breachReason}` : '',
+          r.unreached.includes(i) ? '⚠ setup could not keep up' : '',
+          s.saturatedWindows > 0 ? '(generator saturated)' : '',
+        ]
+          .filter((v) => v !== '')
+          .join('; '),
       ]),
-      [0, 7],
+      [0, 8],
     ),
   );
   out.push('');
+  if (r.setupFinding !== null) out.push(r.setupFinding, '');
   const knee = r.knee === null ? undefined : r.steps[r.knee];
   if (knee === undefined) {
     out.push(
@@ -36,9 +53,10 @@ export function formatCapacity(r: CapacityReport): string {
     );
     return out.join('\n');
   }
-  out.push(`Knee: ${knee.users} users at ${fmt(knee.rps)} req/s, p95 ${fmt(knee.p95Ms)} ms.`);
+  const saturation = r.steps[r.saturationStep];
+  out.push(`Knee: ${stepUsers(knee)} at ${fmt(knee.rps)} req/s, p95 ${fmt(knee.p95Ms)} ms.`);
   out.push(
-    `Saturation: ${fmt(r.saturationRps)} req/s (the most any step reached, at ${r.steps[r.saturationStep]?.users} users).`,
+    `Saturation: ${fmt(r.saturationRps)} req/s (the most any step reached, at ${saturation === undefined ? '?' : stepUsers(saturation)}).`,
   );
   const p = r.plan;
   if (p !== null) {
@@ -55,10 +73,7 @@ export function formatCapacity(r: CapacityReport): string {
     out.push(
       `  in flight         ${int(p.inFlightRequests)} requests (Little's law: ${int(p.neededRps)} req/s × ${fmt(knee.meanMs)} ms mean at the knee)`,
     );
-    out.push(
-      `  MySQL connections ${int(p.dbConnections)} in all, ${int(p.dbConnectionsPerInstance)} per instance's pool`,
-    );
-    out.push(`  Redis             ${int(p.redisOpsPerSec)} commands/s`);
+    for (const n of p.resources) out.push(`  ${n.label.padEnd(17)} ${describeNeed(n)}`);
     out.push(`  headroom          ${fmt(o.headroom * 100)}% on every figure above`);
   }
   out.push('');

@@ -60,6 +60,18 @@ export function formatComparison(c: Comparison): string {
       out.push(`${name} fault: ${r.fault.delayMs} ms on ${r.fault.route} (${r.fault.mode} mode)`);
     }
   }
+  for (const name of ['baseline', 'candidate'] as const) {
+    if (c.generatorSaturated?.[name]) {
+      out.push(
+        `WARNING: the ${name}'s generator saturated: its latencies include loadgen's own queueing, so a verdict on them may be the client's doing`,
+      );
+    }
+    const changes = c.steered?.[name] ?? 0;
+    if (changes > 0)
+      out.push(
+        `${name} was steered while it ran (${changes} change${changes > 1 ? 's' : ''}): its load did not follow its profile`,
+      );
+  }
   out.push('');
   const rows = [...c.endpoints, c.total].map((e) => [
     e.endpoint,

@@ -1,4 +1,6 @@
 import type { RunSoFar, WindowLatency } from '../metrics/run-aggregator.js';
+import { windowSaturated } from '../model/generator-saturation.js';
+import type { WindowGenerator } from '../model/generator-schema.js';
 import type { TimeWindow } from '../model/summary-schema.js';
 
 export interface LiveOutput {
@@ -9,6 +11,17 @@ export interface LiveOutput {
 const fmt = (ms: number): string => (ms >= 100 ? ms.toFixed(0) : ms.toFixed(1));
 const pct = (errors: number, requests: number): string =>
   `${(requests === 0 ? 0 : (100 * errors) / requests).toFixed(2)}%`;
+
+/**
+ * The generator's own health in the window: its busiest thread and the worst event-loop delay p99,
+ * marked `!` when the window passes the saturation rule (loadgen/README.md "Generator health").
+ */
+function generatorPart(g: WindowGenerator | undefined): string {
+  if (g === undefined) return '';
+  const busy = Math.max(0, ...g.threads.map((t) => t.busy));
+  const loop = Math.max(0, ...g.threads.map((t) => t.loopP99Ms));
+  return ` | gen busy ${Math.round(busy * 100)}%  loop p99 ${fmt(loop)} ms${windowSaturated(g) ? ' !' : ''}`;
+}
 
 /**
  * The run so far beside the latest window. The window alone hides what happened between two
@@ -25,7 +38,8 @@ function statusLine(w: TimeWindow, latest: WindowLatency, run: RunSoFar, windowS
   return (
     `users ${w.activeUsers}${sockets}` +
     ` | run ${run.requests} req  p50 ${fmt(run.p50)}  p95 ${fmt(run.p95)}  p99 ${fmt(run.p99)}  max ${fmt(run.max)} ms  errors ${pct(run.errors, run.requests)}` +
-    ` | last ${windowSec}s ${rps} req/s${msgs}  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}`
+    ` | last ${windowSec}s ${rps} req/s${msgs}  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}` +
+    generatorPart(w.generator)
   );
 }
 

@@ -8,6 +8,13 @@ function table(header: string[], rows: string[][]): string {
 }
 
 const ms = (v: number) => v.toFixed(1);
+/**
+ * An endpoint counted but never timed (every request failed without a response, every wait of a
+ * push type failed) has all-zero latency stats: its percentiles are shown as absent, not as 0.
+ */
+const latencyCells = (l: LatencyStats | undefined, fields: ReadonlyArray<keyof LatencyStats>): string[] =>
+  fields.map((f) => (l === undefined || l.max === 0 ? '-' : ms(l[f])));
+const P50_TO_MAX = ['p50', 'p95', 'p99', 'max'] as const;
 
 /** One line of the endpoint table: an endpoint's, or the run's total. */
 const resultRow = (
@@ -16,16 +23,7 @@ const resultRow = (
   errors: number,
   rps: number,
   l: LatencyStats,
-): string[] => [
-  name,
-  String(requests),
-  String(errors),
-  rps.toFixed(1),
-  ms(l.p50),
-  ms(l.p95),
-  ms(l.p99),
-  ms(l.max),
-];
+): string[] => [name, String(requests), String(errors), rps.toFixed(1), ...latencyCells(l, P50_TO_MAX)];
 
 /**
  * Sockets: one row per message type and per `ws` figure (the handshake, request→reply times, push
@@ -49,10 +47,7 @@ function socketTable(summary: Summary): string | undefined {
       m === undefined || m.dropped === 0 ? dash : String(m.dropped),
       e === undefined ? dash : String(e.count),
       e === undefined ? dash : String(e.errors),
-      l === undefined ? dash : ms(l.p50),
-      l === undefined ? dash : ms(l.p95),
-      l === undefined ? dash : ms(l.p99),
-      l === undefined ? dash : ms(l.max),
+      ...latencyCells(l, P50_TO_MAX),
     ];
   });
   const closes = Object.entries(ws.closeCodes)
@@ -121,16 +116,34 @@ export function formatResults(summary: Summary): string {
       )}`,
     );
   }
+  const generator = generatorLines(summary);
+  if (generator !== undefined) parts.push(generator);
   const ungated = ungatedEndpoints(summary);
   if (ungated.length > 0) {
     parts.push(
       `not gated on latency (measured, not judged):\n${table(
         ['endpoint', 'p95 ms', 'p99 ms'],
-        ungated.map((e) => [e.endpoint, ms(e.latencyMs.p95), ms(e.latencyMs.p99)]),
+        ungated.map((e) => [e.endpoint, ...latencyCells(e.latencyMs, ['p95', 'p99'])]),
       )}`,
     );
   }
+  if (summary.run.tls?.insecure === true) {
+    parts.push('WARNING: --insecure: no TLS certificate was verified in this run (a test target only).');
+  }
   return `${parts.join('\n\n')}\n`;
+}
+
+/**
+ * The generator's own health over the run, and the warning when it saturated: its latencies then
+ * include loadgen's own queueing (issue 20, item 4).
+ */
+function generatorLines(summary: Summary): string | undefined {
+  const g = summary.generator;
+  if (g === undefined) return undefined;
+  const line = `generator: busiest thread ${Math.round(g.maxBusy * 100)}%, event-loop delay p99 up to ${ms(g.maxLoopP99Ms)} ms, CPU up to ${g.peakCpu.toFixed(2)} cores, RSS up to ${Math.round(g.peakRssMb)} MB`;
+  if (!g.saturated) return line;
+  return `${line}
+WARNING: the generator saturated from ${g.saturatedFromSec ?? 0} s (${g.saturatedWindows} windows with a thread ≥ ${Math.round(g.rule.busy * 100)}% busy or event-loop delay p99 ≥ ${g.rule.loopP99Ms} ms, ${g.rule.windows}+ in a row): these latencies include loadgen's own queueing. Use more --threads, more machines (--segment), or fewer users per process.`;
 }
 
 const LATENCY_METRICS = new Set(['p50', 'p90', 'p95', 'p99', 'p999', 'mean', 'min', 'max']);

@@ -28,7 +28,7 @@ describe('capacity: step table, knee and plan on a known step run', () => {
     expect(r.saturationRps).toBe(30);
   });
 
-  it("plans a million players: req/s, instances, Little's law, DB connections, Redis ops", () => {
+  it("plans a million players: req/s, instances, Little's law, and each declared resource", () => {
     const { plan } = planCapacity(knownStepRun(), { users: 1_000_000, headroom: 0.3 });
     if (plan === null) throw new Error('expected a plan');
     // 10 req/s at 20 players = 0.5 req/s per player.
@@ -38,11 +38,16 @@ describe('capacity: step table, knee and plan on a known step run', () => {
     expect(plan.apiInstances).toBe(Math.ceil(500_000 / (30 * 0.7))); // 23,810
     // Little's law: 500,000 req/s x 60 ms mean.
     expect(plan.inFlightRequests / 30_000).toBeCloseTo(1, 2);
-    // MySQL: only GET /api/users (half the requests, 100 ms): 250,000 x 0.1 s / 0.7.
-    expect(plan.dbConnections / (25_000 / 0.7)).toBeCloseTo(1, 2);
-    expect(plan.dbConnectionsPerInstance).toBe(Math.ceil(plan.dbConnections / plan.apiInstances));
-    // Redis: GET /api/leaderboard's 5 commands x 250,000 req/s / 0.7.
-    expect(plan.redisOpsPerSec).toBeCloseTo(1_250_000 / 0.7, 0);
+    const [mysql, redis] = plan.resources;
+    // The pool: only GET /api/users (half the requests, 100 ms) holds one: 250,000 x 0.1 s / 0.7.
+    expect(mysql?.name).toBe('mysql');
+    expect((mysql?.total ?? 0) / (25_000 / 0.7)).toBeCloseTo(1, 2);
+    expect(mysql?.perInstance).toBe((mysql?.total ?? 0) / plan.apiInstances);
+    expect(mysql?.machines).toBe(Math.ceil((mysql?.total ?? 0) / 151));
+    // The ops: GET /api/leaderboard's 5 commands x 250,000 req/s / 0.7.
+    expect(redis?.name).toBe('redis');
+    expect(redis?.total).toBeCloseTo(1_250_000 / 0.7, 0);
+    expect(redis?.machines).toBe(18);
   });
 
   it('scales with the share of players online at once', () => {
@@ -83,7 +88,7 @@ describe('capacity: step table, knee and plan on a known step run', () => {
 
   it('prints the table, the knee, the plan and its assumptions', () => {
     const text = formatCapacity(planCapacity(knownStepRun()));
-    expect(text).toMatch(/^\s*60\s+300\s+0\s+0%\s+60\s+100(\.\d)?\s+30\s+← knee$/m);
+    expect(text).toMatch(/^\s*60\s+—\s+300\s+0\s+0%\s+60\s+100(\.\d)?\s+30\s+← knee$/m);
     expect(text).toContain('Capacity plan for 1,000,000 players');
     expect(text).toContain('API instances     23,810');
     expect(text).toContain('Assumptions:');
@@ -97,5 +102,59 @@ describe('capacity: step table, knee and plan on a known step run', () => {
       endpoints: { 'GET /': { perSecond: () => 1, latencyMs: () => 1 } },
     });
     expect(() => planCapacity(constant)).toThrow(/baseline-x is a constant run: capacity needs a step run/);
+  });
+});
+
+describe('capacity on a run that was steered, or whose generator saturated', () => {
+  it('reads a steered step run only up to its first change, and says so', () => {
+    const run = knownStepRun();
+    // At 25 s (in the 60-user step) someone set 100 users from the dashboard.
+    run.timeline = [{ t: 25, action: 'users', users: 100, spawnRate: 10, source: 'page' }];
+    const r = planCapacity(run);
+    expect(r.steered).toEqual({ atSec: 25, changes: 1 });
+    expect(r.steps.map((s) => [s.users, s.startSec, s.endSec])).toEqual([
+      [20, 0, 10],
+      [40, 10, 20],
+      [60, 20, 25],
+    ]);
+    const text = formatCapacity(r);
+    expect(text).toContain('STEERED at 25 s (1 change): not a clean step run');
+    expect(r.assumptions.join('\n')).toContain('the run was steered at 25 s');
+  });
+
+  it('refuses a run steered before its first step had a window', () => {
+    const run = knownStepRun();
+    run.timeline = [{ t: 0, action: 'stop', source: 'cli' }];
+    expect(() => planCapacity(run)).toThrow(/was steered at 0 s, before its first step had a whole window/);
+  });
+
+  it("marks the steps whose windows saturated the generator, and warns that the knee may be the client's", () => {
+    const run = knownStepRun();
+    for (const w of run.timeSeries) {
+      const hot = w.t >= 30;
+      w.generator = {
+        cpu: hot ? 1 : 0.2,
+        rssMb: 80,
+        threads: [{ thread: 0, busy: hot ? 0.97 : 0.2, loopP50Ms: 1, loopP99Ms: 2, loopMaxMs: 3 }],
+      };
+    }
+    run.generator = {
+      saturated: true,
+      saturatedWindows: 10,
+      saturatedFromSec: 30,
+      rule: { busy: 0.9, loopP99Ms: 50, windows: 3 },
+      peakCpu: 1,
+      peakRssMb: 80,
+      maxBusy: 0.97,
+      maxLoopP99Ms: 2,
+    };
+    const r = planCapacity(run);
+    expect(r.generatorSaturated).toBe(true);
+    expect(r.steps.map((s) => s.saturatedWindows)).toEqual([0, 0, 0, 10]);
+    const text = formatCapacity(r);
+    expect(text).toContain(
+      "WARNING: the generator saturated: the steps' latencies include loadgen's own queueing",
+    );
+    expect(text).toMatch(/^100 .*\(generator saturated\)$/m);
   });
 });

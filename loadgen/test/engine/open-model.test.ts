@@ -29,6 +29,8 @@ describe('open model', () => {
     expect(server.counts.get('GET /')).toBe(summary.totals.requests);
     expect(summary.totals.requests).toBe(summary.totals.iterations);
     expect(summary.totals.droppedIterations).toBe(0);
+    // No setup: every busy user is in its loop.
+    for (const w of summary.timeSeries) expect(w.loopUsers).toBe(w.activeUsers);
   });
 
   it('shows a 1 s server stall in p99 (latency counts from the intended start)', async () => {

@@ -90,7 +90,8 @@ describe.each(['undici', 'lean'] as const)(
       }
       // The target's fault toggle was read from the gauge the game script names (off in this test).
       expect(summary.run.fault?.delayMs).toBe(0);
-      expect(summary.run.resources?.['GET /api/leaderboard']).toEqual({ mysql: false, redisOps: 5 });
+      expect(summary.run.resources?.mysql?.kind).toBe('pool');
+      expect(summary.run.costs?.['GET /api/leaderboard']).toEqual({ redis: 5 });
     });
 
     it("counts the script's checks, and nothing failed in the script", () => {

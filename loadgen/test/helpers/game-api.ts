@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { freePort, startGameApi as startGameApiProcess } from '@game-load-lab/local-stack';
+import { afterAll, beforeAll } from 'vitest';
 
 const ENTRY = join(import.meta.dirname, '..', '..', '..', 'services', 'game-api', 'dist', 'main.js');
 
@@ -78,4 +79,27 @@ export async function startGameApi(
     },
   });
   return { url: api.url, port: Number(new URL(api.url).port), stop: () => api.stop() };
+}
+
+/**
+ * A game-api on a fresh database for the calling describe block: started before its tests (and
+ * before the block's own beforeAll, when called first), stopped and its database dropped after.
+ */
+export function gameApiForSuite(env: Record<string, string> = {}): { readonly url: string } {
+  let db: GameApiDb | undefined;
+  let api: GameApiProcess | undefined;
+  beforeAll(async () => {
+    db = freshDatabase();
+    api = await startGameApi(db.url, env);
+  }, 30_000);
+  afterAll(async () => {
+    await api?.stop();
+    await db?.drop();
+  });
+  return {
+    get url() {
+      if (api === undefined) throw new Error('game-api is not started yet: read url inside a hook or test');
+      return api.url;
+    },
+  };
 }

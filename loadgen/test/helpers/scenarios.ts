@@ -1,6 +1,13 @@
+import type { Summary } from '../../src/model/summary-schema.js';
+import { runScenario } from '../../src/run/run-scenario.js';
 import type { RunConfig } from '../../src/scenario/run-config.js';
 import type { RunOverrides } from '../../src/scenario/scenario-loader.js';
-import { loadJsonScenario, parseScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
+import {
+  loadJsonScenario,
+  loadScenario,
+  parseScenario,
+  resolveRun,
+} from '../../src/scenario/scenario-loader.js';
 import type { JsonScenarioInput } from '../../src/scenario/scenario-schema.js';
 
 /** A one-step scenario (GET /) with the given model, as a resolved run against `target`. */
@@ -19,4 +26,11 @@ export async function simpleRun(
   // Short tests: don't wait long for stragglers after the duration.
   config.gracefulStopSec = 2;
   return config;
+}
+
+/** Run a scenario file with these overrides, waiting 1 s at most for stragglers after its duration. */
+export async function runFile(file: string, overrides: RunOverrides): Promise<Summary> {
+  const config = resolveRun(await loadScenario(file), overrides);
+  config.gracefulStopSec = 1;
+  return runScenario(config);
 }

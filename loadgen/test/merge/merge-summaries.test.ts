@@ -85,3 +85,34 @@ describe('merge checks what it merges', () => {
     expect(mergeSummaries([a, slow]).thresholds.map((t) => t.passed)).toEqual([true, true]);
   });
 });
+
+describe("merge keeps each segment's steering and generator health", () => {
+  it("lists every segment's changes on the merged clock and every segment's threads per window", () => {
+    const a = segment(0, 2);
+    const b = segment(1, 2, 2000);
+    a.timeline = [{ t: 5, action: 'users', users: 40, spawnRate: 10, source: 'page' }];
+    b.timeline = [{ t: 1, action: 'users', users: 40, spawnRate: 10, source: 'cli' }];
+    const health = (busy: number) => ({
+      cpu: busy,
+      rssMb: 100 * busy,
+      threads: [{ thread: 0, busy, loopP50Ms: 1, loopP99Ms: 3, loopMaxMs: 4 }],
+    });
+    for (const w of a.timeSeries) w.generator = health(0.2);
+    // Segment 1's machine was saturated all along.
+    for (const w of b.timeSeries) w.generator = health(0.95);
+    const merged = mergeSummaries([a, b]);
+    // b started 2 s after a: its change at its 1 s is at 3 s of the merged clock.
+    expect(merged.timeline?.map((c) => [c.t, c.segment, c.source])).toEqual([
+      [3, 1, 'cli'],
+      [5, 0, 'page'],
+    ]);
+    const both = merged.timeSeries.find((w) => w.t === 4);
+    expect(both?.generator?.threads.map((t) => [t.segment, t.busy])).toEqual([
+      [0, 0.2],
+      [1, 0.95],
+    ]);
+    expect(both?.generator?.cpu).toBe(0.95);
+    expect(merged.generator?.saturated).toBe(true);
+    expect(merged.generator?.maxBusy).toBe(0.95);
+  });
+});

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
+import { windowSaturated } from '../../src/model/generator-saturation.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import { simpleRun } from '../helpers/scenarios.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
@@ -67,5 +68,17 @@ describe('Prometheus metrics', () => {
     expect(during).toBeDefined();
     const duringSamples = parsePrometheusText(await (during as Promise<string>));
     expect(duringSamples.find((s) => s.name === 'loadgen_virtual_users')?.value).toBe(2);
+    // The generator's own health in the latest window, beside the default process series.
+    const last = summary.timeSeries.at(-1)?.generator;
+    expect(value('loadgen_generator_busy_ratio', { ...base, thread: '0' })).toBe(last?.threads[0]?.busy);
+    expect(
+      value('loadgen_generator_event_loop_delay_seconds', { ...base, thread: '0', quantile: '0.99' }),
+    ).toBeCloseTo((last?.threads[0]?.loopP99Ms ?? -1) / 1000, 9);
+    expect(value('loadgen_generator_cpu_ratio', base)).toBe(last?.cpu);
+    // 1 when the latest window passed the saturation rule (a busy test machine may make it so).
+    expect(value('loadgen_generator_saturated', base)).toBe(
+      last !== undefined && windowSaturated(last) ? 1 : 0,
+    );
+    expect(samples.some((s) => s.name === 'loadgen_process_resident_memory_bytes')).toBe(true);
   });
 });

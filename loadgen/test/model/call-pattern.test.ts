@@ -58,20 +58,10 @@ describe('the call pattern of a run', () => {
   });
 
   it('says which patterns differ, and for undeclared ones which endpoints only one run calls', () => {
-    const game = makeSummary({
-      testid: 'baseline-1',
-      pattern: 'game',
-      seconds: 2,
-      users: () => 1,
-      endpoints: { 'GET /me': steady },
-    });
-    const match = makeSummary({
-      testid: 'match-1',
-      pattern: 'match',
-      seconds: 2,
-      users: () => 1,
-      endpoints: { 'ws move': steady },
-    });
+    const declaring = (testid: string, pattern: string, endpoint: string) =>
+      makeSummary({ testid, pattern, seconds: 2, users: () => 1, endpoints: { [endpoint]: steady } });
+    const game = declaring('baseline-1', 'game', 'GET /me');
+    const match = declaring('match-1', 'match', 'ws move');
     expect(comparability(game, match)).toEqual({
       comparable: false,
       reason:

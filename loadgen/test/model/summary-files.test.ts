@@ -92,7 +92,7 @@ describe('stats.csv', () => {
     expect(statsCsv(reversed)).toBe(csv);
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'endpoint,requests,errors,error_rate,rps,bytes,min_ms,mean_ms,p50_ms,p90_ms,p95_ms,p99_ms,p999_ms,max_ms,kind',
+      'endpoint,requests,errors,error_rate,rps,bytes,min_ms,mean_ms,p50_ms,p90_ms,p95_ms,p99_ms,p999_ms,max_ms,kind,decoded_bytes',
     );
     expect(header?.split(',')).toEqual([...STATS_CSV_COLUMNS]);
     const me = rows[0]?.split(',') ?? [];

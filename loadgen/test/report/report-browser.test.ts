@@ -149,7 +149,7 @@ describe('the HTML report in a real Chromium', () => {
   it('shows the capacity section of the step run with its knee', async () => {
     const steps = await opened.page.locator('table.steps tbody tr').allInnerTexts();
     expect(steps).toHaveLength(4);
-    expect(await rendered('table.steps tr.knee')).toMatch(/^60\s+300\s+0\s+0%/);
+    expect(await rendered('table.steps tr.knee')).toMatch(/^60\s+—\s+300\s+0\s+0%/);
     expect(await rendered('#capacity dl.plan')).toMatch(/API instances\s+23,810/);
   });
 

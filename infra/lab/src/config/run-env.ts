@@ -2,10 +2,12 @@ import { z } from 'zod';
 import { LabError } from '../errors.js';
 import { repoPath } from '../repo-paths.js';
 
-/** Everything `lab run` reads from the environment, with the defaults that fit both set-ups. */
+/**
+ * Everything `lab run` reads from the environment, with the defaults that fit both set-ups.
+ * ADMIN_TOKEN has no default: config/admin-token.ts finds the lab's own.
+ */
 const runEnvSchema = z.object({
   TARGET_URL: z.url().default('http://localhost:8000'),
-  ADMIN_TOKEN: z.string().min(1).default('lab-admin-token-change-me'),
   LOADGEN_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
   GRAFANA_URL: z.url().default('http://localhost:3000'),
   PROMETHEUS_URL: z.url().default('http://localhost:9090'),

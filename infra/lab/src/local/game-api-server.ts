@@ -2,6 +2,8 @@ import { type GameApiProcess, startGameApi as startGameApiProcess } from '@game-
 import { repoPath } from '../repo-paths.js';
 
 export interface GameApiOptions {
+  /** game-api's HOST; default 127.0.0.1 here (game-api's own default, 0.0.0.0, is for containers). */
+  host?: string;
   port: number;
   mysqlUrl: string;
   redisUrl: string;
@@ -24,6 +26,7 @@ export async function startGameApi(o: GameApiOptions): Promise<GameApiProcess> {
     env: {
       PATH: process.env.PATH,
       ...o.passthrough,
+      HOST: o.host ?? '127.0.0.1',
       PORT: String(o.port),
       MYSQL_URL: o.mysqlUrl,
       REDIS_URL: o.redisUrl,

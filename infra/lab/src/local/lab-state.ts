@@ -1,4 +1,4 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { LabError } from '../errors.js';
 
@@ -40,11 +40,17 @@ export async function readLabState(dir: string): Promise<LabState | undefined> {
   return parsed.data;
 }
 
+/** Both files hold the lab's admin token: readable by their owner only. */
+async function writePrivate(file: string, text: string): Promise<void> {
+  await writeFile(file, text, { mode: 0o600 });
+  await chmod(file, 0o600); // `mode` applies only to a file writeFile creates
+}
+
 export async function writeLabState(state: LabState): Promise<void> {
   await mkdir(state.dir, { recursive: true });
-  await writeFile(stateFile(state.dir), `${JSON.stringify(state, null, 2)}\n`);
+  await writePrivate(stateFile(state.dir), `${JSON.stringify(state, null, 2)}\n`);
   const exports = Object.entries(state.env).map(([k, v]) => `export ${k}=${JSON.stringify(v)}`);
-  await writeFile(`${state.dir}/env`, `${exports.join('\n')}\n`);
+  await writePrivate(`${state.dir}/env`, `${exports.join('\n')}\n`);
 }
 
 export async function removeLabState(dir: string): Promise<void> {

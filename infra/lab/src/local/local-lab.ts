@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import {
   freePort,
   isSameProcess,
@@ -9,6 +10,7 @@ import {
   startRedis,
   stopProcess,
 } from '@game-load-lab/local-stack';
+import { newAdminToken } from '../config/admin-token.js';
 import { LabError, labErrorFrom } from '../errors.js';
 import { repoRoot } from '../repo-paths.js';
 import { checkoutRevision } from '../runs/checkout-revision.js';
@@ -23,14 +25,17 @@ export interface LocalLabOptions {
   scrapeInterval: string;
   /** Ports tried first; a taken one is replaced by a free one. 0 = any free port. */
   ports: { api: number; prometheus: number; loadgenMetrics: number };
-  /** The token for PUT /admin/fault; the same default as compose so `npm run bottleneck` needs none. */
-  adminToken: string;
+  /**
+   * The address game-api listens on: 127.0.0.1 by default, as for MariaDB, Redis and Prometheus,
+   * so nothing else on the network reaches it (its PUT /admin/fault slows it down at will).
+   */
+  apiHost: string;
   /** The caller's environment: game-api settings (BCRYPT_COST, BOTTLENECK_*, ...) pass through. */
   env: NodeJS.ProcessEnv;
   log: (line: string) => void;
 }
 
-export const defaultAdminToken = 'lab-admin-token-change-me';
+export const defaultApiHost = '127.0.0.1';
 
 /**
  * game-api's PASSWORD_PEPPER for this lab, kept beside the MySQL data it belongs to: a new one on
@@ -50,6 +55,12 @@ async function labPepper(file: string): Promise<string> {
  * started; data directories stay.
  */
 export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
+  if (isIP(o.apiHost) === 0) {
+    throw new LabError(
+      'LAB_BAD_INPUT',
+      `game-api host: not an IP address: ${o.apiHost} (${defaultApiHost} by default; 0.0.0.0 for every interface)`,
+    );
+  }
   const existing = await readLabState(o.dir);
   const stillRunning = await Promise.all((existing?.processes ?? []).map(isSameProcess));
   if (existing !== undefined && stillRunning.some(Boolean)) {
@@ -61,10 +72,10 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
   await mkdir(`${o.dir}/logs`, { recursive: true });
   const started: LabProcess[] = [];
   // The state file keeps what names each process later; every lab process logs to a file.
-  const track = (p: RunningProcess, port: number) => {
+  const track = (p: RunningProcess, port: number, host = '127.0.0.1') => {
     const { name, pid, command, logFile = '', startTime } = p;
     started.push({ name, pid, command, logFile, port, ...(startTime === undefined ? {} : { startTime }) });
-    o.log(`  ${name.padEnd(10)} pid ${pid}, 127.0.0.1:${port} (log ${logFile})`);
+    o.log(`  ${name.padEnd(10)} pid ${pid}, ${host}:${port} (log ${logFile})`);
   };
   const logFile = (name: string) => `${o.dir}/logs/${name}.log`;
   try {
@@ -95,23 +106,27 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
     const revision = passthrough.BUILD_REVISION ?? (await checkoutRevision(repoRoot));
     if (revision !== undefined) passthrough.BUILD_REVISION = revision;
     o.log('starting game-api (creates and migrates the game database)');
+    const adminToken = newAdminToken();
     const api = await startGameApi({
+      host: o.apiHost,
       port: apiPort,
       mysqlUrl,
       redisUrl,
-      adminToken: o.adminToken,
+      adminToken,
       jwtSecret: randomBytes(32).toString('hex'),
       passwordPepper: await labPepper(`${o.dir}/mysql/password-pepper`),
       passthrough,
       logFile: logFile('game-api'),
     });
-    track(api, apiPort);
+    track(api, apiPort, o.apiHost);
+    // Where this machine reaches it: the host itself, or loopback when it listens everywhere.
+    const apiUrl = api.url;
 
     const prometheusPort = await freePort(o.ports.prometheus);
     const loadgenMetricsPort = await freePort(o.ports.loadgenMetrics);
     const config = await localPrometheusConfig({
       targets: {
-        'game-api': `127.0.0.1:${apiPort}`,
+        'game-api': new URL(apiUrl).host,
         loadgen: `127.0.0.1:${loadgenMetricsPort}`,
         prometheus: `127.0.0.1:${prometheusPort}`,
       },
@@ -131,13 +146,13 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
       startedAt: new Date().toISOString(),
       processes: started,
       urls: {
-        api: `http://127.0.0.1:${apiPort}`,
+        api: apiUrl,
         prometheus: `http://127.0.0.1:${prometheusPort}`,
         loadgenMetrics: `http://127.0.0.1:${loadgenMetricsPort}/metrics`,
       },
       env: {
-        TARGET_URL: `http://127.0.0.1:${apiPort}`,
-        ADMIN_TOKEN: o.adminToken,
+        TARGET_URL: apiUrl,
+        ADMIN_TOKEN: adminToken,
         LOADGEN_METRICS_PORT: String(loadgenMetricsPort),
         PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`,
         MYSQL_URL: mysqlUrl,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type AdminToken, whereAdminTokensAre } from '../config/admin-token.js';
 import { LabError } from '../errors.js';
 
 export const faultStateSchema = z.object({
@@ -13,7 +14,8 @@ export type FaultState = z.infer<typeof faultStateSchema>;
 export class FaultClient {
   constructor(
     private readonly baseUrl: string,
-    private readonly adminToken: string,
+    /** None: the calls go without one, which only a game-api without an admin endpoint (404) accepts. */
+    private readonly adminToken: AdminToken | undefined,
   ) {}
 
   /** The current fault, or 'disabled' when game-api runs without ADMIN_TOKEN (404). */
@@ -42,15 +44,21 @@ export class FaultClient {
   private async call(method: 'GET' | 'PUT', body?: FaultState): Promise<FaultState | 'disabled'> {
     const res = await this.fetch('/admin/fault', {
       method,
-      headers: { 'x-admin-token': this.adminToken, 'content-type': 'application/json' },
+      headers: {
+        'content-type': 'application/json',
+        ...(this.adminToken ? { 'x-admin-token': this.adminToken.value } : {}),
+      },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
     if (res.status === 404) return 'disabled';
     const text = await res.text();
     if (res.status === 401) {
+      const problem = this.adminToken
+        ? `the ADMIN_TOKEN from ${this.adminToken.from} is not the one of game-api at ${this.baseUrl}`
+        : `game-api at ${this.baseUrl} asks for an admin token and no ADMIN_TOKEN is set`;
       throw new LabError(
         'LAB_FAULT_TOGGLE_FAILED',
-        `${method} /admin/fault: 401, ADMIN_TOKEN does not match game-api's`,
+        `${method} /admin/fault: 401, ${problem}. Set ADMIN_TOKEN to its token: ${whereAdminTokensAre}`,
       );
     }
     if (!res.ok)

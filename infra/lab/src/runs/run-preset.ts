@@ -1,7 +1,10 @@
 import { access } from 'node:fs/promises';
+import type { AdminToken } from '../config/admin-token.js';
 import type { RunEnv } from '../config/run-env.js';
+import { dashboardUrl, grafanaAnswers, prometheusGraphUrl } from './dashboard-links.js';
 import { FaultClient } from './fault-client.js';
 import { withFault } from './fault-toggle.js';
+import { liveDashboardUrl } from './live-dashboard-url.js';
 import { runLoadgen } from './loadgen-process.js';
 import { makeTestId } from './testid.js';
 
@@ -10,6 +13,8 @@ export interface PresetRunOptions {
   /** Extra loadgen flags (`--duration 10s`, `--users 30`, ...); they override the preset's. */
   extraArgs: string[];
   env: RunEnv;
+  /** For the bottleneck's PUT /admin/fault (config/admin-token.ts finds it); none: the run says where. */
+  adminToken: AdminToken | undefined;
   now: () => Date;
   log: (line: string) => void;
   /** True once the user pressed Ctrl-C (the CLI holds SIGINT for the whole command). */
@@ -25,17 +30,6 @@ export interface PresetRunResult {
   interrupted: boolean;
   startedAt: Date;
   endedAt: Date;
-}
-
-export function dashboardUrl(
-  grafanaUrl: string,
-  testid: string,
-  from: Date | 'now-15m',
-  to: Date | 'now',
-): string {
-  const t = (d: Date | string) => (typeof d === 'string' ? d : String(d.getTime()));
-  const params = new URLSearchParams({ 'var-testid': testid, from: t(from), to: t(to) });
-  return `${grafanaUrl.replace(/\/$/, '')}/d/runs-side-by-side/runs-side-by-side?${params}`;
 }
 
 /**
@@ -62,8 +56,21 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
     ...o.extraArgs,
   ];
   o.log(`run ${testid}: ${o.preset} against ${o.env.TARGET_URL}`);
-  o.log(`  live:    ${dashboardUrl(o.env.GRAFANA_URL, testid, 'now-15m', 'now')}`);
+  const grafana = await grafanaAnswers(o.env.GRAFANA_URL);
+  o.log(
+    `  live:    ${grafana ? dashboardUrl(o.env.GRAFANA_URL, testid, 'now-15m', 'now') : prometheusGraphUrl(o.env.PROMETHEUS_URL, testid)}`,
+  );
+  if (!grafana) {
+    o.log(
+      `  grafana: none answers at ${o.env.GRAFANA_URL} (GRAFANA_URL); the Grafana dashboards come with the compose lab (npm run lab:up)`,
+    );
+  }
   o.log(`  metrics: http://127.0.0.1:${o.env.LOADGEN_METRICS_PORT}/metrics (scraped by Prometheus)`);
+  const page = liveDashboardUrl(o.extraArgs);
+  if (page !== undefined)
+    o.log(
+      `  watch:   ${page} (loadgen's live page: charts, steering, the report at the end; no Docker needed)`,
+    );
   const go = async () => {
     if (o.interrupted()) return { code: 130, interrupted: true };
     return runLoadgen({
@@ -75,7 +82,7 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
   const exit =
     o.preset === 'bottleneck'
       ? await withFault(
-          new FaultClient(o.env.TARGET_URL, o.env.ADMIN_TOKEN),
+          new FaultClient(o.env.TARGET_URL, o.adminToken),
           { delayMs: o.env.BOTTLENECK_DELAY_MS, route: o.env.BOTTLENECK_ROUTE, mode: o.env.BOTTLENECK_MODE },
           o.log,
           go,
@@ -104,9 +111,7 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
     return result;
   }
   o.log(`  summary:   ${summary}`);
-  o.log(`  dashboard: ${dashboardUrl(o.env.GRAFANA_URL, testid, from, to)}`);
-  o.log(
-    `  prometheus: ${o.env.PROMETHEUS_URL}/graph?g0.expr=${encodeURIComponent(`testid:loadgen_request_duration_seconds:p95_1m{testid="${testid}"}`)}`,
-  );
+  if (grafana) o.log(`  dashboard: ${dashboardUrl(o.env.GRAFANA_URL, testid, from, to)}`);
+  o.log(`  prometheus: ${prometheusGraphUrl(o.env.PROMETHEUS_URL, testid)}`);
   return result;
 }

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LabState } from '../../src/local/lab-state.js';
-import { defaultAdminToken, startLocalLab, stopLocalLab } from '../../src/local/local-lab.js';
+import { defaultApiHost, startLocalLab, stopLocalLab } from '../../src/local/local-lab.js';
 
 export interface TestLab {
   state: LabState;
@@ -22,7 +22,7 @@ export async function startTestLab(env: NodeJS.ProcessEnv = {}): Promise<TestLab
       dir,
       scrapeInterval: '1s',
       ports: { api: 0, prometheus: 0, loadgenMetrics: 0 },
-      adminToken: defaultAdminToken,
+      apiHost: defaultApiHost,
       env: { BCRYPT_COST: '4', LOG_LEVEL: 'warn', ...env },
       log: (l) => lines.push(l),
     });

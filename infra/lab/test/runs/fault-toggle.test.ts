@@ -13,7 +13,7 @@ const off = { delayMs: 0, route: 'GET /api/users', mode: 'app' } as const;
 
 beforeAll(async () => {
   lab = await startTestLab();
-  client = new FaultClient(lab.state.urls.api, lab.state.env.ADMIN_TOKEN ?? '');
+  client = new FaultClient(lab.state.urls.api, { value: lab.state.env.ADMIN_TOKEN ?? '', from: 'the lab' });
 });
 afterAll(async () => {
   for (const p of extra) await p.stop();
@@ -88,7 +88,7 @@ describe('withFault (npm run bottleneck)', () => {
 
   it('runs with the fault game-api was started with when it has no admin endpoint', async () => {
     const url = await apiWithEnv({ BOTTLENECK_DELAY_MS: '300' });
-    const noAdmin = new FaultClient(url, 'whatever-token-1234');
+    const noAdmin = new FaultClient(url, { value: 'whatever-token-1234', from: 'the test' });
     expect(await noAdmin.get()).toBe('disabled');
     const plan = await withFault(
       noAdmin,
@@ -101,7 +101,7 @@ describe('withFault (npm run bottleneck)', () => {
 
   it('refuses to run a "bottleneck" with no fault and no way to turn one on', async () => {
     const url = await apiWithEnv({});
-    const noAdmin = new FaultClient(url, 'whatever-token-1234');
+    const noAdmin = new FaultClient(url, { value: 'whatever-token-1234', from: 'the test' });
     let ran = false;
     await expect(
       withFault(
@@ -116,9 +116,30 @@ describe('withFault (npm run bottleneck)', () => {
     expect(ran).toBe(false);
   });
 
-  it('says when the admin token is wrong', async () => {
-    await expect(new FaultClient(lab.state.urls.api, 'wrong-token-0123456789').get()).rejects.toThrow(
-      /ADMIN_TOKEN/,
+  it('says when the admin token is wrong, which one it used and where the right one is', async () => {
+    const wrong = new FaultClient(lab.state.urls.api, {
+      value: 'wrong-token-0123456789',
+      from: '/tmp/x/.env',
+    });
+    await expect(wrong.get()).rejects.toThrow(
+      `the ADMIN_TOKEN from /tmp/x/.env is not the one of game-api at ${lab.state.urls.api}`,
     );
+  });
+
+  it('says where to get a token when the run has none and game-api wants one', async () => {
+    let ran = false;
+    const run = withFault(
+      new FaultClient(lab.state.urls.api, undefined),
+      wanted,
+      () => undefined,
+      async () => {
+        ran = true;
+      },
+    );
+    await expect(run).rejects.toThrow('asks for an admin token and no ADMIN_TOKEN is set');
+    await expect(run).rejects.toThrow(
+      /\.lab\/env .*\.env beside docker-compose\.yml .*game-api-admin Secret/,
+    );
+    expect(ran).toBe(false);
   });
 });

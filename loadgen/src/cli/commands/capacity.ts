@@ -89,9 +89,25 @@ export function registerCapacityCommand(program: Command, ctx: CliContext): void
     .addHelpText(
       'after',
       `
-Method (docs/reports.md): per-player req/s (lightest step) × players = needed req/s; instances =
-needed ÷ (knee req/s × (1 − headroom)); Little's law gives requests in flight and MySQL connections;
-Redis commands/s from the per-endpoint costs the scenario recorded (options.server.resources).
+Method (docs/reports.md): per-player req/s (the lightest step's req/s ÷ its users playing, i.e.
+in their loop after setup) × players = needed req/s; instances = needed ÷ (knee req/s ×
+(1 − headroom)); Little's law gives the requests in flight. A step whose users never all
+finished their setup is marked: setup could not keep up.
+
+Resources: the plan sizes every resource the scenario declared behind the target (in its
+options.server), from the per-request costs it gave, both recorded in the summary
+(run.resources, run.costs):
+  server: {
+    resources: {                      // name: { kind, perMachine?, label?, defaultCost? }
+      mysql: { kind: 'pool', perMachine: 151, label: 'MySQL connections', defaultCost: 1 },
+      redis: { kind: 'ops', label: 'Redis commands' },
+    },
+    costs: { 'GET /api/me': { mysql: 1, redis: 7 } },   // per request of each endpoint
+  }
+A pool is held while a request runs (Little's law: req/s × mean latency × cost); ops are sent
+(req/s × cost, per second). perMachine (a pool's units, ops per second) gives a machine count;
+an endpoint the costs do not list costs defaultCost (default 0). The old per-endpoint form
+{ 'GET /api/me': { mysql: true, redisOps: 7 } } is still read as resources mysql and redis.
 
 Examples:
   loadgen capacity results/step-20261122T101500/summary.json

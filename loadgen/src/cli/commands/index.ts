@@ -3,6 +3,7 @@ import type { CliContext } from '../cli-context.js';
 import { registerCapacityCommand } from './capacity.js';
 import { registerCheckCommand } from './check.js';
 import { registerCompareCommand } from './compare.js';
+import { registerControlCommand } from './control.js';
 import { registerHistoryCommand } from './history.js';
 import { registerMergeCommand } from './merge.js';
 import { registerReportCommand } from './report.js';
@@ -14,6 +15,7 @@ export const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerRunCommand,
   registerCheckCommand,
   registerUrlCommand,
+  registerControlCommand,
   registerMergeCommand,
   registerReportCommand,
   registerCompareCommand,

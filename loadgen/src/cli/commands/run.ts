@@ -1,24 +1,28 @@
 import type { Command } from 'commander';
 import { parseSegment } from '../../engine/segment.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
-import { runScenario, START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
+import { START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
 import { parseStartAt } from '../../run/start-at.js';
 import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';
-import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import {
   type CliContext,
+  caOption,
   collect,
   durationArg,
   httpClientOption,
+  INSECURE_WARNING,
+  insecureOption,
   intArg,
   positiveArg,
   runTags,
   tagOption,
 } from '../cli-context.js';
-import { defaultOutDir, reportOutcome } from '../run-outcome.js';
+import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
+import { runFromCli } from '../run-from-cli.js';
+import { defaultOutDir } from '../run-outcome.js';
 
-interface RunFlags {
+interface RunFlags extends DashboardFlags {
   target?: string;
   testid?: string;
   label?: string;
@@ -35,10 +39,12 @@ interface RunFlags {
   httpClient?: HttpClientKind;
   startAt?: string;
   tag?: string[];
+  ca?: string;
+  insecure?: boolean;
 }
 
 export function registerRunCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('run')
     .description(
       'run a scenario (a preset name, a scenario .ts script or a scenario .json file) against a target',
@@ -80,6 +86,9 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     )
     .addOption(httpClientOption())
     .addOption(tagOption())
+    .addOption(caOption())
+    .addOption(insecureOption());
+  addDashboardOptions(command)
     .addHelpText(
       'after',
       `
@@ -88,10 +97,16 @@ Examples:
   $ loadgen run stress -t http://localhost:8000 --duration 2m --threshold 'p95<500' --threshold 'errors<1%'
   $ loadgen run ./my-scenario.json --rate 200 --threads 2 --metrics-port 9464
   $ loadgen run baseline -t http://localhost:8000 --tag commit=$(git rev-parse HEAD) --tag branch=main
+  $ loadgen run ./checkout.ts -t https://staging.test:8443 --ca ./staging-ca.pem
   $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4 --start-at 2026-11-24T16:30:00Z
       # the same --testid and --start-at on every machine, then: loadgen merge results/big-1*/summary.json
+  $ loadgen run baseline -t http://localhost:8000 --dashboard --open
+      # watch and steer it at http://127.0.0.1:5665/; loadgen control http://127.0.0.1:5665/ --users 50
 
 Flags override the scenario file. --users / --rate on a ramp/step/spike/burst profile scale it to that peak.
+https:// targets run on undici, with Node's root certificates: a test target's own CA is trusted with --ca
+(or the scenario's http.ca); --insecure verifies nothing and says so at the start, at the end and in summary.json.
+A change from the dashboard (or loadgen control) replaces what is left of the profile with a constant at the new value.
 Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 threshold failed, 130 interrupted.`,
     )
     .action(async (scenarioRef: string, flags: RunFlags) => {
@@ -111,6 +126,8 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         segment: flags.segment === undefined ? undefined : parseSegment(flags.segment),
         thresholds,
         httpClient: flags.httpClient,
+        ca: flags.ca,
+        insecure: flags.insecure,
       });
       config.thresholds.forEach(parseThreshold);
       config.tags = tags;
@@ -131,13 +148,11 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
           config.segment.count > 1 ? `, segment ${config.segment.index}/${config.segment.count}` : ''
         }\n`,
       );
-      await runScenario(config, {
-        progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
+      if (config.http.tls?.insecure === true) ctx.stderr.write(INSECURE_WARNING);
+      await runFromCli(ctx, flags, config, outDir, {
         log: (line) => ctx.stderr.write(`${line}\n`),
-        signal: ctx.interrupt,
         metricsPort,
         metricsLingerSec: flags.metricsLinger,
-        onSummary: (summary) => reportOutcome(ctx, summary, outDir),
       });
     });
 }

@@ -1,22 +1,24 @@
 import type { Command } from 'commander';
 import { LoadgenError } from '../../errors.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
-import { runScenario } from '../../run/run-scenario.js';
 import { loadJsonScenario, parseScenario, resolveRun } from '../../scenario/scenario-loader.js';
-import { LiveView } from '../../terminal/live-view.js';
 import { parseThreshold } from '../../thresholds/threshold-parser.js';
 import {
   type CliContext,
+  caOption,
   collect,
   durationArg,
   httpClientOption,
+  INSECURE_WARNING,
+  insecureOption,
   positiveArg,
   runTags,
   tagOption,
 } from '../cli-context.js';
-import { reportOutcome } from '../run-outcome.js';
+import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
+import { runFromCli } from '../run-from-cli.js';
 
-interface UrlFlags {
+interface UrlFlags extends DashboardFlags {
   connections: number;
   duration: number;
   rate?: number;
@@ -29,6 +31,8 @@ interface UrlFlags {
   timeout: number;
   httpClient?: HttpClientKind;
   tag?: string[];
+  ca?: string;
+  insecure?: boolean;
 }
 
 function parseHeaders(lines: string[] | undefined): Record<string, string> {
@@ -42,7 +46,7 @@ function parseHeaders(lines: string[] | undefined): Record<string, string> {
 }
 
 export function registerUrlCommand(program: Command, ctx: CliContext): void {
-  program
+  const command = program
     .command('url')
     .description('hammer one URL (smoke checks, benchmarks): closed model with -c, or open model with -R')
     .argument('<url>', 'full URL, e.g. http://localhost:8000/livez')
@@ -67,6 +71,9 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
     .addOption(httpClientOption())
     .addOption(tagOption())
+    .addOption(caOption())
+    .addOption(insecureOption());
+  addDashboardOptions(command)
     .addHelpText(
       'after',
       `
@@ -122,16 +129,15 @@ Examples:
         target: url.origin,
         threads: flags.threads,
         httpClient: flags.httpClient,
+        ca: flags.ca,
+        insecure: flags.insecure,
       });
       config.connections = Math.max(1, Math.ceil(c / config.threads));
       config.tags = tags;
       ctx.stderr.write(
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );
-      await runScenario(config, {
-        progress: new LiveView(ctx.stdout, config.durationSec, config.windowSec),
-        signal: ctx.interrupt,
-        onSummary: (summary) => reportOutcome(ctx, summary, flags.out),
-      });
+      if (config.http.tls?.insecure === true) ctx.stderr.write(INSECURE_WARNING);
+      await runFromCli(ctx, flags, config, flags.out);
     });
 }

@@ -27,9 +27,22 @@ export interface OpenedPage {
 }
 
 /** Open a local HTML file in a real headless Chromium with a fresh profile directory. */
-export async function openInChromium(
-  file: string,
-  viewport = { width: 1400, height: 900 },
+export function openInChromium(file: string, viewport = { width: 1400, height: 900 }): Promise<OpenedPage> {
+  return openPage(`file://${file}`, 'file://', viewport);
+}
+
+/**
+ * Open a page served over HTTP (the live dashboard); `requests` lists what it asked of any other
+ * origin (an offline page asks nothing of one).
+ */
+export function openUrlInChromium(url: string, viewport = { width: 1400, height: 900 }): Promise<OpenedPage> {
+  return openPage(url, new URL(url).origin, viewport);
+}
+
+async function openPage(
+  url: string,
+  ownOrigin: string,
+  viewport: { width: number; height: number },
 ): Promise<OpenedPage> {
   const profile = mkdtempSync(join(tmpdir(), 'glab-chromium-'));
   const context: BrowserContext = await chromium.launchPersistentContext(profile, {
@@ -46,9 +59,9 @@ export async function openInChromium(
   });
   page.on('pageerror', (e) => errors.push(e.message));
   page.on('request', (r) => {
-    if (!r.url().startsWith('file://')) requests.push(r.url());
+    if (!r.url().startsWith(ownOrigin)) requests.push(r.url());
   });
-  await page.goto(`file://${file}`, { waitUntil: 'load' });
+  await page.goto(url, { waitUntil: 'load' });
   return {
     page,
     errors,

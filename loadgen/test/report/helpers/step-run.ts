@@ -21,7 +21,13 @@ const stepProfile: RunInfo['profile'] = {
  * the knee, so every figure of the plan can be worked out by hand.
  */
 export function knownStepRun(
-  options: { failAt100?: boolean; slowFirst?: boolean; loginBurst?: boolean } = {},
+  options: {
+    failAt100?: boolean;
+    slowFirst?: boolean;
+    loginBurst?: boolean;
+    /** Count the users in their loop: every level reached, but the 100-user step's only 70. */
+    setupLag?: boolean;
+  } = {},
 ) {
   const perEndpoint = (t: number): number => Math.min(15, level(t) / 4);
   const saturated = (t: number): boolean => level(t) === 100 && options.failAt100 !== true;
@@ -32,12 +38,18 @@ export function knownStepRun(
     pattern: 'game',
     seconds: LEVELS.length * STEP_SEC,
     users: level,
+    ...(options.setupLag ? { loopUsers: (t: number) => Math.min(level(t), 70) } : {}),
     profile: stepProfile,
-    // What game-api's adapter (loadgen/scenarios/game-api.ts) records for these endpoints.
+    // Resources as game-api's adapter (loadgen/scenarios/game-api.ts) declares them; machine
+    // sizes made up for the sums.
     resources: {
-      'GET /api/users': { mysql: true, redisOps: 0 },
-      'GET /api/leaderboard': { mysql: false, redisOps: 5 },
-      'POST /api/login': { mysql: true, redisOps: 5 },
+      mysql: { kind: 'pool', label: 'MySQL connections', perMachine: 151, defaultCost: 1 },
+      redis: { kind: 'ops', label: 'Redis commands', perMachine: 100_000 },
+    },
+    costs: {
+      'GET /api/users': { mysql: 1 },
+      'GET /api/leaderboard': { redis: 5 },
+      'POST /api/login': { mysql: 1, redis: 5 },
     },
     endpoints: {
       'GET /api/users': {

@@ -26,6 +26,8 @@ export interface RunPlan {
   label?: string;
   seconds: number;
   users: (t: number) => number;
+  /** Users in their loop (setup finished) at the end of second t; default: not counted, as before v3. */
+  loopUsers?: (t: number) => number;
   endpoints: Record<string, EndpointPlan>;
   profile?: RunInfo['profile'];
   fault?: RunInfo['fault'];
@@ -33,6 +35,7 @@ export interface RunPlan {
   server?: ServerView;
   startedAt?: string;
   resources?: RunInfo['resources'];
+  costs?: RunInfo['costs'];
   /** The call pattern the scenario declared; default: derived from the endpoints, as a run does. */
   pattern?: string;
 }
@@ -61,7 +64,9 @@ export function makeSummary(plan: RunPlan): Summary {
         );
       }
     }
-    agg.add(recorder.flush(t, plan.users(t)));
+    const report = recorder.flush(t, plan.users(t));
+    if (plan.loopUsers !== undefined) report.loopUsers = plan.loopUsers(t);
+    agg.add(report);
   }
   agg.finish();
   const { endpoints, totals } = statsOf(agg, plan.seconds);
@@ -94,6 +99,7 @@ export function makeSummary(plan: RunPlan): Summary {
       loadgenVersion: 'test',
       fault: plan.fault ?? null,
       ...(plan.resources !== undefined ? { resources: plan.resources } : {}),
+      ...(plan.costs !== undefined ? { costs: plan.costs } : {}),
     },
     totals,
     endpoints,

@@ -1,0 +1,51 @@
+// Two ways of running the same thing, in alternating rounds against one bare node:http target on
+// its own core, so background load on a shared machine hits both alike; prints each round, the
+// medians and the ratio second / first. The `dashboard` and `health` benchmarks use it.
+import { join } from 'node:path';
+import { pinPrefix, startWithPort } from './child-process.js';
+import { type Measured, median } from './measured.js';
+import { BENCH_DIR, ROUNDS } from './settings.js';
+
+export interface Variant {
+  name: string;
+  run: (url: string) => Promise<Measured>;
+}
+
+/** Run `base` and `other` ROUNDS times each, alternating; `goal` is the least acceptable ratio. */
+export async function sideBySide(title: string, base: Variant, other: Variant, goal: number): Promise<void> {
+  const { child, port } = await startWithPort([
+    ...pinPrefix(1),
+    process.execPath,
+    join(BENCH_DIR, 'bare-target.mjs'),
+  ]);
+  const url = `http://127.0.0.1:${port}/`;
+  console.log(`${title}: ${ROUNDS} rounds, target ${url}`);
+  const results = new Map<string, Measured[]>([
+    [base.name, []],
+    [other.name, []],
+  ]);
+  try {
+    for (let round = 1; round <= ROUNDS; round++) {
+      for (const v of round % 2 === 1 ? [base, other] : [other, base]) {
+        const m = await v.run(url);
+        results.get(v.name)?.push(m);
+        console.log(
+          `  round ${round} ${v.name.padEnd(40)} ${Math.round(m.rps)} req/s  ${m.cpuUsPerReq?.toFixed(1) ?? 'n/a'} CPU µs/req`,
+        );
+      }
+    }
+  } finally {
+    child.kill('SIGTERM');
+  }
+  const rps = (name: string) => median((results.get(name) ?? []).map((m) => m.rps));
+  const cpu = (name: string) => median((results.get(name) ?? []).map((m) => m.cpuUsPerReq ?? Number.NaN));
+  console.log('median over rounds:');
+  for (const v of [base, other])
+    console.log(
+      `  ${v.name.padEnd(40)} ${Math.round(rps(v.name))} req/s  ${cpu(v.name).toFixed(1)} CPU µs/req`,
+    );
+  console.log(
+    `  ${other.name} / ${base.name} = ${(rps(other.name) / rps(base.name)).toFixed(3)}x req/s (target >= ${goal}), ` +
+      `${(cpu(base.name) / cpu(other.name)).toFixed(3)}x requests per CPU-second`,
+  );
+}

@@ -8,6 +8,7 @@ import { dashboardBenchmark } from './benchmarks/dashboard.js';
 import { gameBenchmark } from './benchmarks/game.js';
 import { gameMemoryBenchmark } from './benchmarks/game-memory.js';
 import { healthBenchmark } from './benchmarks/health.js';
+import { historyBenchmark } from './benchmarks/history.js';
 import { memoryBenchmark } from './benchmarks/memory.js';
 import { throughputBenchmark } from './benchmarks/throughput.js';
 import { wsBenchmark } from './benchmarks/ws.js';
@@ -20,6 +21,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   wsBenchmark,
   customMetricsBenchmark,
   customMemoryBenchmark,
+  historyBenchmark,
   dashboardBenchmark,
   healthBenchmark,
 ];

@@ -17,6 +17,14 @@ export type { HttpClient } from './engine/http-client.js';
 export { expandProfile, type Profile, ProfileCurve, UserCountSchedule } from './engine/profile.js';
 export { localCount, parseSegment, partShare, type SegmentSpec } from './engine/segment.js';
 export { LoadgenError, type LoadgenErrorCode } from './errors.js';
+export {
+  type ChangePoint,
+  type ChangePointOptions,
+  detectChangePoints,
+} from './history/change-points.js';
+export type * from './history/history-types.js';
+export { buildHistory, DEFAULT_HISTORY_SETTINGS } from './history/run-history.js';
+export { collectRuns } from './history/summary-collection.js';
 export { type MergeOptions, mergeSummaries } from './merge/merge-summaries.js';
 export {
   createHistogram,

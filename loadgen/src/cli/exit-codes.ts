@@ -3,7 +3,8 @@ import type { LoadgenErrorCode } from '../errors.js';
 /**
  * Every exit code of the loadgen CLI, in one place (README "Exit codes" mirrors this).
  * 0 ok · 1 unexpected internal error · 2 bad input (flags, scenario, summary files, a refused merge) ·
- * 3 target unreachable · 4 cannot write results · 99 a threshold failed · 130 interrupted.
+ * 3 target unreachable · 4 cannot write results · 98 `history --fail-on regression` found a
+ * recent regression · 99 a threshold failed · 130 interrupted.
  */
 export const EXIT = {
   ok: 0,
@@ -11,6 +12,7 @@ export const EXIT = {
   usage: 2,
   unreachable: 3,
   io: 4,
+  regression: 98,
   thresholds: 99,
   interrupted: 130,
 } as const;

@@ -9,9 +9,11 @@ import {
 import { deriveCallPattern } from '../model/call-pattern.js';
 import { addMetrics, addWindowMetric } from '../model/custom-metric-math.js';
 import type { WindowMetric } from '../model/custom-metric-schema.js';
+import { mergeProvenance } from '../model/run-provenance.js';
 import type {
   EndpointStats,
   Failure,
+  Provenance,
   SocketStats,
   Summary,
   TimeWindow,
@@ -297,6 +299,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
       ...firstAborted(summaries),
+      ...provenanceOf(summaries),
       // One segment that verified no certificate makes the whole run unverified.
       ...(summaries.some((s) => s.run.tls !== undefined)
         ? {
@@ -373,4 +376,10 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   )[0];
   if (widest !== undefined) merged.server = widest;
   return merged;
+}
+
+/** Every segment's tags and host, in one provenance (model/run-provenance.ts); none: no field. */
+function provenanceOf(summaries: readonly Summary[]): { provenance?: Provenance } {
+  const provenance = mergeProvenance(summaries.map((s) => s.run.provenance));
+  return provenance === undefined ? {} : { provenance };
 }

@@ -25,6 +25,8 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   // steering changes, absent in a run never steered).
   // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
   //   endpoints, as a v3 run of a scenario that declares none gets it.
+  // - run.provenance (optional: tags, host, the scenario's git commit, the target's build): an
+  //   older run recorded none of it, so it stays absent.
   // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the
   //   scheduled users.
   // - run.resources became named resources with run.costs beside them: the old per-endpoint

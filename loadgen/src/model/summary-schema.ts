@@ -218,6 +218,36 @@ export const mergeInfoSchema = z.object({
 });
 export type MergeInfo = z.infer<typeof mergeInfoSchema>;
 
+/**
+ * Where a run came from, so that a history of runs can say which change of what made it slower.
+ * Every field is optional: summaries written before it have none, and each part is recorded only
+ * when it could be found (model/run-provenance.ts).
+ */
+export const provenanceSchema = z.object({
+  /** `--tag key=value` and LOADGEN_TAGS, e.g. `commit` of the system under test. */
+  tags: z.record(z.string(), z.string()).optional(),
+  /** The machine loadgen ran on; a merged summary lists its segments' hosts, comma-separated. */
+  host: z.string().optional(),
+  /** The scenario file's git commit, when it sits in a git work tree (and git is installed). */
+  scenarioGit: z
+    .object({
+      commit: z.string(),
+      /** The work tree had uncommitted changes to tracked files (git describe --dirty's sense). */
+      dirty: z.boolean(),
+    })
+    .optional(),
+  /** The target's build, from a `*_build_info` gauge on its /metrics (value 1, labels version, revision). */
+  target: z
+    .object({
+      /** The gauge's name, e.g. game_api_build_info. */
+      metric: z.string(),
+      version: z.string().optional(),
+      revision: z.string().optional(),
+    })
+    .optional(),
+});
+export type Provenance = z.infer<typeof provenanceSchema>;
+
 export const runInfoSchema = z.object({
   testid: z.string().min(1),
   scenario: z.object({ name: z.string(), label: z.string() }),
@@ -267,6 +297,8 @@ export const runInfoSchema = z.object({
   merge: mergeInfoSchema.optional(),
   /** A threshold marked `abort` failed while the run went, and stopped it at `atSec`. */
   aborted: z.object({ threshold: z.string(), atSec: z.number().nonnegative() }).optional(),
+  /** Tags, host, the scenario's git commit, the target's version (absent in older summaries). */
+  provenance: provenanceSchema.optional(),
   /**
    * TLS trust beyond Node's defaults: `insecure` (`--insecure`: no certificate was verified) and
    * `caFile` (`--ca` or `options.http.ca`: certificates trusted besides Node's roots). Absent: neither.

@@ -5,6 +5,7 @@ import type {
   MetricName,
 } from '../compare/compare-summaries.js';
 import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
+import { describeProvenance } from '../model/run-provenance.js';
 import type { Summary } from '../model/summary-schema.js';
 import { esc } from './html-escape.js';
 import { steeringLabel } from './report-series.js';
@@ -288,6 +289,11 @@ export function parametersTable(summaries: readonly Summary[]): string {
     ],
     ['active fault', fault],
     ['loadgen', (s) => s.run.loadgenVersion],
+    [
+      'provenance',
+      (s) =>
+        `${describeProvenance(s.run.provenance) || '-'}${s.run.provenance?.host ? ` · host ${s.run.provenance.host}` : ''}`,
+    ],
   ];
   const head = summaries
     .map((s, i) => `<th><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</th>`)

@@ -13,6 +13,7 @@ import type { RunConfig } from '../scenario/run-config.js';
 import { instantiateScenario } from '../scenario/scenario-source.js';
 import { localPart, type PartRunner, threadPart } from './part-runner.js';
 import type { RunController } from './run-controller.js';
+import { probeProvenance, withTargetBuild } from './run-provenance-probe.js';
 import { buildSummary } from './summary-builder.js';
 import { checkTarget } from './target-check.js';
 import { watchThresholds } from './threshold-watch.js';
@@ -81,6 +82,8 @@ async function waitForStart(startAtEpochMs: number, deps: RunDeps): Promise<void
  * entry the CLI and the tests call; it never exits the process or writes files.
  */
 export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promise<Summary> {
+  // git runs while the target is checked and the users set up; nothing waits for it until the end.
+  const provenance = probeProvenance(config);
   await checkTarget(config.target);
   const metricsUrl = `${config.target}/metrics`;
   const faultGauge = config.server.faultGauge;
@@ -199,7 +202,10 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
       ),
     );
     const after = before === undefined ? undefined : await scrapeServerMetrics(metricsUrl, faultGauge);
-    const server = before && after ? serverDelta(metricsUrl, before, after) : undefined;
+    const server =
+      before?.hasRequestMetric && after?.hasRequestMetric
+        ? serverDelta(metricsUrl, before, after)
+        : undefined;
     const summary = buildSummary(
       config,
       agg,
@@ -210,6 +216,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
       true,
       aborted,
     );
+    summary.run.provenance = withTargetBuild(await provenance, before?.build);
     deps.onSummary?.(summary);
     if (metrics && !interrupted) {
       // An interrupt during the linger ends it; the summary is already written.

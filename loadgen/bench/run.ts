@@ -4,10 +4,12 @@
 // knobs (BENCH_SECONDS, ...) and the figures measured with them.
 import type { Benchmark } from './benchmark.js';
 import { codecsBenchmark } from './benchmarks/codecs.js';
+import { customMemoryBenchmark, customMetricsBenchmark } from './benchmarks/custom-metrics.js';
 import { dashboardBenchmark } from './benchmarks/dashboard.js';
 import { gameBenchmark } from './benchmarks/game.js';
 import { gameMemoryBenchmark } from './benchmarks/game-memory.js';
 import { healthBenchmark } from './benchmarks/health.js';
+import { historyBenchmark } from './benchmarks/history.js';
 import { memoryBenchmark } from './benchmarks/memory.js';
 import { socketIoBenchmark } from './benchmarks/socketio.js';
 import { socketIoClientsBenchmark } from './benchmarks/socketio-clients.js';
@@ -21,6 +23,9 @@ const BENCHMARKS: readonly Benchmark[] = [
   gameBenchmark,
   gameMemoryBenchmark,
   wsBenchmark,
+  customMetricsBenchmark,
+  customMemoryBenchmark,
+  historyBenchmark,
   dashboardBenchmark,
   healthBenchmark,
   codecsBenchmark,

@@ -32,6 +32,7 @@ const ctx: CliContext = {
     target: process.env.LOADGEN_TARGET,
     metricsPort: process.env.LOADGEN_METRICS_PORT,
     outDir: process.env.LOADGEN_OUT,
+    tags: process.env.LOADGEN_TAGS,
     browser: process.env.BROWSER,
     health: process.env.LOADGEN_HEALTH,
     dashboardToken: process.env.LOADGEN_DASHBOARD_TOKEN,

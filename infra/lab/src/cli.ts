@@ -9,7 +9,8 @@ import { PrometheusApi } from './dashboards/prometheus-api.js';
 import { LabError, labErrorFrom } from './errors.js';
 import { LAB_EXIT } from './exit-codes.js';
 import { defaultApiHost, localLabStatus, startLocalLab, stopLocalLab } from './local/local-lab.js';
-import { repoPath } from './repo-paths.js';
+import { repoPath, repoRoot } from './repo-paths.js';
+import { checkoutRevision } from './runs/checkout-revision.js';
 import { runPreset } from './runs/run-preset.js';
 
 /** The lab's command line: a thin shell over local/, runs/ and dashboards/ (docs/lab.md). */
@@ -149,6 +150,7 @@ program
       now: () => new Date(),
       log,
       interrupted: () => interrupted,
+      revision: await checkoutRevision(repoRoot),
     });
     // loadgen's code passes through unchanged: the two tables share their numbers (src/exit-codes.ts).
     process.exitCode = result.interrupted ? LAB_EXIT.interrupted : result.exitCode;

@@ -26,6 +26,8 @@ export const LAB_EXIT = {
   startFailed: 9,
   /** `lab check-dashboards`: a dashboard query failed or had no data for a run. */
   dashboardsWithoutData: 10,
+  /** loadgen only: `loadgen history --fail-on regression` found a regression in the last runs. */
+  historyRegression: 98,
   /** loadgen only: the run completed and a threshold failed. */
   thresholdFailed: 99,
   /** Interrupted (SIGINT/SIGTERM); a run's summary is still written. */
@@ -33,4 +35,8 @@ export const LAB_EXIT = {
 } as const;
 
 /** Codes that only loadgen produces; `lab` reports them only by passing loadgen's through. */
-export const LOADGEN_ONLY_EXITS: readonly number[] = [LAB_EXIT.resultsNotWritable, LAB_EXIT.thresholdFailed];
+export const LOADGEN_ONLY_EXITS: readonly number[] = [
+  LAB_EXIT.resultsNotWritable,
+  LAB_EXIT.historyRegression,
+  LAB_EXIT.thresholdFailed,
+];

@@ -35,6 +35,7 @@ const designEnv = [
   'BOTTLENECK_DELAY_MS',
   'BOTTLENECK_ROUTE',
   'BOTTLENECK_MODE',
+  'BUILD_REVISION',
 ];
 
 describe('docker-compose.yml', () => {

@@ -1,12 +1,14 @@
 import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { parsePrometheusText } from '@game-load-lab/loadgen';
+import { parsePrometheusText } from '@game-load-lab/loadgen/lib';
 import { waitFor } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkDashboards, type QueryCheck } from '../src/dashboards/check-dashboards.js';
 import { loadDashboards } from '../src/dashboards/dashboard-queries.js';
 import { PrometheusApi } from '../src/dashboards/prometheus-api.js';
+import { repoRoot } from '../src/repo-paths.js';
+import { checkoutRevision } from '../src/runs/checkout-revision.js';
 import { FaultClient } from '../src/runs/fault-client.js';
 import { grafanaStandIn, type StandIn } from './helpers/grafana-stand-in.js';
 import { startTestLab, type TestLab } from './helpers/lab.js';
@@ -109,11 +111,20 @@ afterAll(async () => {
 });
 
 describe("the user's day on the local lab", () => {
-  it('each run wrote its summary where the script said', async () => {
+  it('each run wrote its summary where the script said, tagged with the checkout it measured', async () => {
+    const revision = await checkoutRevision(repoRoot);
     for (const { testid } of Object.values(runs)) {
       await access(join(results, testid, 'summary.json'));
-      const summary = JSON.parse(await readFile(join(results, testid, 'summary.json'), 'utf8')) as object;
+      const summary = JSON.parse(await readFile(join(results, testid, 'summary.json'), 'utf8')) as {
+        run: { provenance?: { tags?: Record<string, string>; target?: Record<string, string> } };
+      };
       expect(JSON.stringify(summary)).toContain(testid);
+      // The lab passes --tag commit=<checkout> to loadgen and BUILD_REVISION to its game-api.
+      expect(summary.run.provenance?.tags?.commit).toBe(revision);
+      expect(summary.run.provenance?.target).toMatchObject({
+        metric: 'game_api_build_info',
+        ...(revision === undefined ? {} : { revision }),
+      });
     }
   });
 

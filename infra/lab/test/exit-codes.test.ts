@@ -21,6 +21,7 @@ const SAME_MEANING: Record<string, keyof typeof LAB_EXIT> = {
   usage: 'badInput',
   unreachable: 'targetUnreachable',
   io: 'resultsNotWritable',
+  regression: 'historyRegression',
   thresholds: 'thresholdFailed',
   interrupted: 'interrupted',
 };

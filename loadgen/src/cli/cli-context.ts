@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { parseDurationSec } from '../api/duration.js';
 import { HTTP_CLIENT_KINDS } from '../model/http-client-kind.js';
+import { parseTagList, parseTags } from '../model/run-provenance.js';
 
 /** What the composition root (cli.ts) hands every command: environment and streams. */
 export interface CliContext {
@@ -8,6 +9,8 @@ export interface CliContext {
     target?: string;
     metricsPort?: string;
     outDir?: string;
+    /** LOADGEN_TAGS: `key=value` entries separated by commas. */
+    tags?: string;
     /** $BROWSER: what --open starts. */
     browser?: string;
     /** LOADGEN_HEALTH=off turns the generator's health sampling off (the `health` benchmark only). */
@@ -55,6 +58,17 @@ export const collect = (value: string, previous: string[] | undefined): string[]
   value,
 ];
 
+/** `--tag key=value`, repeatable, shared by run and url. */
+export const tagOption = (): Option =>
+  new Option(
+    '--tag <key=value>',
+    'record a tag in the summary, repeatable (e.g. --tag commit=$(git rev-parse HEAD)); env LOADGEN_TAGS=k=v,k2=v2, which --tag overrides key by key',
+  ).argParser(collect);
+
+/** The run's tags: LOADGEN_TAGS first, then --tag (a key given in both keeps the flag's value). */
+export function runTags(ctx: CliContext, flags: string[] | undefined): Record<string, string> {
+  return { ...parseTagList(ctx.env.tags, 'LOADGEN_TAGS entry'), ...parseTags(flags ?? [], '--tag') };
+}
 /** `--ca <file>`, shared by run and url: a test target's own CA. */
 export const caOption = (): Option =>
   new Option(

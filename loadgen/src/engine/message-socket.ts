@@ -3,6 +3,7 @@ import { RequestFailedError } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
 import { describeError } from './describe-error.js';
 import { UserStoppedError } from './vu-http.js';
+import { alreadyCounted } from './vu-measurements.js';
 
 /** The type of a frame the codec did not decode into an object with a string type. */
 export const UNTYPED = '(untyped)';
@@ -213,8 +214,9 @@ export abstract class MessageSocket<M extends Received> implements HeldSocket {
   }
 
   private handlerFailed(type: string, error: unknown): void {
-    // A send that failed is counted already; a stopped user or a closing run is no failure.
-    if (error instanceof RequestFailedError || error instanceof UserStoppedError) return;
+    // A send that failed (or a vu.time that threw) is counted already; a stopped user or a
+    // closing run is no failure.
+    if (alreadyCounted(error) || error instanceof UserStoppedError) return;
     if (this.owner.isClosing()) return;
     this.owner.recorder.recordScriptError(`handler ${this.prefix} ${type}`, describeError(error));
   }

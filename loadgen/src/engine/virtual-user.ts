@@ -1,7 +1,8 @@
-import { RequestFailedError, type ScenarioDefinition, type Vu } from '../api/scenario-api.js';
+import type { RecordOptions, ScenarioDefinition, TimeOptions, Vu, VuMetrics } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
 import { describeError } from './describe-error.js';
 import { UserStoppedError, type VuHttpContext, VuHttpSession } from './vu-http.js';
+import { alreadyCounted, type VuMeasurements } from './vu-measurements.js';
 import { VuSocketIoSession } from './vu-socketio.js';
 import { type VuWsContext, VuWsSession } from './vu-ws.js';
 
@@ -15,6 +16,8 @@ export type RunnableScenario = Pick<ScenarioDefinition<unknown, unknown>, 'state
 export interface VuContext extends VuHttpContext, VuWsContext {
   recorder: WindowRecorder;
   scenario: RunnableScenario;
+  /** vu.time, vu.record and vu.metrics, shared by the part's users. */
+  measure: VuMeasurements;
 }
 
 /** Where a user of a part stands in the whole run. */
@@ -80,6 +83,20 @@ export class VirtualUser implements Vu<unknown, unknown> {
     return passed;
   }
 
+  time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T> {
+    // As a request: a stopped user's iteration starts nothing more (its setup and teardown may).
+    if (this.http.phase === 'iteration' && !this.isActive) return Promise.reject(new UserStoppedError());
+    return this.ctx.measure.time(name, fn, options, this.http.phase === 'setup');
+  }
+
+  record(name: string, value: number | null, options?: RecordOptions): void {
+    this.ctx.measure.record(name, value, options, this.http.phase === 'setup');
+  }
+
+  get metrics(): VuMetrics {
+    return this.ctx.measure.metrics;
+  }
+
   /** Pause (closed model backs off after a failed iteration, so a dead target is not spun on). */
   pause(seconds: number): Promise<void> {
     return this.sleep(seconds);
@@ -115,6 +132,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
     }
     this.http.phase = 'setup';
     while (this.isActive && !this.ready) {
+      this.ctx.recorder.recordSetupAttempt();
       try {
         await setup(this);
         this.ready = true;
@@ -154,6 +172,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
     const teardown = this.ctx.scenario.teardown;
     if (this.ready && teardown !== undefined && !this.ctx.isClosing()) {
       this.http.phase = 'teardown';
+      this.ctx.recorder.recordTeardown();
       try {
         await teardown(this);
       } catch (error) {
@@ -164,8 +183,9 @@ export class VirtualUser implements Vu<unknown, unknown> {
   }
 
   private failed(phase: string, error: unknown): void {
-    // A request without response is counted already; a stopped user or a closing run is no failure.
-    if (error instanceof RequestFailedError || error instanceof UserStoppedError) return;
+    // A request without response or a measurement's failure is counted already; a stopped user
+    // or a closing run is no failure.
+    if (alreadyCounted(error) || error instanceof UserStoppedError) return;
     if (this.ctx.isClosing()) return;
     this.ctx.recorder.recordScriptError(phase, describeError(error));
   }

@@ -41,6 +41,13 @@ export interface ChangePointOptions {
    */
   minRelativeChange?: number;
   /**
+   * Smallest change of the mean, absolute, in the series' own unit, for a change point to be
+   * reported. Default 0 (off, as in Otava). For a series that sits at 0, where a relative change
+   * means nothing: an error ratio of exactly 0 has no spread, so without a floor any blip is
+   * p = 0 and a "100%" change.
+   */
+  minAbsoluteChange?: number;
+  /**
    * Points per window of the split step; windows overlap by half. Default 50, Otava's default. A
    * window should hold at most a few changes: larger windows resist noise better but can miss a
    * short-lived regression; smaller ones see more.
@@ -51,6 +58,7 @@ export interface ChangePointOptions {
 export const DEFAULT_CHANGE_POINT_OPTIONS: Required<ChangePointOptions> = {
   maxPValue: 0.001,
   minRelativeChange: 0.05,
+  minAbsoluteChange: 0,
   windowLen: 50,
 };
 
@@ -70,10 +78,10 @@ export function detectChangePoints(
   series: readonly number[],
   options: ChangePointOptions = {},
 ): ChangePoint[] {
-  const { maxPValue, minRelativeChange, windowLen } = validateOptions(options);
+  const { maxPValue, minRelativeChange, minAbsoluteChange, windowLen } = validateOptions(options);
   validateSeries(series);
   const weak = weakChangePoints(series, windowLen, firstPassPValue(maxPValue));
-  const kept = mergeChangePoints(series, weak, maxPValue, minRelativeChange);
+  const kept = mergeChangePoints(series, weak, maxPValue, minRelativeChange, 'neighbours', minAbsoluteChange);
   return kept.map((index, i) => {
     const comparison = compareSegments(series, kept[i - 1] ?? 0, index, kept[i + 1] ?? series.length);
     return { index, ...comparison, relativeChange: relativeChange(comparison) };
@@ -82,7 +90,7 @@ export function detectChangePoints(
 
 function validateOptions(options: ChangePointOptions): Required<ChangePointOptions> {
   const merged = { ...DEFAULT_CHANGE_POINT_OPTIONS, ...definedOnly(options) };
-  const { maxPValue, minRelativeChange, windowLen } = merged;
+  const { maxPValue, minRelativeChange, minAbsoluteChange, windowLen } = merged;
   if (!(maxPValue > 0 && maxPValue <= 1)) {
     throw new RangeError(`maxPValue must be in (0, 1], got ${maxPValue}; 0.001 is the default.`);
   }
@@ -90,6 +98,9 @@ function validateOptions(options: ChangePointOptions): Required<ChangePointOptio
     throw new RangeError(
       `minRelativeChange must be a finite fraction ≥ 0 (0.05 = 5%), got ${minRelativeChange}.`,
     );
+  }
+  if (!(minAbsoluteChange >= 0 && Number.isFinite(minAbsoluteChange))) {
+    throw new RangeError(`minAbsoluteChange must be a finite number ≥ 0, got ${minAbsoluteChange}.`);
   }
   if (!(Number.isInteger(windowLen) && windowLen >= 2)) {
     throw new RangeError(`windowLen must be an integer ≥ 2, got ${windowLen}; 50 is the default.`);

@@ -16,6 +16,10 @@ export type RetestRule = 'neighbours' | 'as-otava';
  * least significant, and once all are significant drop the one of smallest magnitude while it is
  * ≤ minRelativeChange; after each drop re-test the points whose segments changed. Returns the
  * kept indices, ascending.
+ *
+ * `minAbsoluteChange` (ours; 0 = Otava's behaviour) also drops, smallest magnitude first, a point
+ * whose means differ by no more than it: a series that sits at exactly 0 (an error ratio) has no
+ * spread, so any blip there is "certain" (p = 0) and "100%", however small.
  */
 export function mergeChangePoints(
   series: readonly number[],
@@ -23,6 +27,7 @@ export function mergeChangePoints(
   maxPValue: number,
   minRelativeChange: number,
   retest: RetestRule = 'neighbours',
+  minAbsoluteChange = 0,
 ): number[] {
   const indices = [...weak];
   const compare = (i: number): SegmentComparison =>
@@ -35,8 +40,15 @@ export function mergeChangePoints(
       (a, b) => a > b,
     );
     if (stats[weakest]!.pValue < maxPValue) {
-      weakest = argBest(stats, magnitude, (a, b) => a < b);
-      if (magnitude(stats[weakest]!) > minRelativeChange) break;
+      const tooSmall = (s: SegmentComparison) =>
+        magnitude(s) <= minRelativeChange || Math.abs(s.meanAfter - s.meanBefore) <= minAbsoluteChange;
+      // Without an absolute floor this is Otava's rule: the smallest magnitude goes, if too small.
+      weakest = argBest(
+        stats,
+        (s) => (tooSmall(s) ? magnitude(s) : Number.POSITIVE_INFINITY),
+        (a, b) => a < b,
+      );
+      if (!tooSmall(stats[weakest]!)) break;
     }
     indices.splice(weakest, 1);
     stats.splice(weakest, 1);

@@ -1,6 +1,7 @@
 import { get as httpGet } from 'node:http';
 import { get as httpsGet } from 'node:https';
-import type { FaultInfo, ServerRoute, ServerView } from '../model/summary-schema.js';
+import type { FaultInfo, Provenance, ServerRoute, ServerView } from '../model/summary-schema.js';
+import { targetBuildOf } from './build-info.js';
 
 const METRIC = 'http_server_request_duration_seconds';
 
@@ -32,12 +33,15 @@ export function parsePrometheusText(text: string): Sample[] {
 }
 
 /**
- * A snapshot of the target's own request histogram (OpenTelemetry's HTTP server metric) and, when
- * the scenario names one, of its fault gauge.
+ * A snapshot of the target's own request histogram (OpenTelemetry's HTTP server metric), when the
+ * scenario names one of its fault gauge, and its build-info gauge when it has one.
  */
 export interface ServerSnapshot {
+  /** The target exposes the request histogram: only then is a delta of it a server view. */
+  hasRequestMetric: boolean;
   samples: Sample[];
   fault: FaultInfo | null;
+  build: Provenance['target'];
 }
 
 export async function scrapeServerMetrics(
@@ -46,7 +50,7 @@ export async function scrapeServerMetrics(
 ): Promise<ServerSnapshot | undefined> {
   try {
     const { status, text } = await getText(metricsUrl, 5000);
-    if (status !== 200 || !text.includes(METRIC)) return undefined;
+    if (status !== 200) return undefined;
     const samples = parsePrometheusText(text);
     const faults = faultGauge === undefined ? [] : samples.filter((s) => s.name === faultGauge);
     const active = faults.find((s) => s.value > 0) ?? faults[0];
@@ -54,7 +58,12 @@ export async function scrapeServerMetrics(
       active === undefined
         ? null
         : { delayMs: active.value, route: active.labels.route ?? '', mode: active.labels.mode ?? '' };
-    return { samples: samples.filter((s) => s.name.startsWith(METRIC)), fault };
+    return {
+      hasRequestMetric: text.includes(METRIC),
+      samples: samples.filter((s) => s.name.startsWith(METRIC)),
+      fault,
+      build: targetBuildOf(samples),
+    };
   } catch {
     return undefined;
   }

@@ -10,7 +10,10 @@ import type { Summary } from './summary-schema.js';
  * A scenario declares its pattern (`options.pattern`: every game preset says `game`, the realtime
  * ones `match`); a run of a scenario that declares none, and a summary written before v3, gets one
  * derived from what the run did: `loop:` and a hash of its loop's endpoint names (setup endpoints
- * left out: they run once per user). A declared name cannot contain `:`, so the two never meet.
+ * left out: they run once per user). A declared name cannot contain `:`, so a name is never taken
+ * for a derived id; a run that declares none still matches a declared one whose loop called the
+ * same endpoints (samePattern), so summaries from before a scenario declared its pattern stay
+ * comparable with the runs after.
  */
 
 const DERIVED_PREFIX = 'loop:';
@@ -40,6 +43,49 @@ export function isDerivedCallPattern(pattern: string): boolean {
   return pattern.startsWith(DERIVED_PREFIX);
 }
 
+/**
+ * What a run is compared on when either side declares no pattern: its loop's endpoints, as a
+ * derived pattern. A run with a derived pattern has it already; a declared one gets it from its
+ * endpoints, so a summary written before v3 (derived on read) meets the same traffic declared
+ * by a later scenario.
+ */
+export function loopFingerprint(s: Pick<Summary, 'run' | 'endpoints'>): string {
+  return isDerivedCallPattern(s.run.callPattern) ? s.run.callPattern : deriveCallPattern(s.endpoints);
+}
+
+/**
+ * The rule, once: two runs played one call pattern when both declare it by the same name, or,
+ * when either declares none, when their loops called the same endpoints. Two different declared
+ * names never match, whatever they called.
+ */
+export function samePattern(a: Pick<Summary, 'run' | 'endpoints'>, b: Pick<Summary, 'run' | 'endpoints'>) {
+  const declared = !isDerivedCallPattern(a.run.callPattern) && !isDerivedCallPattern(b.run.callPattern);
+  return declared ? a.run.callPattern === b.run.callPattern : loopFingerprint(a) === loopFingerprint(b);
+}
+
+/**
+ * One group name per run (same order) such that runs of one group played one call pattern, for
+ * the run history's series: a declared pattern's name for the runs that declare it, and for a run
+ * that declares none, the declared name whose runs called exactly its endpoints (samePattern), or,
+ * when no name (or more than one) does, its own derived pattern. So a summary written before v3
+ * and the same scenario's later runs, which declare `game`, fall in one group.
+ */
+export function callPatternGroups(summaries: readonly Pick<Summary, 'run' | 'endpoints'>[]): string[] {
+  const namesByFingerprint = new Map<string, Set<string>>();
+  for (const s of summaries) {
+    if (isDerivedCallPattern(s.run.callPattern)) continue;
+    const fingerprint = loopFingerprint(s);
+    const names = namesByFingerprint.get(fingerprint) ?? new Set<string>();
+    names.add(s.run.callPattern);
+    namesByFingerprint.set(fingerprint, names);
+  }
+  return summaries.map((s) => {
+    if (!isDerivedCallPattern(s.run.callPattern)) return s.run.callPattern;
+    const names = namesByFingerprint.get(s.run.callPattern);
+    return names?.size === 1 ? ([...names][0] as string) : s.run.callPattern;
+  });
+}
+
 export type Comparability = { comparable: true } | { comparable: false; reason: string };
 
 function describe(s: Summary): string {
@@ -58,12 +104,13 @@ function few(names: string[]): string {
 
 /**
  * Whether a delta of `candidate` against `base` says something about the target: both runs
- * played the same call pattern. When not, `reason` says why in one sentence a report can show.
+ * played the same call pattern (samePattern). When not, `reason` says why in one sentence a
+ * report can show.
  */
 export function comparability(base: Summary, candidate: Summary): Comparability {
-  if (base.run.callPattern === candidate.run.callPattern) return { comparable: true };
+  if (samePattern(base, candidate)) return { comparable: true };
   let reason = `${candidate.run.testid} played ${describe(candidate)}, ${base.run.testid} played ${describe(base)}: another shape of traffic`;
-  if (isDerivedCallPattern(base.run.callPattern) && isDerivedCallPattern(candidate.run.callPattern)) {
+  if (isDerivedCallPattern(base.run.callPattern) || isDerivedCallPattern(candidate.run.callPattern)) {
     const a = loopEndpoints(base.endpoints);
     const b = loopEndpoints(candidate.endpoints);
     const onlyB = b.filter((e) => !a.includes(e));

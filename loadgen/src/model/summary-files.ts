@@ -43,16 +43,19 @@ export function parseSummary(raw: unknown, source: string): Summary {
   return parsed.data;
 }
 
-/** Read and validate a summary.json (any consumer: merge, report, compare, capacity). */
-export function readSummaryFile(path: string): Summary {
-  let raw: unknown;
+/** The parsed JSON of a summary.json, not yet validated; unreadable or not JSON: LG_SUMMARY_INVALID. */
+export function readSummaryJson(path: string): unknown {
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    return JSON.parse(readFileSync(path, 'utf8'));
   } catch (error) {
     throw new LoadgenError(
       'LG_SUMMARY_INVALID',
       `${path}: cannot read summary (${(error as Error).message})`,
     );
   }
-  return parseSummary(raw, path);
+}
+
+/** Read and validate a summary.json (any consumer: merge, report, compare, capacity, history). */
+export function readSummaryFile(path: string): Summary {
+  return parseSummary(readSummaryJson(path), path);
 }

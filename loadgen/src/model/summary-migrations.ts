@@ -25,12 +25,18 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   // steering changes, absent in a run never steered).
   // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
   //   endpoints, as a v3 run of a scenario that declares none gets it.
+  // - run.provenance (optional: tags, host, the scenario's git commit, the target's build): an
+  //   older run recorded none of it, so it stays absent.
   // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the
   //   scheduled users.
   // - run.resources became named resources with run.costs beside them: the old per-endpoint
   //   { mysql, redisOps } table is read as resources mysql (a pool) and redis (ops).
-  // Sockets (issue 19) add optional fields only, which v2 files lack: ws.messages[].protocol,
-  // sentBytes and receivedBytes, ws.reconnects and ws.wireBytes.
+  // - Custom measurements (issue 18) add only optional fields (endpoints[].kind 'custom' and
+  //   unit, timeSeries[].metrics, metrics[], totals.setups and teardowns, run.aborted,
+  //   thresholds[].reason and aborted), and thresholds[].actual became null for "no data",
+  //   which v2 wrote as -1 (no metric of a threshold is ever negative).
+  // - Sockets (issue 19) add optional fields only, which v2 files lack: ws.messages[].protocol,
+  //   sentBytes and receivedBytes, ws.reconnects and ws.wireBytes.
   2: (summary) => {
     const old = (summary.run ?? {}) as Json;
     const lifted = isLegacyResources(old.resources) ? liftLegacyResources(old.resources) : undefined;
@@ -40,7 +46,15 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     const endpoints = (Array.isArray(summary.endpoints) ? summary.endpoints : []).filter(
       (e): e is PatternEndpoint => typeof (e as Json | null)?.endpoint === 'string',
     );
-    return { ...summary, schemaVersion: 3, run: { ...run, callPattern: deriveCallPattern(endpoints) } };
+    const thresholds = Array.isArray(summary.thresholds)
+      ? summary.thresholds.map((t: Json) => (t.actual === -1 ? { ...t, actual: null } : t))
+      : summary.thresholds;
+    return {
+      ...summary,
+      schemaVersion: 3,
+      run: { ...run, callPattern: deriveCallPattern(endpoints) },
+      thresholds,
+    };
   },
 };
 

@@ -20,4 +20,6 @@ export interface RunConfig extends EngineConfig {
    * that segments on several machines share one clock. Undefined = as soon as it is ready.
    */
   startAtEpochMs?: number;
+  /** `--tag key=value` and LOADGEN_TAGS, recorded in the summary's run.provenance.tags. */
+  tags?: Record<string, string>;
 }

@@ -3,7 +3,12 @@ import { waitFor } from '@game-load-lab/local-stack';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/model/summary-schema.js';
 import { runScenario } from '../../src/run/run-scenario.js';
-import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
+import {
+  loadJsonScenario,
+  loadScenario,
+  parseScenario,
+  resolveRun,
+} from '../../src/scenario/scenario-loader.js';
 import { freshDatabase, type GameApiDb, type GameApiProcess, startGameApi } from '../helpers/game-api.js';
 
 /** The game script (loadgen/scenarios/game.ts) with a tenth of its think time. */
@@ -162,6 +167,39 @@ describe('re-login on 401 (the API restarted with a new JWT secret)', () => {
         expect(f.kind).toMatch(/^(http_401|connection_refused|connection_reset|other)$/);
     } finally {
       stop.abort();
+      await api.stop();
+      await db.drop();
+    }
+  });
+});
+
+describe('a JSON scenario with "setup": "game-player"', () => {
+  it('registers and logs in a player per user, whose token the steps send', async () => {
+    const db = freshDatabase();
+    const api = await startGameApi(db.url);
+    try {
+      const scenario = parseScenario(
+        {
+          name: 'json-game-player',
+          setup: 'game-player',
+          steps: [{ request: 'GET /api/me' }],
+          think: 0.05,
+          model: { type: 'closed', users: 3, spawnRate: 100 },
+          duration: 1,
+        },
+        'json-game-player',
+      );
+      const config = resolveRun(await loadJsonScenario(scenario, 'json-game-player.json'), {
+        target: api.url,
+        testid: 'json-game-player',
+      });
+      config.gracefulStopSec = 2;
+      const summary = await runScenario(config);
+      const count = (e: string) => summary.endpoints.find((x) => x.endpoint === e)?.count ?? 0;
+      expect(summary.failures).toEqual([]);
+      expect([count('POST /api/users'), count('POST /api/login')]).toEqual([3, 3]);
+      expect(count('GET /api/me')).toBeGreaterThan(3);
+    } finally {
       await api.stop();
       await db.drop();
     }

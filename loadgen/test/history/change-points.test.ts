@@ -98,6 +98,17 @@ describe('change points of synthetic series (3% Gaussian noise, seeded)', () => 
     }
   });
 
+  it('an absolute floor keeps a blip on a series at exactly 0 quiet, and still finds a real rise', () => {
+    // An error ratio: 0 in 20 runs, then a trickle of 0 to 3 errors per 1,000 requests.
+    const trickle = [0.001, 0, 0.002, 0.001, 0, 0.001, 0.003, 0, 0.001, 0.002];
+    const blip = [...Array(20).fill(0), ...trickle, ...trickle];
+    expect(indices(blip)).toEqual([20]); // no spread at 0: p < 1e-5 and "100%"
+    expect(indices(blip, { minAbsoluteChange: 0.01 })).toEqual([]);
+    const rise = [...Array(20).fill(0), ...steppedSeries({ length: 20, noise: 0.1, seed: 4, base: 0.05 })];
+    expect(indices(rise, { minAbsoluteChange: 0.01 })).toEqual([20]);
+    expect(() => detectChangePoints([1, 2], { minAbsoluteChange: -1 })).toThrow(/minAbsoluteChange/);
+  });
+
   it('reports a drop with a negative relative change', () => {
     const series = steppedSeries({ length: 40, steps: [{ at: 25, factor: 0.7 }], noise: 0.03, seed: 7 });
     const [change] = detectChangePoints(series);

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { scenarioOptionsSchema } from '../../src/api/options-schema.js';
-import { comparability, deriveCallPattern, isDerivedCallPattern } from '../../src/model/call-pattern.js';
+import {
+  callPatternGroups,
+  comparability,
+  deriveCallPattern,
+  isDerivedCallPattern,
+  samePattern,
+} from '../../src/model/call-pattern.js';
 import { gameRun, makeSummary } from '../report/helpers/summary-factory.js';
 
 const steady = { perSecond: () => 5, latencyMs: () => 3 };
@@ -68,5 +74,69 @@ describe('the call pattern of a run', () => {
     expect(verdict.comparable === false && verdict.reason).toBe(
       `two played an undeclared call pattern (${two.run.callPattern}, from its loop's endpoints), one played an undeclared call pattern (${one.run.callPattern}, from its loop's endpoints): another shape of traffic (only two calls GET /c, GET /d, GET /e and 1 more; only one calls POST /b)`,
     );
+  });
+
+  it('matches a run that declares no pattern with a declared one when their loops called the same endpoints', () => {
+    // A v2 summary of the game preset (derived on read) against a v3 run that declares `game`.
+    const declared = makeSummary({
+      testid: 'baseline-v3',
+      pattern: 'game',
+      seconds: 2,
+      users: () => 1,
+      endpoints: { 'GET /a': steady, 'POST /b': steady, 'POST /login': { ...steady, setup: true } },
+    });
+    const older = runCalling('baseline-v2', ['POST /b', 'GET /a']);
+    const other = runCalling('other', ['GET /a']);
+    expect(samePattern(declared, older)).toBe(true);
+    expect(comparability(declared, older)).toEqual({ comparable: true });
+    expect(comparability(older, declared)).toEqual({ comparable: true });
+    const verdict = comparability(declared, other);
+    expect(verdict.comparable === false && verdict.reason).toMatch(
+      /other played an undeclared call pattern .*, baseline-v3 played call pattern "game": another shape of traffic \(only baseline-v3 calls POST \/b\)/,
+    );
+    // Two declared names never match, whatever they called.
+    const renamed = makeSummary({
+      ...{ testid: 'x', pattern: 'game2', seconds: 2, users: () => 1 },
+      endpoints: { 'GET /a': steady, 'POST /b': steady },
+    });
+    expect(samePattern(declared, renamed)).toBe(false);
+  });
+
+  it('groups runs for the history: a derived run joins the one declared name its loop matches', () => {
+    const game = (testid: string, endpoints: string[]) =>
+      makeSummary({
+        testid,
+        pattern: 'game',
+        seconds: 2,
+        users: () => 1,
+        endpoints: Object.fromEntries(endpoints.map((e) => [e, steady])),
+      });
+    const runs = [
+      runCalling('v2-baseline', ['GET /a', 'POST /b']),
+      game('v3-baseline', ['GET /a', 'POST /b']),
+      // A short game run that missed a branch still declares game.
+      game('v3-short', ['GET /a']),
+      runCalling('unrelated', ['GET /z']),
+      makeSummary({
+        testid: 'match',
+        pattern: 'match',
+        seconds: 2,
+        users: () => 1,
+        endpoints: { 'ws move': steady },
+      }),
+    ];
+    const groups = callPatternGroups(runs);
+    expect(groups.slice(0, 3)).toEqual(['game', 'game', 'game']);
+    expect(groups[3]).toBe(runs[3]!.run.callPattern);
+    expect(groups[4]).toBe('match');
+    // Ambiguous: two declared names called the same endpoints; the derived run stays on its own.
+    const twin = makeSummary({
+      testid: 'twin',
+      pattern: 'twin',
+      seconds: 2,
+      users: () => 1,
+      endpoints: { 'GET /a': steady, 'POST /b': steady },
+    });
+    expect(callPatternGroups([runs[0]!, runs[1]!, twin])).toEqual([runs[0]!.run.callPattern, 'game', 'twin']);
   });
 });

@@ -22,6 +22,9 @@ const INTERFACES = [
   'SocketIoReconnect',
   'VuSocketIo',
   'SocketIoClose',
+  'RecordOptions',
+  'TimeOptions',
+  'VuMetrics',
 ];
 
 /** Every member of the scripting API's interfaces, as `Interface.member`, read from the source. */

@@ -70,6 +70,8 @@ const envSchema = z.object({
       'must look like "GET /api/users" or "WS move"',
     ),
   BOTTLENECK_MODE: z.enum(FAULT_MODES).default('app'),
+  /** The build's source revision (a git commit), shown as game_api_build_info's revision label. */
+  BUILD_REVISION: z.string().max(100).optional(),
   /** The match channel (docs/realtime.md): how long a socket may stay unauthenticated. */
   WS_AUTH_TIMEOUT_MS: int(1, 600_000).default(5000),
   /** Players per match. */
@@ -102,6 +104,8 @@ export interface Config {
   adminToken: string | undefined;
   logLevel: (typeof LOG_LEVELS)[number];
   fault: { delayMs: number; route: string; mode: FaultMode };
+  /** BUILD_REVISION, or `unknown`. */
+  buildRevision: string;
   realtime: RealtimeConfig;
 }
 
@@ -178,6 +182,7 @@ export function loadConfig(env: NodeJS.ProcessEnv): Config {
     adminToken: e.ADMIN_TOKEN,
     logLevel: e.LOG_LEVEL,
     fault: { delayMs: e.BOTTLENECK_DELAY_MS, route: e.BOTTLENECK_ROUTE, mode: e.BOTTLENECK_MODE },
+    buildRevision: e.BUILD_REVISION ?? 'unknown',
     realtime: {
       authTimeoutMs: e.WS_AUTH_TIMEOUT_MS,
       matchSize: e.WS_MATCH_SIZE,

@@ -18,6 +18,7 @@ import { SessionsRepository } from './db/sessions-repository.js';
 import { UsersRepository } from './db/users-repository.js';
 import { FaultInjector } from './fault/fault-injector.js';
 import { createMetrics } from './metrics/metrics.js';
+import { GAME_API_VERSION } from './package-version.js';
 import { EventBus } from './realtime/event-bus.js';
 import { MatchActions } from './realtime/match-actions.js';
 import { MatchChannel } from './realtime/match-channel.js';
@@ -64,10 +65,13 @@ export async function buildGameApi(
   });
 
   let matchmaker: Matchmaker | undefined;
-  const metrics = createMetrics({
-    poolStats: database.poolStats,
-    matchmakingQueueLength: async () => (matchmaker ? matchmaker.queueLength() : 0),
-  });
+  const metrics = createMetrics(
+    {
+      poolStats: database.poolStats,
+      matchmakingQueueLength: async () => (matchmaker ? matchmaker.queueLength() : 0),
+    },
+    { version: GAME_API_VERSION, revision: config.buildRevision },
+  );
   const users = new UsersRepository(database.db);
   let leaderboard: LeaderboardCache | undefined;
   const redis = createRedis({

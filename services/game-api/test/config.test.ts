@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       loginRateWindowSeconds: 60,
       adminToken: undefined,
       fault: { delayMs: 0, route: 'GET /api/users', mode: 'app' },
+      buildRevision: 'unknown',
       realtime: {
         authTimeoutMs: 5000,
         matchSize: 2,
@@ -54,6 +55,11 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: PEPPER, ...env })).toThrow(
       new RegExp(`${name}=`),
     );
+  });
+
+  it('takes BUILD_REVISION as the revision game_api_build_info shows', () => {
+    const c = loadConfig({ JWT_SECRET: SECRET, PASSWORD_PEPPER: PEPPER, BUILD_REVISION: '9f3e2a1' });
+    expect(c.buildRevision).toBe('9f3e2a1');
   });
 
   it('accepts a match-channel fault point as BOTTLENECK_ROUTE', () => {

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newPlayer, PASSWORD, playSession } from './helpers/players.js';
@@ -58,6 +60,15 @@ describe('GET /metrics', () => {
     expect((await request(t.app).get('/metrics')).text).toContain(
       'http_server_request_duration_seconds_count{http_request_method="POST",http_route="/api/login",http_response_status_code="401"} 1',
     );
+  });
+});
+
+describe('game_api_build_info', () => {
+  it("says which build answers: the package's version and the revision it was built from", async () => {
+    const text = (await request(t.app).get('/metrics').expect(200)).text;
+    const { version } = JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8'));
+    // No BUILD_REVISION in the tests' environment: the revision is unknown, not made up.
+    expect(text).toContain(`game_api_build_info{version="${version}",revision="unknown"} 1`);
   });
 });
 

@@ -52,4 +52,5 @@ export const gameApiPassthroughVars = [
   'BOTTLENECK_DELAY_MS',
   'BOTTLENECK_ROUTE',
   'BOTTLENECK_MODE',
+  'BUILD_REVISION',
 ] as const;

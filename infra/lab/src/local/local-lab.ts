@@ -12,6 +12,8 @@ import {
 } from '@game-load-lab/local-stack';
 import { newAdminToken } from '../config/admin-token.js';
 import { LabError, labErrorFrom } from '../errors.js';
+import { repoRoot } from '../repo-paths.js';
+import { checkoutRevision } from '../runs/checkout-revision.js';
 import { gameApiPassthroughVars, startGameApi } from './game-api-server.js';
 import { type LabProcess, type LabState, readLabState, removeLabState, writeLabState } from './lab-state.js';
 import { localPrometheusConfig } from './prometheus-config.js';
@@ -100,6 +102,9 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
       const value = o.env[name];
       if (value !== undefined && value !== '') passthrough[name] = value;
     }
+    // game_api_build_info's revision: the checkout the lab's game-api build comes from.
+    const revision = passthrough.BUILD_REVISION ?? (await checkoutRevision(repoRoot));
+    if (revision !== undefined) passthrough.BUILD_REVISION = revision;
     o.log('starting game-api (creates and migrates the game database)');
     const adminToken = newAdminToken();
     const api = await startGameApi({

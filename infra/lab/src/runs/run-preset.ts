@@ -19,6 +19,8 @@ export interface PresetRunOptions {
   log: (line: string) => void;
   /** True once the user pressed Ctrl-C (the CLI holds SIGINT for the whole command). */
   interrupted: () => boolean;
+  /** The checkout's commit (checkout-revision.ts), passed as `--tag commit=...`; undefined: no tag. */
+  revision?: string;
 }
 
 export interface PresetRunResult {
@@ -49,6 +51,8 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
     outDir,
     '--metrics-port',
     String(o.env.LOADGEN_METRICS_PORT),
+    // Before the user's flags: a --tag commit=... of theirs wins (loadgen keeps a key's last value).
+    ...(o.revision === undefined ? [] : ['--tag', `commit=${o.revision}`]),
     ...o.extraArgs,
   ];
   o.log(`run ${testid}: ${o.preset} against ${o.env.TARGET_URL}`);

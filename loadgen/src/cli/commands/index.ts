@@ -4,6 +4,7 @@ import { registerCapacityCommand } from './capacity.js';
 import { registerCheckCommand } from './check.js';
 import { registerCompareCommand } from './compare.js';
 import { registerControlCommand } from './control.js';
+import { registerHistoryCommand } from './history.js';
 import { registerMergeCommand } from './merge.js';
 import { registerReportCommand } from './report.js';
 import { registerRunCommand } from './run.js';
@@ -19,4 +20,5 @@ export const COMMANDS: Array<(program: Command, ctx: CliContext) => void> = [
   registerReportCommand,
   registerCompareCommand,
   registerCapacityCommand,
+  registerHistoryCommand,
 ];

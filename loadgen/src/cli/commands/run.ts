@@ -15,6 +15,8 @@ import {
   insecureOption,
   intArg,
   positiveArg,
+  runTags,
+  tagOption,
 } from '../cli-context.js';
 import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
 import { runFromCli } from '../run-from-cli.js';
@@ -36,6 +38,7 @@ interface RunFlags extends DashboardFlags {
   metricsLinger: number;
   httpClient?: HttpClientKind;
   startAt?: string;
+  tag?: string[];
   ca?: string;
   insecure?: boolean;
 }
@@ -67,7 +70,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('-o, --out <dir>', 'results directory (default $LOADGEN_OUT/<testid> or results/<testid>)')
     .option(
       '--threshold <expr>',
-      "pass/fail rule, repeatable: p95<500, errors<1%, 'GET /api/users:p95<200'",
+      "pass/fail rule, repeatable (replaces the scenario's): p95<500, errors<1%, 'GET /api/users:p95<200', 'join room:p95<200', checks>99%, script_errors<1%; append ' abort [after 10s]' to stop the run when it fails",
       collect,
     )
     .option(
@@ -82,6 +85,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       10,
     )
     .addOption(httpClientOption())
+    .addOption(tagOption())
     .addOption(caOption())
     .addOption(insecureOption());
   addDashboardOptions(command)
@@ -92,6 +96,7 @@ Examples:
   $ loadgen run baseline --target http://localhost:8000
   $ loadgen run stress -t http://localhost:8000 --duration 2m --threshold 'p95<500' --threshold 'errors<1%'
   $ loadgen run ./my-scenario.json --rate 200 --threads 2 --metrics-port 9464
+  $ loadgen run baseline -t http://localhost:8000 --tag commit=$(git rev-parse HEAD) --tag branch=main
   $ loadgen run ./checkout.ts -t https://staging.test:8443 --ca ./staging-ca.pem
   $ loadgen run baseline -t http://api:8000 --testid big-1 --segment 0/4 --start-at 2026-11-24T16:30:00Z
       # the same --testid and --start-at on every machine, then: loadgen merge results/big-1*/summary.json
@@ -107,6 +112,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
     .action(async (scenarioRef: string, flags: RunFlags) => {
       const thresholds = flags.threshold;
       thresholds?.forEach(parseThreshold);
+      const tags = runTags(ctx, flags.tag);
       const scenario = await loadScenario(scenarioRef);
       const config = resolveRun(scenario, {
         target: flags.target ?? ctx.env.target,
@@ -124,6 +130,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         insecure: flags.insecure,
       });
       config.thresholds.forEach(parseThreshold);
+      config.tags = tags;
       if (flags.startAt !== undefined)
         config.startAtEpochMs = parseStartAt(flags.startAt, Date.now(), START_AT_TOLERANCE_MS);
       const segTag = config.segment.count > 1 ? `-seg${config.segment.index}of${config.segment.count}` : '';

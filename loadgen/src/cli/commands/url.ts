@@ -12,6 +12,8 @@ import {
   INSECURE_WARNING,
   insecureOption,
   positiveArg,
+  runTags,
+  tagOption,
 } from '../cli-context.js';
 import { addDashboardOptions, type DashboardFlags } from '../run-dashboard.js';
 import { runFromCli } from '../run-from-cli.js';
@@ -28,6 +30,7 @@ interface UrlFlags extends DashboardFlags {
   threshold?: string[];
   timeout: number;
   httpClient?: HttpClientKind;
+  tag?: string[];
   ca?: string;
   insecure?: boolean;
 }
@@ -67,6 +70,7 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
     .option('-o, --out <dir>', 'also write summary.json and stats.csv here')
     .option('--threshold <expr>', 'pass/fail rule, repeatable (see run --help)', collect)
     .addOption(httpClientOption())
+    .addOption(tagOption())
     .addOption(caOption())
     .addOption(insecureOption());
   addDashboardOptions(command)
@@ -86,6 +90,7 @@ Examples:
         throw new LoadgenError('LG_USAGE', `"${rawUrl}" is not a URL (e.g. http://localhost:8000/livez)`);
       }
       flags.threshold?.forEach(parseThreshold);
+      const tags = runTags(ctx, flags.tag);
       const method = flags.method.toUpperCase();
       const path = `${url.pathname}${url.search}`;
       const c = Math.ceil(flags.connections);
@@ -128,6 +133,7 @@ Examples:
         insecure: flags.insecure,
       });
       config.connections = Math.max(1, Math.ceil(c / config.threads));
+      config.tags = tags;
       ctx.stderr.write(
         `loadgen url ${method} ${url.href}: ${c} connections, ${flags.rate === undefined ? 'closed model' : `${flags.rate} req/s`}, ${flags.duration}s, ${config.httpClient} client\n`,
       );

@@ -32,6 +32,12 @@ export interface Metrics {
   };
 }
 
+/** What `game_api_build_info` says: the package version and the source revision it was built from. */
+export interface BuildInfo {
+  version: string;
+  revision: string;
+}
+
 export interface MetricsSources {
   poolStats(): { inUse: number; idle: number; waiting: number; acquireTimeouts: number };
   /** Players waiting in the matchmaking queue (a Redis read); rejects when Redis is away. */
@@ -42,9 +48,17 @@ export interface MetricsSources {
  * All of game-api's Prometheus metrics in one registry (names per docs/design.md, "Metric names"; dashboards and the
  * lab's end-to-end test query them by these names).
  */
-export function createMetrics(sources: MetricsSources): Metrics {
+export function createMetrics(sources: MetricsSources, build: BuildInfo): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // The info-gauge convention (as prometheus_build_info): always 1, the build in its labels, so a
+  // load test records which build it measured (loadgen's run.provenance.target).
+  new Gauge({
+    name: 'game_api_build_info',
+    help: 'Always 1; labels: the package version and the source revision (BUILD_REVISION) of this build.',
+    labelNames: ['version', 'revision'] as const,
+    registers: [registry],
+  }).set(build, 1);
 
   const httpDuration = new Histogram({
     name: 'http_server_request_duration_seconds',

@@ -1,6 +1,8 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Summary } from '../../src/model/summary-schema.js';
+import { evaluateThresholds } from '../../src/thresholds/threshold-evaluator.js';
+import { parseThreshold } from '../../src/thresholds/threshold-parser.js';
 import { type HeartbeatServer, startHeartbeatServer } from '../helpers/heartbeat-server.js';
 import { runFile } from '../helpers/scenarios.js';
 
@@ -41,5 +43,8 @@ describe('background handlers (socket.on)', () => {
     expect(booms?.sample).toMatch(/^Error: the boom handler failed \(ws-heartbeat\.ts:\d+\)$/);
     expect(booms?.count).toBeGreaterThanOrEqual(2 * 5);
     expect(s.totals.scriptErrors).toBe(booms?.count);
+    // So a script-error threshold gates on a handler's throws as on an iteration's.
+    const [gate] = evaluateThresholds([parseThreshold('script_errors<1%')], s);
+    expect(gate?.passed).toBe(false);
   });
 });

@@ -32,8 +32,9 @@ export const LAYERS = [
   { name: 'dashboard', path: '^src/dashboard/' },
   // The command line: one file per command, its context and exit codes.
   { name: 'cli', path: '^src/(cli/|cli\\.ts$)' },
-  // The package's entry point: re-exports only.
-  { name: 'entry', path: '^src/index\\.ts$' },
+  // The package's entry points (package.json "exports"): the scripting API (index.ts) and the
+  // library (lib.ts), re-exports only.
+  { name: 'entry', path: '^src/(index|lib)\\.ts$' },
 ];
 
 const upward = LAYERS.slice(0, -1).map((layer, i) => ({

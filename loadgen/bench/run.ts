@@ -3,6 +3,7 @@
 // the tests; needs `npm run build -w loadgen` first. loadgen/README.md, "Benchmark", has the
 // knobs (BENCH_SECONDS, ...) and the figures measured with them.
 import type { Benchmark } from './benchmark.js';
+import { customMemoryBenchmark, customMetricsBenchmark } from './benchmarks/custom-metrics.js';
 import { dashboardBenchmark } from './benchmarks/dashboard.js';
 import { gameBenchmark } from './benchmarks/game.js';
 import { gameMemoryBenchmark } from './benchmarks/game-memory.js';
@@ -18,12 +19,14 @@ const BENCHMARKS: readonly Benchmark[] = [
   gameBenchmark,
   gameMemoryBenchmark,
   wsBenchmark,
+  customMetricsBenchmark,
+  customMemoryBenchmark,
   historyBenchmark,
   dashboardBenchmark,
   healthBenchmark,
 ];
 
-const list = (): string => BENCHMARKS.map((b) => `  ${b.name.padEnd(12)} ${b.about}`).join('\n');
+const list = (): string => BENCHMARKS.map((b) => `  ${b.name.padEnd(14)} ${b.about}`).join('\n');
 const args = process.argv.slice(2);
 if (args.includes('--help') || args.includes('-h')) {
   console.log(`usage: npm run bench -w loadgen [-- <name>...]  (no name: all, in this order)\n${list()}`);

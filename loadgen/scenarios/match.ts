@@ -134,6 +134,7 @@ export const MATCH_THRESHOLDS = [
   'ws moved:errors<1%',
   'ws queue:errors<1%',
   'errors<1%',
+  'script_errors<1%',
 ];
 
 /**

@@ -40,6 +40,7 @@ export default matchScenario(
       'ws connect:errors<1%',
       'ws move:errors<1%',
       'ws moved:errors<1%',
+      'script_errors<1%',
     ],
   },
   { session: { shape: 0.8, scale: 3600 } },

@@ -1,24 +1,28 @@
-// The scripting API: what a scenario file imports.
+// The scripting API: what a scenario file imports, and nothing else (k6 keeps its scripting
+// surface in its own modules; undici keeps its internals out of its exports). The library for
+// other programs (run, merge, compare, the summary model...) is '@game-load-lab/loadgen/lib'.
 
-export {
-  type EndpointResources,
-  type ScenarioOptions,
-  type ScenarioOptionsInput,
-  type ServerOptions,
-  scenarioOptionsSchema,
+export type {
+  EndpointResources,
+  ScenarioOptions,
+  ScenarioOptionsInput,
+  ServerOptions,
 } from './api/options-schema.js';
 export type { EndpointCosts, ResourceOptions } from './api/resources-schema.js';
 export {
   defineScenario,
-  isScenario,
+  type RecordOptions,
   RequestFailedError,
   type RequestOptions,
   type Scenario,
   type ScenarioDefinition,
   type SetupAlias,
+  type Tags,
   type Task,
+  type TimeOptions,
   type Vu,
   type VuHttp,
+  type VuMetrics,
   type VuResponse,
   type VuSocket,
   type VuWs,
@@ -27,56 +31,3 @@ export {
   type WsMessage,
   type WsWaitOptions,
 } from './api/scenario-api.js';
-export { EXIT, exitCodeFor } from './cli/exit-codes.js';
-export { createHttpClient } from './engine/create-http-client.js';
-export type { HttpClient } from './engine/http-client.js';
-export { expandProfile, type Profile, ProfileCurve, UserCountSchedule } from './engine/profile.js';
-export { localCount, parseSegment, partShare, type SegmentSpec } from './engine/segment.js';
-export { LoadgenError, type LoadgenErrorCode } from './errors.js';
-export {
-  type ChangePoint,
-  type ChangePointOptions,
-  detectChangePoints,
-} from './history/change-points.js';
-export type * from './history/history-types.js';
-export { buildHistory, DEFAULT_HISTORY_SETTINGS } from './history/run-history.js';
-export { collectRuns } from './history/summary-collection.js';
-export { type MergeOptions, mergeSummaries } from './merge/merge-summaries.js';
-export {
-  createHistogram,
-  decodeHistogram,
-  encodeHistogram,
-  latencyStats,
-  mergeEncoded,
-} from './metrics/hdr-histograms.js';
-export { createLoadgenRegistry, serveMetrics } from './metrics/prometheus-exporter.js';
-export { parsePrometheusText } from './metrics/server-metrics.js';
-export type { HttpClientKind } from './model/http-client-kind.js';
-export { STATS_CSV_COLUMNS, statsCsv } from './model/stats-csv.js';
-export { parseSummary, readSummaryFile, writeSummaryFiles } from './model/summary-files.js';
-export { migrateSummary } from './model/summary-migrations.js';
-export * from './model/summary-schema.js';
-export {
-  type RunControl,
-  RunController,
-  type SteeringOutcome,
-  type SteeringStatus,
-} from './run/run-controller.js';
-export { type RunDeps, type RunProgress, runScenario, START_AT_TOLERANCE_MS } from './run/run-scenario.js';
-export { parseStartAt } from './run/start-at.js';
-export { parseSteeringRequest, type SteeringRequest } from './run/steering-request.js';
-export type { RunConfig } from './scenario/run-config.js';
-export {
-  type LoadedScenario,
-  loadJsonScenario,
-  loadScenario,
-  PRESETS_DIR,
-  parseScenario,
-  presetNames,
-  type RunOverrides,
-  resolveRun,
-} from './scenario/scenario-loader.js';
-export type { JsonScenario, JsonScenarioInput } from './scenario/scenario-schema.js';
-export { evaluateThresholds } from './thresholds/threshold-evaluator.js';
-export { parseThreshold, type Threshold } from './thresholds/threshold-parser.js';
-export { LOADGEN_VERSION } from './version.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { durationField } from './duration.js';
+import { metricsOptionsSchema } from './metrics-options.js';
 import {
   type EndpointResources,
   endpointCostsSchema,
@@ -161,6 +162,8 @@ export const scenarioOptionsSchema = z.strictObject({
   /** Per-request timeout. */
   timeout: durationField.default(30),
   thresholds: z.array(z.string()).default([]),
+  /** Custom metrics declared before the run (optional): their types, a trend's unit. */
+  metrics: metricsOptionsSchema.default({}),
   data: dataOptionsSchema.optional(),
   server: serverOptionsSchema.default({}),
   http: httpOptionsSchema.default({ decompress: false, redirects: 0 }),

@@ -175,6 +175,43 @@ export interface VuWs {
   connect(path: string, options?: WsConnectOptions): Promise<VuSocket>;
 }
 
+/**
+ * A sample's tags, e.g. `{ region: 'eu' }`: only keys its metric declares in
+ * `options.metrics[name].tags`; each tag set is also a series of its own, `name{region=eu}`.
+ */
+export type Tags = Readonly<Record<string, string | number | boolean>>;
+
+/** Options of `vu.time`. */
+export interface TimeOptions {
+  /** Tags of this sample (declared in options.metrics). */
+  tags?: Tags;
+}
+
+/** Options of `vu.record`. */
+export interface RecordOptions {
+  /** Tags of this sample (declared in options.metrics). */
+  tags?: Tags;
+  /**
+   * The measured operation failed: counted as an error of the name, of this kind (a string such
+   * as 'room_full'; an Error gives its code or name, as a throw in `vu.time` does; true: 'failed').
+   */
+  error?: boolean | string | Error;
+}
+
+/**
+ * Counters, rates and gauges named by the script (k6's Counter, Rate and Gauge; a Trend is
+ * `vu.time` / `vu.record`). Each is summed over every user, thread and segment; declare them in
+ * `options.metrics` to have their thresholds checked before the run.
+ */
+export interface VuMetrics {
+  /** Add `n` (default 1, >= 0) to the counter `name`: its total and per second. */
+  count(name: string, n?: number, tags?: Tags): void;
+  /** Count `ok` into the rate `name`: the share of true (threshold `name:rate>0.95`). */
+  rate(name: string, ok: boolean, tags?: Tags): void;
+  /** Set the gauge `name` to `value`: its last value, min and max. */
+  gauge(name: string, value: number, tags?: Tags): void;
+}
+
 /** One virtual user, as its scenario sees it. */
 export interface Vu<State = Record<string, unknown>, Row = Record<string, string>> {
   /** Unique in the whole run, across threads and segments (0, 1, 2...). */
@@ -198,6 +235,20 @@ export interface Vu<State = Record<string, unknown>, Row = Record<string, string
   think(min: number, max?: number): Promise<void>;
   /** Count `condition` under `label` (passes and fails per label in the summary); returns it. */
   check(label: string, condition: boolean): boolean;
+  /**
+   * Run `fn` and time it under `name` (ms), as an endpoint is: tables, thresholds, compare,
+   * report. Resolves with `fn`'s result. A throw is counted as an error of `name` (its kind:
+   * the error's code, else its name, else script_error) and reaches the script as it was thrown:
+   * caught, or ending the iteration without being counted again as a script error.
+   */
+  time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T>;
+  /**
+   * Record a value measured elsewhere (an SDK's callback, a server's timestamp) under `name`: ms,
+   * or the unit `options.metrics` declares for it. `null` with `{ error }`: a failure without a value.
+   */
+  record(name: string, value: number | null, options?: RecordOptions): void;
+  /** Counters, rates and gauges. */
+  readonly metrics: VuMetrics;
 }
 
 /** One of the weighted tasks a user picks from per iteration. */

@@ -2,7 +2,7 @@ import { fmt } from '../model/number-format.js';
 import type { Summary } from '../model/summary-schema.js';
 import { type ResourceNeed, resourceAssumptions, resourceNeeds } from './resource-needs.js';
 import { setupEndpoints } from './resource-profile.js';
-import { analyseSteps, type StepRow, steeredAtSec } from './step-analysis.js';
+import { analyseSteps, type StepRow, steeredAtSec, stepEndpoints } from './step-analysis.js';
 
 export interface CapacityOptions {
   /** The p95 SLA in ms; the knee is the last step before p95 crosses it. Default 500. */
@@ -150,6 +150,11 @@ export function planCapacity(summary: Summary, options: Partial<CapacityOptions>
     `headroom ${Math.round(o.headroom * 100)}%: every resource is sized to run at ${Math.round((1 - o.headroom) * 100)}% of what was measured`,
     ...resourceAssumptions(summary),
   ];
+  if (summary.totals.requests === 0 && stepEndpoints(summary).length > 0) {
+    assumptions.push(
+      "no HTTP request in this run: a step's requests, req/s and latency are its custom trends in ms (the operations the script timed with vu.time and vu.record)",
+    );
+  }
   if (exclude.length > 0) {
     assumptions.push(
       `the steady loop only: ${exclude.join(', ')} (${o.includeSetup ? 'left out as asked' : "the users' setup, once per user, arriving as a burst when each step spawns its users"}) are left out of the step figures`,

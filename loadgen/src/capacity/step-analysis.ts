@@ -67,6 +67,18 @@ function levels(summary: Summary): Level[] {
 const round = (v: number, digits = 3): number => Number(v.toFixed(digits));
 
 /**
+ * What a step serves: the HTTP requests. Socket figures (handshakes, push delays) are not
+ * requests; a custom trend is not either when requests were made (it may wrap one). A run with no
+ * HTTP request at all (a game driven through its SDK) is measured by its custom trends in ms, the
+ * operations the script timed (join room, move round trip); a trend of another unit never counts.
+ */
+export function stepEndpoints(summary: Summary): Summary['endpoints'] {
+  const http = summary.endpoints.filter((e) => e.kind === undefined);
+  if (http.length > 0) return http;
+  return summary.endpoints.filter((e) => e.kind === 'custom' && e.unit === undefined);
+}
+
+/**
  * Cut a step run's time series at the profile's steps and add up each step's windows, leaving
  * out the `exclude`d endpoints; latency figures come from the merged per-window HdrHistograms,
  * so they are the step's own (3 significant digits, as every HdrHistogram figure here).
@@ -78,8 +90,7 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
       `${summary.run.testid} is a ${summary.run.profile.type} run: capacity needs a step run (loadgen run step)`,
     );
   }
-  // Socket figures (handshakes, push delays) are not requests the API serves per step.
-  const sockets = new Set(summary.endpoints.filter((e) => e.kind === 'ws').map((e) => e.endpoint));
+  const served = new Set(stepEndpoints(summary).map((e) => e.endpoint));
   const rows: StepRow[] = [];
   for (const level of levels(summary)) {
     const end = Math.min(level.end, summary.run.elapsedSec);
@@ -90,7 +101,7 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
     const perEndpoint = new Map<string, string[]>();
     for (const w of windows) {
       for (const [name, e] of Object.entries(w.endpoints)) {
-        if (exclude.includes(name) || sockets.has(name)) continue;
+        if (exclude.includes(name) || !served.has(name)) continue;
         requests += e.count;
         failures += e.errors;
         const list = perEndpoint.get(name) ?? [];

@@ -26,11 +26,15 @@ export const EXIT_BY_CODE: Record<LoadgenErrorCode, number> = {
   LG_IO: EXIT.io,
 };
 
-/** Interrupted beats a threshold failure: a cut-short run's percentiles prove nothing. */
+/**
+ * Interrupted beats a threshold failure: a cut-short run's percentiles prove nothing. A run a
+ * threshold stopped (`abort`) failed, whatever the figures say after the stop.
+ */
 export function exitCodeFor(summary: {
-  run: { interrupted: boolean };
+  run: { interrupted: boolean; aborted?: unknown };
   thresholds: { passed: boolean }[];
 }): number {
   if (summary.run.interrupted) return EXIT.interrupted;
+  if (summary.run.aborted !== undefined) return EXIT.thresholds;
   return summary.thresholds.some((t) => !t.passed) ? EXIT.thresholds : EXIT.ok;
 }

@@ -19,5 +19,11 @@ export function reportOutcome(ctx: CliContext, summary: Summary, outDir: string 
   }
   if (summary.run.interrupted)
     ctx.stderr.write('interrupted: the summary covers the run up to the interrupt\n');
+  const aborted = summary.run.aborted;
+  if (aborted !== undefined) {
+    ctx.stderr.write(
+      `aborted at ${aborted.atSec} s by the threshold "${aborted.threshold}": the summary covers the run up to then\n`,
+    );
+  }
   ctx.setExitCode(exitCodeFor(summary));
 }

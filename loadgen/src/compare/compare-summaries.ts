@@ -1,3 +1,4 @@
+import type { CustomMetric } from '../model/custom-metric-schema.js';
 import type { EndpointStats, Summary } from '../model/summary-schema.js';
 import {
   type CompareRule,
@@ -10,7 +11,7 @@ import {
 import { percentileRange } from './percentile-range.js';
 import { attributeToServer, type ServerAttribution } from './server-attribution.js';
 
-export type Verdict = Flag | 'too few samples' | 'only in baseline' | 'only in candidate';
+export type Verdict = Flag | 'too few samples' | 'only in baseline' | 'only in candidate' | 'not judged';
 
 export type MetricName = 'p50' | 'p95' | 'p99' | 'rps' | 'errorRate';
 
@@ -32,6 +33,16 @@ export interface EndpointComparison {
   candidateCount: number;
   metrics: MetricChange[];
   server?: ServerAttribution;
+  /** A custom trend's unit when not ms: its figures are in it, and they are shown, not judged. */
+  unit?: string;
+}
+
+/** A custom counter, rate or gauge in both runs (either may lack it): shown, never judged. */
+export interface CustomMetricComparison {
+  name: string;
+  type: CustomMetric['type'];
+  base?: CustomMetric;
+  candidate?: CustomMetric;
 }
 
 export interface RunRef {
@@ -49,6 +60,8 @@ export interface Comparison {
   total: EndpointComparison;
   /** Peak connected sockets (CCU) of each run, when either used sockets; not judged. */
   peakConnected?: { base: number; candidate: number };
+  /** Custom counters, rates and gauges of either run. */
+  metrics?: CustomMetricComparison[];
   /**
    * Which runs' generator saturated (their latencies include loadgen's own queueing), when
    * either did: a verdict on such a run may be the client's doing, not the server's.
@@ -155,6 +168,16 @@ export function compareSummaries(
     if (b === undefined) return onlyOne(name, c as EndpointStats, 'candidate');
     if (c === undefined) return onlyOne(name, b, 'baseline');
     const result = compareFigures(name, b, c, rule);
+    // A trend of players or bytes is no latency: whether more is worse is the script's to say.
+    const unit = b.unit ?? c.unit;
+    if (unit !== undefined) {
+      return {
+        ...result,
+        unit,
+        verdict: 'not judged',
+        metrics: result.metrics.map((m) => ({ ...m, flag: 'unchanged' })),
+      };
+    }
     const server = attributeToServer(baseline, candidate, name, c.latencyMs.mean - b.latencyMs.mean);
     return server === undefined ? result : { ...result, server };
   });
@@ -174,6 +197,19 @@ export function compareSummaries(
             candidate: candidate.totals.peakConnected ?? 0,
           },
         };
+  const metricNames = new Map(
+    [...(baseline.metrics ?? []), ...(candidate.metrics ?? [])].map((m) => [m.name, m.type] as const),
+  );
+  const metrics = [...metricNames].map(([name, type]): CustomMetricComparison => {
+    const b = baseline.metrics?.find((m) => m.name === name);
+    const c = candidate.metrics?.find((m) => m.name === name);
+    return {
+      name,
+      type,
+      ...(b === undefined ? {} : { base: b }),
+      ...(c === undefined ? {} : { candidate: c }),
+    };
+  });
   const saturated = {
     baseline: baseline.generator?.saturated === true,
     candidate: candidate.generator?.saturated === true,
@@ -186,6 +222,7 @@ export function compareSummaries(
     endpoints,
     total: compareFigures('all endpoints', totalOf(baseline), totalOf(candidate), rule),
     ...sockets,
+    ...(metrics.length === 0 ? {} : { metrics }),
     ...(saturated.baseline || saturated.candidate ? { generatorSaturated: saturated } : {}),
     ...(steered.baseline + steered.candidate > 0 ? { steered } : {}),
     regressed: endpoints.filter((e) => e.verdict === 'regressed').map((e) => e.endpoint),

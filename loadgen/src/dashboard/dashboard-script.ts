@@ -142,7 +142,8 @@ ${TIMELINE_MARKERS_SCRIPT}
     $('thresholds').innerHTML = f.thresholds.length === 0 ? '<p class="muted">none set</p>' :
       '<table class="live thresholds"><thead><tr><th>threshold</th><th>so far</th><th>result</th></tr></thead><tbody>' +
       f.thresholds.map(function (t) {
-        var actual = t.actual < 0 ? 'no data' : t.metric === 'errors' ? fmt(t.actual * 100, 2) + '%' : fmt(t.actual, 3);
+        var ratio = t.metric === 'errors' || t.metric === 'checks' || t.metric === 'script_errors' || t.metric === 'rate';
+        var actual = t.actual === null || t.actual < 0 ? 'no data' : ratio ? fmt(t.actual * 100, 2) + '%' : fmt(t.actual, 3);
         return '<tr><td>' + esc(t.expr) + '</td><td>' + actual + '</td><td class="' + (t.passed ? 'pass">pass' : 'fail">FAIL') + '</td></tr>';
       }).join('') + '</tbody></table>';
     $('checks').innerHTML = f.checks.length === 0 ? '<p class="muted">none</p>' :

@@ -1,3 +1,4 @@
+import type { MetricDeclarations } from '../api/metrics-options.js';
 import type { HttpClientKind } from '../model/http-client-kind.js';
 import type { Profile } from './profile.js';
 import type { SegmentSpec } from './segment.js';
@@ -37,6 +38,8 @@ export interface EngineConfig {
   httpClient: HttpClientKind;
   /** TCP connections per part; undefined = one per virtual user. */
   connections?: number;
+  /** The scenario's declared custom metrics (options.metrics). */
+  metrics?: MetricDeclarations;
   http: EngineHttpOptions;
   /**
    * Sample each thread's health (event-loop delay, busy share, CPU, RSS) every window. Default

@@ -9,6 +9,7 @@ import { OriginClients } from './origin-clients.js';
 import { UserCountSchedule } from './profile.js';
 import { localCount, type PartShare } from './segment.js';
 import { type RunnableScenario, VirtualUser, type VuContext } from './virtual-user.js';
+import { VuMeasurements } from './vu-measurements.js';
 
 /** What a part needs besides the run config; plain data, so it can cross into a worker. */
 export interface PartSpec {
@@ -26,7 +27,7 @@ export interface PartSpec {
  * WindowReport per window (aligned on the common start time) and a final partial one.
  */
 export class EnginePart {
-  private readonly recorder = new WindowRecorder();
+  private readonly recorder: WindowRecorder;
   private readonly clients: OriginClients;
   /** Every socket of the part's users, connecting or open: the run's end closes what is left. */
   private readonly sockets = new Set<WebSocket>();
@@ -44,6 +45,7 @@ export class EnginePart {
     private readonly emit: (report: WindowReport) => void,
   ) {
     const { config, share, thread, tagPrefix, rows } = spec;
+    this.recorder = new WindowRecorder(config.metrics);
     const model = config.model;
     const users =
       model.type === 'closed' ? localCount(model.users, share) : Math.max(1, localCount(model.maxVUs, share));
@@ -56,12 +58,14 @@ export class EnginePart {
       sticky: model.type === 'closed' && users <= 1000,
       tls: config.http.tls,
     });
+    const isClosing = () => this.closing;
     const ctx: VuContext = {
       clients: this.clients,
       http: config.http,
       recorder: this.recorder,
+      measure: new VuMeasurements(this.recorder, isClosing),
       scenario,
-      isClosing: () => this.closing,
+      isClosing,
       target: config.target,
       timeoutMs: config.timeoutSec * 1000,
       sockets: this.sockets,

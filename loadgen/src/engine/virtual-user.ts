@@ -1,6 +1,8 @@
-import { RequestFailedError, type ScenarioDefinition, type Vu } from '../api/scenario-api.js';
+import type { RecordOptions, ScenarioDefinition, TimeOptions, Vu, VuMetrics } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
+import { describeError } from './describe-error.js';
 import { UserStoppedError, type VuHttpContext, VuHttpSession } from './vu-http.js';
+import { alreadyCounted, type VuMeasurements } from './vu-measurements.js';
 import { type VuWsContext, VuWsSession } from './vu-ws.js';
 
 /** A scenario as the engine runs it: `tasks` already folded into `iteration`. */
@@ -13,6 +15,8 @@ export type RunnableScenario = Pick<ScenarioDefinition<unknown, unknown>, 'state
 export interface VuContext extends VuHttpContext, VuWsContext {
   recorder: WindowRecorder;
   scenario: RunnableScenario;
+  /** vu.time, vu.record and vu.metrics, shared by the part's users. */
+  measure: VuMeasurements;
 }
 
 /** Where a user of a part stands in the whole run. */
@@ -76,6 +80,20 @@ export class VirtualUser implements Vu<unknown, unknown> {
     return passed;
   }
 
+  time<T>(name: string, fn: () => T | Promise<T>, options?: TimeOptions): Promise<T> {
+    // As a request: a stopped user's iteration starts nothing more (its setup and teardown may).
+    if (this.http.phase === 'iteration' && !this.isActive) return Promise.reject(new UserStoppedError());
+    return this.ctx.measure.time(name, fn, options, this.http.phase === 'setup');
+  }
+
+  record(name: string, value: number | null, options?: RecordOptions): void {
+    this.ctx.measure.record(name, value, options, this.http.phase === 'setup');
+  }
+
+  get metrics(): VuMetrics {
+    return this.ctx.measure.metrics;
+  }
+
   /** Pause (closed model backs off after a failed iteration, so a dead target is not spun on). */
   pause(seconds: number): Promise<void> {
     return this.sleep(seconds);
@@ -112,6 +130,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
     }
     this.http.phase = 'setup';
     while (this.isActive && !this.ready) {
+      this.ctx.recorder.recordSetupAttempt();
       try {
         await setup(this);
         this.ready = true;
@@ -152,6 +171,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
     const teardown = this.ctx.scenario.teardown;
     if (this.ready && teardown !== undefined && !this.ctx.isClosing()) {
       this.http.phase = 'teardown';
+      this.ctx.recorder.recordTeardown();
       try {
         await teardown(this);
       } catch (error) {
@@ -162,24 +182,10 @@ export class VirtualUser implements Vu<unknown, unknown> {
   }
 
   private failed(phase: string, error: unknown): void {
-    // A request without response is counted already; a stopped user or a closing run is no failure.
-    if (error instanceof RequestFailedError || error instanceof UserStoppedError) return;
+    // A request without response or a measurement's failure is counted already; a stopped user
+    // or a closing run is no failure.
+    if (alreadyCounted(error) || error instanceof UserStoppedError) return;
     if (this.ctx.isClosing()) return;
     this.ctx.recorder.recordScriptError(phase, describeError(error));
   }
-}
-
-const OWN_FILES = /[\\/]loadgen[\\/](dist|src)[\\/]|node:internal|[\\/]node_modules[\\/]/;
-
-/** "Error: message (scenario.ts:12)": the message and the scenario's own line, not loadgen's frames. */
-export function describeError(error: unknown): string {
-  if (!(error instanceof Error)) return `thrown: ${String(error)}`;
-  const head = `${error.name}: ${error.message}`;
-  for (const line of (error.stack ?? '').split('\n').slice(1)) {
-    const m = /\(?((?:file:\/\/)?[^\s()]+):(\d+):\d+\)?\s*$/.exec(line.trim());
-    if (m === null || OWN_FILES.test(m[1] as string)) continue;
-    const file = (m[1] as string).split(/[\\/]/).pop();
-    return `${head} (${file}:${m[2]})`;
-  }
-  return head;
 }

@@ -15,8 +15,8 @@ export interface HistoryRun {
   label: string;
   fault: FaultInfo | null;
   provenance?: Provenance;
-  /** The summary's threshold verdicts. */
-  thresholds: { expr: string; passed: boolean; actual: number }[];
+  /** The summary's threshold verdicts (actual null: no data). */
+  thresholds: { expr: string; passed: boolean; actual: number | null }[];
   /** How many summaries were merged into it (1: a plain run). */
   parts: number;
 }

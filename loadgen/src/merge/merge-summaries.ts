@@ -7,6 +7,8 @@ import {
   percentileMs,
 } from '../metrics/hdr-histograms.js';
 import { deriveCallPattern } from '../model/call-pattern.js';
+import { addMetrics, addWindowMetric } from '../model/custom-metric-math.js';
+import type { WindowMetric } from '../model/custom-metric-schema.js';
 import { mergeProvenance } from '../model/run-provenance.js';
 import type {
   EndpointStats,
@@ -72,6 +74,13 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
           sent: sockets.reduce((s, w) => s + w.sent, 0),
           received: sockets.reduce((s, w) => s + w.received, 0),
         };
+  const metrics: Record<string, WindowMetric> = {};
+  for (const w of windows) {
+    for (const [name, m] of Object.entries(w.metrics ?? {})) {
+      const known = metrics[name];
+      metrics[name] = known === undefined ? m : addWindowMetric(known, m);
+    }
+  }
   const generator = mergeWindowGenerators(windows);
   return {
     t: (windows[0] as TimeWindow).t,
@@ -84,6 +93,7 @@ function mergeWindows(windows: TimeWindow[]): TimeWindow {
     droppedIterations: windows.reduce((s, w) => s + w.droppedIterations, 0),
     endpoints,
     ...(ws === undefined ? {} : { ws }),
+    ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
     ...(generator === undefined ? {} : { generator }),
   };
 }
@@ -121,6 +131,21 @@ function mergedPeakConnected(summaries: Summary[], timeSeries: TimeWindow[]): nu
   if (peaks.length === 0) return undefined;
   const windows = timeSeries.flatMap((w) => (w.ws === undefined ? [] : [w.ws.connectedPeak]));
   return windows.length > 0 ? Math.max(...windows) : peaks.reduce((s, p) => s + p, 0);
+}
+
+/** A count some inputs lack (written before it existed): summed where present, absent when none has it. */
+function optionalSum(
+  summaries: Summary[],
+  field: 'setups' | 'teardowns',
+): Partial<Record<typeof field, number>> {
+  const known = summaries.flatMap((s) => (s.totals[field] === undefined ? [] : [s.totals[field]]));
+  return known.length === 0 ? {} : { [field]: known.reduce((a, b) => a + b, 0) };
+}
+
+/** A segment a threshold stopped (`abort`) stopped the run it is part of: the earliest one. */
+function firstAborted(summaries: Summary[]): Pick<Summary['run'], 'aborted'> {
+  const aborted = summaries.flatMap((s) => (s.run.aborted === undefined ? [] : [s.run.aborted]));
+  return aborted.length === 0 ? {} : { aborted: aborted.sort((a, b) => a.atSec - b.atSec)[0] };
 }
 
 export interface MergeOptions {
@@ -214,7 +239,8 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       rps: rate(count, elapsedSec),
       histogram: encodeHistogram(h),
       ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
-      ...(list.some((e) => e.kind === 'ws') ? { kind: 'ws' as const } : {}),
+      ...(list[0]?.kind === undefined ? {} : { kind: list[0].kind }),
+      ...(list[0]?.unit === undefined ? {} : { unit: list[0].unit }),
       ...(list.some((e) => e.decodedBytes !== undefined)
         ? { decodedBytes: list.reduce((s, e) => s + (e.decodedBytes ?? 0), 0) }
         : {}),
@@ -272,6 +298,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
         .sort()
         .at(-1) as string,
       interrupted: summaries.some((s) => s.run.interrupted),
+      ...firstAborted(summaries),
       ...provenanceOf(summaries),
       // One segment that verified no certificate makes the whole run unverified.
       ...(summaries.some((s) => s.run.tls !== undefined)
@@ -309,6 +336,8 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       latencyMs: latencyStats(total),
       histogram: encodeHistogram(total),
       ...(scriptErrors > 0 ? { scriptErrors } : {}),
+      ...optionalSum(summaries, 'setups'),
+      ...optionalSum(summaries, 'teardowns'),
       ...(peakConnected === undefined ? {} : { peakConnected }),
     },
     endpoints,
@@ -332,6 +361,8 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
   }
   const ws = mergeSocketStats(summaries.flatMap((s) => (s.ws === undefined ? [] : [s.ws])));
   if (ws !== undefined) merged.ws = ws;
+  const metrics = summaries.flatMap((s) => (s.metrics === undefined ? [] : [s.metrics]));
+  if (metrics.length > 0) merged.metrics = addMetrics(metrics, elapsedSec);
   const generator = mergedGeneratorSummary(summaries, timeSeries);
   if (generator !== undefined) merged.generator = generator;
   const timeline = mergedTimeline(summaries, offsetSec);

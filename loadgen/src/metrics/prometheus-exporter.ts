@@ -4,6 +4,7 @@ import { collectDefaultMetrics, Registry } from 'prom-client';
 import { LoadgenError } from '../errors.js';
 import { windowSaturated } from '../model/generator-saturation.js';
 import type { Histogram } from './hdr-histograms.js';
+import { labelled } from './metric-tags.js';
 import type { RunAggregator } from './run-aggregator.js';
 
 /** The OpenTelemetry HTTP duration buckets, as game-api uses, so both sides line up. */
@@ -21,7 +22,7 @@ interface Value {
 function customMetric(
   name: string,
   help: string,
-  type: 'counter' | 'gauge' | 'histogram',
+  type: 'counter' | 'gauge' | 'histogram' | 'summary',
   values: () => Value[],
 ) {
   return {
@@ -67,6 +68,19 @@ function bucketValues(
   return out;
 }
 
+/** A trend of another unit than ms has no buckets one could choose ahead: its quantiles, as a summary. */
+const QUANTILES = [0.5, 0.9, 0.95, 0.99];
+function quantileValues(h: Histogram, labels: Record<string, string>, name: string): Value[] {
+  // The histogram holds thousandths of the unit.
+  const out: Value[] = QUANTILES.map((quantile) => ({
+    labels: { ...labels, quantile },
+    value: h.totalCount === 0 ? 0 : h.getValueAtPercentile(quantile * 100) / 1000,
+  }));
+  out.push({ metricName: `${name}_sum`, labels, value: (h.mean * h.totalCount) / 1000 });
+  out.push({ metricName: `${name}_count`, labels, value: h.totalCount });
+  return out;
+}
+
 /** Build the registry of the loadgen_* metrics (docs/design.md, "Metric names") over a running aggregator. */
 export function createLoadgenRegistry(
   agg: RunAggregator,
@@ -76,6 +90,12 @@ export function createLoadgenRegistry(
   const base = { testid: run.testid, scenario: run.scenario };
   const http = () => [...agg.endpoints].filter(([, t]) => t.kind === 'http');
   const ws = () => [...agg.endpoints].filter(([, t]) => t.kind === 'ws');
+  const trends = (ms: boolean) =>
+    [...agg.endpoints].filter(([, t]) => t.kind === 'custom' && (t.unit === 'ms') === ms);
+  const metricsOf = <K extends 'count' | 'passes' | 'value'>(key: K) =>
+    [...agg.metrics.byName].flatMap(([name, m]) =>
+      key in m ? [[name, m as Extract<typeof m, Record<K, number>>] as const] : [],
+    );
   const metrics = [
     customMetric(
       'loadgen_request_duration_seconds',
@@ -164,6 +184,74 @@ export function createLoadgenRegistry(
         ws().flatMap(([endpoint, t]) =>
           [...t.errorKinds].map(([error, value]) => ({ labels: { ...base, endpoint, error }, value })),
         ),
+    ),
+    // Custom measurements (vu.time, vu.record, vu.metrics), labelled by the script's names.
+    customMetric(
+      'loadgen_custom_duration_seconds',
+      'Custom trends in ms (vu.time, vu.record), by name.',
+      'histogram',
+      () =>
+        labelled(trends(true)).flatMap(([labels, t]) =>
+          bucketValues(
+            t.histogram,
+            { ...base, ...labels },
+            'loadgen_custom_duration_seconds',
+            WS_BUCKETS_SEC,
+          ),
+        ),
+    ),
+    customMetric(
+      'loadgen_custom_value',
+      'Custom trends of another unit (options.metrics), by name: quantiles over the run.',
+      'summary',
+      () =>
+        labelled(trends(false)).flatMap(([labels, t]) =>
+          quantileValues(t.histogram, { ...base, ...labels, unit: t.unit }, 'loadgen_custom_value'),
+        ),
+    ),
+    customMetric(
+      'loadgen_custom_errors_total',
+      'Failed custom measurements by name and kind.',
+      'counter',
+      () =>
+        labelled([...agg.endpoints].filter(([, t]) => t.kind === 'custom')).flatMap(([labels, t]) =>
+          [...t.errorKinds].map(([error, value]) => ({ labels: { ...base, ...labels, error }, value })),
+        ),
+    ),
+    customMetric('loadgen_custom_counter_total', 'Custom counters (vu.metrics.count).', 'counter', () =>
+      labelled(metricsOf('count')).map(([labels, m]) => ({ labels: { ...base, ...labels }, value: m.count })),
+    ),
+    customMetric(
+      'loadgen_custom_rate_total',
+      'Custom rates (vu.metrics.rate): how often each result was counted.',
+      'counter',
+      () =>
+        labelled(metricsOf('passes')).flatMap(([labels, m]) => [
+          { labels: { ...base, ...labels, result: 'true' }, value: m.passes },
+          { labels: { ...base, ...labels, result: 'false' }, value: m.fails },
+        ]),
+    ),
+    customMetric(
+      'loadgen_custom_gauge',
+      "Custom gauges (vu.metrics.gauge): each thread's last value in the latest window, summed.",
+      'gauge',
+      () =>
+        labelled(metricsOf('value')).map(([labels, m]) => ({
+          labels: { ...base, ...labels },
+          value: m.value,
+        })),
+    ),
+    customMetric('loadgen_checks_total', 'vu.check results by label.', 'counter', () =>
+      [...agg.checks].flatMap(([check, [passes, fails]]) => [
+        { labels: { ...base, check, result: 'pass' }, value: passes },
+        { labels: { ...base, check, result: 'fail' }, value: fails },
+      ]),
+    ),
+    customMetric(
+      'loadgen_script_errors_total',
+      "Exceptions the scenario's code threw (each failed its setup, iteration or teardown).",
+      'counter',
+      () => [{ labels: base, value: agg.scriptErrors }],
     ),
     // The generator's own health in the latest window, per thread that runs users (issue 20),
     // beside the main thread's default process series below.

@@ -1,7 +1,11 @@
+import { addWindowMetric } from '../model/custom-metric-math.js';
+import type { WindowMetric } from '../model/custom-metric-schema.js';
 import type { WindowGenerator } from '../model/generator-schema.js';
 import type { Failure, TimeWindow, WindowEndpoint, WindowSockets } from '../model/summary-schema.js';
+import { CustomMetricTotals } from './custom-metric-totals.js';
 import {
   createHistogram,
+  createHistogramFor,
   decodeHistogram,
   encodeHistogram,
   type Histogram,
@@ -14,6 +18,8 @@ import type { EndpointKind, WindowReport } from './window-recorder.js';
 /** Everything measured for one endpoint since the start. */
 export interface EndpointTotals {
   kind: EndpointKind;
+  /** A custom trend's unit (ms for everything else). */
+  unit: string;
   histogram: Histogram;
   count: number;
   errors: number;
@@ -40,6 +46,10 @@ export interface RunSoFar extends WindowLatency {
   max: number;
   /** The most sockets open at once so far (summed over parts per window); undefined: no socket yet. */
   peakConnected?: number;
+  /** Exceptions the script's code threw so far. */
+  scriptErrors?: number;
+  /** Custom trends' samples and failures so far (vu.time, vu.record); undefined: none yet. */
+  custom?: { count: number; errors: number };
 }
 
 /** Messages of one type over the run. */
@@ -58,6 +68,7 @@ interface PendingWindow {
   dropped: number;
   endpoints: Map<string, { count: number; errors: number; histogram: Histogram | undefined; single: string }>;
   ws: WindowSockets | undefined;
+  metrics: Map<string, WindowMetric> | undefined;
   health: ThreadHealthReport[];
 }
 
@@ -77,6 +88,9 @@ export class RunAggregator {
   private readonly pending = new Map<number, PendingWindow>();
   private readonly failures = new Map<string, Failure>();
   iterations = 0;
+  /** Setups tried and teardowns run (with iterations: the script_errors threshold's denominator). */
+  setups = 0;
+  teardowns = 0;
   dropped = 0;
   peakUsers = 0;
   scriptErrors = 0;
@@ -96,30 +110,35 @@ export class RunAggregator {
   readonly messages = new Map<string, MessageTotals>();
   /** Socket closes by code. */
   readonly closeCodes = new Map<string, number>();
+  /** Custom counters, rates and gauges over the completed windows. */
+  readonly metrics = new CustomMetricTotals();
   /** The generator's health in the latest completed window (undefined: not sampled). */
   generator: WindowGenerator | undefined;
-  private onWindow: ((w: TimeWindow, all: WindowLatency, run: RunSoFar) => void) | undefined;
+  private readonly listeners: Array<(w: TimeWindow, all: WindowLatency, run: RunSoFar) => void> = [];
   /** Every completed window's requests over all endpoints, for the live view's run-so-far figures. */
   private readonly runHistogram: Histogram = createHistogram();
   private runRequests = 0;
   private runErrors = 0;
+  private customCount = 0;
+  private customErrors = 0;
 
   constructor(
     private readonly parts: number,
     private readonly windowSec: number,
   ) {}
 
-  /** Called with each window once every part has reported it, and the run up to it. */
+  /** Called with each window once every part has reported it, and the run up to it (any number of listeners). */
   subscribe(listener: (w: TimeWindow, all: WindowLatency, run: RunSoFar) => void): void {
-    this.onWindow = listener;
+    this.listeners.push(listener);
   }
 
-  totals(endpoint: string, kind: EndpointKind = 'http'): EndpointTotals {
+  totals(endpoint: string, kind: EndpointKind = 'http', unit = 'ms'): EndpointTotals {
     let t = this.endpoints.get(endpoint);
     if (t === undefined) {
       t = {
         kind,
-        histogram: createHistogram(),
+        unit,
+        histogram: createHistogramFor(unit),
         count: 0,
         errors: 0,
         bytes: 0,
@@ -133,6 +152,8 @@ export class RunAggregator {
 
   add(report: WindowReport): void {
     this.iterations += report.iterations;
+    this.setups += report.setups ?? 0;
+    this.teardowns += report.teardowns ?? 0;
     this.dropped += report.droppedIterations;
     let p = this.pending.get(report.index);
     if (p === undefined) {
@@ -144,6 +165,7 @@ export class RunAggregator {
         dropped: 0,
         endpoints: new Map(),
         ws: undefined,
+        metrics: undefined,
         health: [],
       };
       this.pending.set(report.index, p);
@@ -167,8 +189,13 @@ export class RunAggregator {
     }
     p.dropped += report.droppedIterations;
     if (report.ws !== undefined) p.ws = this.addSockets(report.ws, p.ws);
+    for (const [name, m] of Object.entries(report.metrics ?? {})) {
+      p.metrics ??= new Map();
+      const known = p.metrics.get(name);
+      p.metrics.set(name, known === undefined ? m : addWindowMetric(known, m));
+    }
     for (const [name, e] of Object.entries(report.endpoints)) {
-      const t = this.totals(name, e.kind ?? 'http');
+      const t = this.totals(name, e.kind ?? 'http', e.unit);
       const h = decodeHistogram(e.histogram);
       t.histogram.add(h);
       t.count += e.count;
@@ -234,9 +261,16 @@ export class RunAggregator {
     const all = createHistogram();
     let requests = 0;
     let errors = 0;
+    let customCount = 0;
+    let customErrors = 0;
     for (const [name, w] of p.endpoints) {
       const h = w.histogram as Histogram;
-      const http = this.endpoints.get(name)?.kind !== 'ws';
+      const kind = this.endpoints.get(name)?.kind;
+      const http = kind === 'http';
+      if (kind === 'custom') {
+        customCount += w.count;
+        customErrors += w.errors;
+      }
       endpoints[name] = {
         count: w.count,
         errors: w.errors,
@@ -245,7 +279,8 @@ export class RunAggregator {
         p99: percentileMs(h, 99),
         histogram: this.parts === 1 ? w.single : encodeHistogram(h),
       };
-      // A window's requests and its latency over all endpoints are HTTP's; sockets have their own.
+      // A window's requests and its latency over all endpoints are HTTP's; sockets and custom
+      // trends have their own.
       if (http) {
         all.add(h);
         requests += w.count;
@@ -253,9 +288,10 @@ export class RunAggregator {
       }
       h.destroy();
     }
+    const t = index * this.windowSec;
     const generator = windowGeneratorOf(p.health);
     const window: TimeWindow = {
-      t: index * this.windowSec,
+      t,
       activeUsers: p.activeUsers,
       ...(p.loopUsers === undefined ? {} : { loopUsers: p.loopUsers }),
       requests,
@@ -263,9 +299,13 @@ export class RunAggregator {
       droppedIterations: p.dropped,
       endpoints,
       ...(p.ws === undefined ? {} : { ws: p.ws }),
+      ...(p.metrics === undefined ? {} : { metrics: Object.fromEntries(p.metrics) }),
       ...(generator === undefined ? {} : { generator }),
     };
     if (generator !== undefined) this.generator = generator;
+    if (p.metrics !== undefined) this.metrics.add(t, p.metrics);
+    this.customCount += customCount;
+    this.customErrors += customErrors;
     this.activeUsers = p.activeUsers;
     this.peakUsers = Math.max(this.peakUsers, p.activeUsers);
     if (p.ws !== undefined) {
@@ -281,7 +321,8 @@ export class RunAggregator {
     this.runRequests += requests;
     this.runErrors += errors;
     const h = this.runHistogram;
-    this.onWindow?.(window, latency, {
+    if (this.listeners.length === 0) return;
+    const run: RunSoFar = {
       requests: this.runRequests,
       errors: this.runErrors,
       p50: percentileMs(h, 50),
@@ -289,7 +330,12 @@ export class RunAggregator {
       p99: percentileMs(h, 99),
       max: h.totalCount === 0 ? 0 : Math.round(h.maxValue) / 1000,
       ...(this.peakConnected === undefined ? {} : { peakConnected: this.peakConnected }),
-    });
+      scriptErrors: this.scriptErrors,
+      ...(this.customCount === 0 && this.customErrors === 0
+        ? {}
+        : { custom: { count: this.customCount, errors: this.customErrors } }),
+    };
+    for (const listener of this.listeners) listener(window, latency, run);
   }
 
   /** Flush windows some part never reported (it ended a window earlier than the others). */

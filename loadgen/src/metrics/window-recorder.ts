@@ -1,9 +1,23 @@
-import { createHistogram, encodeHistogram, type Histogram, recordMicros } from './hdr-histograms.js';
+import type { MetricDeclarations } from '../api/metrics-options.js';
+import type { WindowMetric } from '../model/custom-metric-schema.js';
+import { CustomMetrics } from './custom-metrics.js';
+import {
+  createHistogramFor,
+  encodeHistogram,
+  type Histogram,
+  recordMicros,
+  recordThousandths,
+} from './hdr-histograms.js';
+import { MetricNames } from './metric-names.js';
+import { MetricTags } from './metric-tags.js';
 import { SocketCounters, type SocketWindowReport } from './socket-counters.js';
 import type { ThreadHealthReport } from './thread-health.js';
 
-/** `http`: a request; `ws`: a socket's handshake, request→reply or push delay (see vu-ws.ts). */
-export type EndpointKind = 'http' | 'ws';
+/**
+ * `http`: a request; `ws`: a socket's handshake, request→reply or push delay (see vu-ws.ts);
+ * `custom`: a trend the script measured (`vu.time`, `vu.record`).
+ */
+export type EndpointKind = 'http' | 'ws' | 'custom';
 
 /** What one part (thread or in-process engine) measured during one window, ready to post. */
 export interface WindowReport {
@@ -23,6 +37,11 @@ export interface WindowReport {
   setupEndpoints?: string[];
   /** Sockets and messages, once the part has tried to open a socket. */
   ws?: SocketWindowReport;
+  /** Setups tried and teardowns run in this window (with iterations: every run of the script's code). */
+  setups?: number;
+  teardowns?: number;
+  /** Custom counters, rates and gauges (`vu.metrics`). */
+  metrics?: Record<string, WindowMetric>;
   /** The part's thread during the window (absent when health sampling is off). */
   health?: ThreadHealthReport;
 }
@@ -35,13 +54,28 @@ export interface EndpointWindowReport {
   failures: Record<string, { count: number; sample: string }>;
   histogram: string;
   /** Absent for HTTP. */
-  kind?: 'ws';
+  kind?: 'ws' | 'custom';
+  /** A custom trend's unit when it is not ms. */
+  unit?: string;
   /** Body bytes after decoding, of the responses a request asked to decompress; absent when none did. */
   decodedBytes?: number;
 }
 
-class EndpointWindow {
-  readonly histogram: Histogram = createHistogram();
+/**
+ * One custom trend of a part, as `vu.time` and `vu.record` hold it: found once per call by name,
+ * then recorded into without another lookup.
+ */
+export interface TrendSeries {
+  /** `ms`, or the unit options.metrics declares. */
+  readonly unit: string;
+  /** A sample: `value` in the trend's unit. */
+  record(value: number): void;
+  /** A failure of kind `kind`, with the time it waited (ms) when that is kept as a sample. */
+  fail(kind: string, message: string, value?: number): void;
+}
+
+class EndpointWindow implements TrendSeries {
+  readonly histogram: Histogram;
   count = 0;
   errors = 0;
   bytes = 0;
@@ -49,7 +83,33 @@ class EndpointWindow {
   statusCounts = new Map<number, number>();
   failures = new Map<string, { count: number; sample: string }>();
 
-  constructor(readonly kind: EndpointKind) {}
+  constructor(
+    readonly kind: EndpointKind,
+    readonly unit = 'ms',
+  ) {
+    this.histogram = createHistogramFor(unit);
+  }
+
+  record(value: number): void {
+    this.count++;
+    // Latencies (ms) as µs, at least 1; another unit as its thousandths, 0 included.
+    if (this.unit === 'ms') recordMicros(this.histogram, value * 1000);
+    else recordThousandths(this.histogram, value * 1000);
+  }
+
+  fail(kind: string, message: string, value?: number): void {
+    if (value === undefined) this.count++;
+    else this.record(value);
+    this.addFailure(kind, message);
+  }
+
+  /** One more error of `kind`; the message keeps its first occurrence. */
+  addFailure(kind: string, message: string): void {
+    this.errors++;
+    const f = this.failures.get(kind);
+    if (f === undefined) this.failures.set(kind, { count: 1, sample: message.slice(0, 300) });
+    else f.count++;
+  }
 
   reset(): void {
     this.histogram.reset();
@@ -69,21 +129,45 @@ class EndpointWindow {
 export class WindowRecorder {
   /** The part's sockets (CCU) and message counts. */
   readonly sockets = new SocketCounters();
+  /** What every name stands for: a custom metric's name is no endpoint's or check's. */
+  readonly names: MetricNames;
+  /** The part's custom counters, rates and gauges. */
+  readonly custom: CustomMetrics;
+  /** The series of the tag sets custom metrics are recorded with. */
+  readonly tags: MetricTags;
   private readonly windows = new Map<string, EndpointWindow>();
   private iterations = 0;
+  private setups = 0;
+  private teardowns = 0;
   private dropped = 0;
   private readonly checks = new Map<string, [number, number]>();
   private readonly scriptErrors = new Map<string, { count: number; sample: string }>();
   private readonly setupSeen = new Set<string>();
   private setupNew: string[] = [];
 
+  constructor(declared?: MetricDeclarations) {
+    this.names = new MetricNames(declared);
+    this.custom = new CustomMetrics(this.names);
+    this.tags = new MetricTags(this.names);
+  }
+
   private window(endpoint: string, kind: EndpointKind = 'http'): EndpointWindow {
     let w = this.windows.get(endpoint);
     if (w === undefined) {
-      w = new EndpointWindow(kind);
+      const custom = kind === 'custom';
+      this.names.claim(endpoint, custom ? 'trend' : kind);
+      w = new EndpointWindow(kind, custom ? this.names.unitOf(endpoint) : 'ms');
       this.windows.set(endpoint, w);
+    } else if (w.kind !== kind) {
+      // The only way here: a custom trend's name used by a request or socket, or the reverse.
+      this.names.claim(endpoint, kind === 'custom' ? 'trend' : kind);
     }
     return w;
+  }
+
+  /** The custom trend `name` (created at its first use, in ms unless declared otherwise). */
+  trend(name: string): TrendSeries {
+    return this.window(name, 'custom');
   }
 
   /** A response arrived (any status). `failureKind` is set when it counts as an error. */
@@ -100,7 +184,7 @@ export class WindowRecorder {
     w.bytes += bytes;
     recordMicros(w.histogram, micros);
     w.statusCounts.set(status, (w.statusCounts.get(status) ?? 0) + 1);
-    if (failureKind !== undefined) this.addFailure(w, failureKind, failureMessage ?? failureKind);
+    if (failureKind !== undefined) w.addFailure(failureKind, failureMessage ?? failureKind);
   }
 
   /**
@@ -112,7 +196,7 @@ export class WindowRecorder {
     w.count++;
     if (micros !== undefined) recordMicros(w.histogram, micros);
     w.statusCounts.set(0, (w.statusCounts.get(0) ?? 0) + 1);
-    this.addFailure(w, kind, message);
+    w.addFailure(kind, message);
   }
 
   /** A response's body decoded (`decompress`): its bytes after decoding; recordResponse has its wire bytes. */
@@ -137,7 +221,7 @@ export class WindowRecorder {
     const w = this.window(endpoint, 'ws');
     w.count++;
     if (micros !== undefined) recordMicros(w.histogram, micros);
-    this.addFailure(w, kind, message);
+    w.addFailure(kind, message);
   }
 
   /** `endpoint` was called from a user's setup (reported once, so tables can mark it as setup). */
@@ -150,6 +234,7 @@ export class WindowRecorder {
   recordCheck(label: string, passed: boolean): void {
     let c = this.checks.get(label);
     if (c === undefined) {
+      this.names.claim(label, 'check');
       c = [0, 0];
       this.checks.set(label, c);
     }
@@ -167,15 +252,16 @@ export class WindowRecorder {
     this.iterations++;
   }
 
-  recordDropped(): void {
-    this.dropped++;
+  recordSetupAttempt(): void {
+    this.setups++;
   }
 
-  private addFailure(w: EndpointWindow, kind: string, message: string): void {
-    w.errors++;
-    const f = w.failures.get(kind);
-    if (f === undefined) w.failures.set(kind, { count: 1, sample: message.slice(0, 300) });
-    else f.count++;
+  recordTeardown(): void {
+    this.teardowns++;
+  }
+
+  recordDropped(): void {
+    this.dropped++;
   }
 
   /** `connectedAtEnd`: the sockets open at the window's end, when they have been closed since (the run's end). */
@@ -190,7 +276,8 @@ export class WindowRecorder {
         statusCounts: Object.fromEntries([...w.statusCounts].map(([s, c]) => [String(s), c])),
         failures: Object.fromEntries(w.failures),
         histogram: encodeHistogram(w.histogram),
-        ...(w.kind === 'ws' ? { kind: 'ws' as const } : {}),
+        ...(w.kind === 'http' ? {} : { kind: w.kind }),
+        ...(w.unit === 'ms' ? {} : { unit: w.unit }),
         ...(w.decodedBytes === undefined ? {} : { decodedBytes: w.decodedBytes }),
       };
       w.reset();
@@ -216,6 +303,12 @@ export class WindowRecorder {
     }
     const ws = this.sockets.flush(connectedAtEnd);
     if (ws !== undefined) report.ws = ws;
+    const metrics = this.custom.flush();
+    if (metrics !== undefined) report.metrics = metrics;
+    if (this.setups > 0) report.setups = this.setups;
+    if (this.teardowns > 0) report.teardowns = this.teardowns;
+    this.setups = 0;
+    this.teardowns = 0;
     this.iterations = 0;
     this.dropped = 0;
     return report;

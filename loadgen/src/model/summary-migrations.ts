@@ -31,6 +31,10 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   //   scheduled users.
   // - run.resources became named resources with run.costs beside them: the old per-endpoint
   //   { mysql, redisOps } table is read as resources mysql (a pool) and redis (ops).
+  // - Custom measurements (issue 18) add only optional fields (endpoints[].kind 'custom' and
+  //   unit, timeSeries[].metrics, metrics[], totals.setups and teardowns, run.aborted,
+  //   thresholds[].reason and aborted), and thresholds[].actual became null for "no data",
+  //   which v2 wrote as -1 (no metric of a threshold is ever negative).
   2: (summary) => {
     const old = (summary.run ?? {}) as Json;
     const lifted = isLegacyResources(old.resources) ? liftLegacyResources(old.resources) : undefined;
@@ -40,7 +44,15 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     const endpoints = (Array.isArray(summary.endpoints) ? summary.endpoints : []).filter(
       (e): e is PatternEndpoint => typeof (e as Json | null)?.endpoint === 'string',
     );
-    return { ...summary, schemaVersion: 3, run: { ...run, callPattern: deriveCallPattern(endpoints) } };
+    const thresholds = Array.isArray(summary.thresholds)
+      ? summary.thresholds.map((t: Json) => (t.actual === -1 ? { ...t, actual: null } : t))
+      : summary.thresholds;
+    return {
+      ...summary,
+      schemaVersion: 3,
+      run: { ...run, callPattern: deriveCallPattern(endpoints) },
+      thresholds,
+    };
   },
 };
 

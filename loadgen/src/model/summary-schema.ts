@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { endpointCostsSchema, resourceSchema } from '../api/resources-schema.js';
+import { customMetricSchema, windowMetricSchema } from './custom-metric-schema.js';
 import { generatorSummarySchema, windowGeneratorSchema } from './generator-schema.js';
 import { HTTP_CLIENT_KINDS } from './http-client-kind.js';
 import { steeringChangeSchema } from './timeline-schema.js';
@@ -63,9 +64,17 @@ export const endpointStatsSchema = z.object({
    * `ws`: a socket figure, not a request: `ws connect` (handshakes), `ws <type>` (request→reply
    * time of `socket.request`, or push delay now - ts of received messages). Its failures
    * (`ws_timeout`, `ws_closed`, a refused handshake) are counted in `errors` and have no latency.
+   * `custom`: a trend the script measured (`vu.time`, `vu.record`): `count` samples and failures,
+   * `errors` the failures (a failure keeps a sample only when it is a timeout or `vu.record` gave
+   * a value), no bytes or statuses.
    * Absent: an HTTP endpoint. Totals and the windows' requests cover HTTP endpoints only.
    */
-  kind: z.literal('ws').optional(),
+  kind: z.enum(['ws', 'custom']).optional(),
+  /**
+   * A custom trend's unit when it is not ms (`count`, `bytes`...): `latencyMs` and the histogram
+   * then hold that unit (the histogram its thousandths), not milliseconds.
+   */
+  unit: z.string().optional(),
 });
 export type EndpointStats = z.infer<typeof endpointStatsSchema>;
 
@@ -111,6 +120,8 @@ export const timeWindowSchema = z.object({
   endpoints: z.record(z.string(), windowEndpointSchema),
   /** Present once a user has tried to open a socket. */
   ws: windowSocketsSchema.optional(),
+  /** Custom counters, rates and gauges recorded in (or, for a gauge, carried into) the window. */
+  metrics: z.record(z.string(), windowMetricSchema).optional(),
   /** The generator's own health in the window (absent in files written before it was measured). */
   generator: windowGeneratorSchema.optional(),
 });
@@ -138,13 +149,18 @@ export type CheckResult = z.infer<typeof checkResultSchema>;
 
 export const thresholdResultSchema = z.object({
   expr: z.string(),
-  /** null = over all endpoints. */
+  /** The name it judges (an endpoint, a custom metric, a check label); null = the run's totals. */
   endpoint: z.string().nullable(),
   metric: z.string(),
   op: z.enum(['<', '<=', '>', '>=']),
   limit: z.number(),
-  actual: z.number(),
+  /** null: no data (nothing of that name, or nothing measured), and the threshold failed. */
+  actual: z.number().nullable(),
   passed: z.boolean(),
+  /** Why there is no data, or why the metric does not apply to what the name is. */
+  reason: z.string().optional(),
+  /** This threshold stopped the run early (`abort`), failing while it ran. */
+  aborted: z.boolean().optional(),
 });
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 
@@ -279,6 +295,8 @@ export const runInfoSchema = z.object({
   startLateMs: z.number().nonnegative().optional(),
   /** Only in a summary written by `loadgen merge`: what went into it. */
   merge: mergeInfoSchema.optional(),
+  /** A threshold marked `abort` failed while the run went, and stopped it at `atSec`. */
+  aborted: z.object({ threshold: z.string(), atSec: z.number().nonnegative() }).optional(),
   /** Tags, host, the scenario's git commit, the target's version (absent in older summaries). */
   provenance: provenanceSchema.optional(),
   /**
@@ -303,6 +321,12 @@ export const totalsSchema = z.object({
   histogram: z.string(),
   /** Exceptions the scenario's own code threw (each one failed its iteration or setup). */
   scriptErrors: count.optional(),
+  /**
+   * Setups tried (a failed setup is tried again) and teardowns run: with `iterations`, every run
+   * of the script's code, which the `script_errors` threshold divides by. Absent in older files.
+   */
+  setups: count.optional(),
+  teardowns: count.optional(),
   /** Connected sockets (CCU) at their peak: the highest window's `ws.connectedPeak`. Only when sockets were used. */
   peakConnected: count.optional(),
 });
@@ -363,6 +387,8 @@ export const summarySchema = z.object({
   checks: z.array(checkResultSchema).optional(),
   /** Only when users opened sockets (`vu.ws`). */
   ws: socketStatsSchema.optional(),
+  /** Custom counters, rates and gauges (`vu.metrics`), sorted by name; only when the script used some. */
+  metrics: z.array(customMetricSchema).optional(),
   /** The generator's health over the run and whether it saturated (model/generator-saturation.ts). */
   generator: generatorSummarySchema.optional(),
   /** Every steering change made while the run went, in time order; absent: never steered. */

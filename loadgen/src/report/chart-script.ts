@@ -59,7 +59,13 @@ ${TIMELINE_MARKERS_SCRIPT}
     xTicks: function (u, splits) { return splits.map(ninesLabel); },
   });
   data.p95.forEach(function (item, i) {
-    draw(document.getElementById('chart-p95-' + i), item.chart, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'p95 ms', unit: ' ms', height: 180, legend: false, spanGaps: true });
+    var unit = item.unit || 'ms';
+    draw(document.getElementById('chart-p95-' + i), item.chart, { xLabel: 'seconds since start', xValue: seconds, yLabel: 'p95 ' + unit, unit: ' ' + unit, height: 180, legend: false, spanGaps: true });
+  });
+  var perType = { counter: ['per second', '/s'], rate: ['% true', '%'], gauge: ['value', ''] };
+  (data.metrics || []).forEach(function (item, i) {
+    var t = perType[item.type] || ['', ''];
+    draw(document.getElementById('chart-metric-' + i), item.chart, { xLabel: 'seconds since start', xValue: seconds, yLabel: t[0], unit: t[1], height: 180, legend: false, spanGaps: true });
   });
 })();
 `;

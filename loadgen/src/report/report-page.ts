@@ -8,12 +8,14 @@ import { briefRegression } from '../terminal/format-comparison.js';
 import { capacitySection } from './capacity-section.js';
 import type { ChartAssets } from './chart-library.js';
 import { CHART_SCRIPT } from './chart-script.js';
+import { customMetricsTable } from './custom-metrics-table.js';
 import { esc, jsonForScript } from './html-escape.js';
 import {
   connectedSeries,
   generatorBusySeries,
   generatorLoopSeries,
   messagesSeries,
+  metricSeries,
   p95Series,
   percentileCurves,
   rpsSeries,
@@ -103,6 +105,7 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
     .join('');
   const p95 = p95Series(summaries);
   const sockets = summaries.some((s) => s.totals.peakConnected !== undefined);
+  const metrics = metricSeries(summaries);
   const health = summaries.some((s) => s.timeSeries.some((w) => w.generator !== undefined));
   const data = {
     rps: rpsSeries(summaries),
@@ -111,6 +114,7 @@ export function renderReport(summaries: readonly Summary[], options: ReportOptio
     p95,
     // Only when a run used sockets: a page without them keeps its two charts.
     ...(sockets ? { sockets: connectedSeries(summaries), messages: messagesSeries(summaries) } : {}),
+    ...(metrics.length > 0 ? { metrics } : {}),
     // Only when a run measured its generator's health (summaries before it did not).
     ...(health ? { busy: generatorBusySeries(summaries), loop: generatorLoopSeries(summaries) } : {}),
     marks: timelineMarks(summaries),
@@ -145,8 +149,15 @@ ${health ? '<figure><figcaption>generator: busiest thread (% of the window)</fig
 </div>
 <h3>Latency by percentile (whole run, log scale)</h3><div class="chart" id="chart-percentiles"></div>
 <h3>p95 per endpoint over time</h3><p class="muted legend">${summaries.map((s, i) => `<span class="chip c${i % 8}"></span>${esc(s.run.testid)}`).join(' &nbsp; ')}</p><div class="grid4">
-${p95.map((e, i) => `<figure><figcaption>${esc(e.endpoint)}</figcaption><div class="chart" id="chart-p95-${i}"></div></figure>`).join('\n')}
+${p95.map((e, i) => `<figure><figcaption>${esc(e.endpoint)}${e.unit === undefined ? '' : ` (${esc(e.unit)})`}</figcaption><div class="chart" id="chart-p95-${i}"></div></figure>`).join('\n')}
 </div></section>
+${
+  metrics.length === 0
+    ? ''
+    : `<section id="metrics"><h2>Custom metrics</h2>${customMetricsTable(summaries)}<div class="grid4">
+${metrics.map((m, i) => `<figure><figcaption>${esc(m.name)} (${esc(m.type)})</figcaption><div class="chart" id="chart-metric-${i}"></div></figure>`).join('\n')}
+</div></section>`
+}
 <section id="endpoints"><h2>Endpoints</h2>${endpointTable(summaries, comparisons, notes)}
 <p class="muted">Marked cells changed by more than the compare rule's relative and absolute tolerances (p50 ${esc(fmt(rule.p50.relative * 100))}% and ${rule.p50.absoluteMs} ms, p95 ${esc(fmt(rule.p95.relative * 100))}% and ${rule.p95.absoluteMs} ms; at least ${rule.minSamples} requests, or ${rule.minSeparatedSamples} when the runs do not overlap at all). Only runs of the first run's call pattern are marked; another pattern's deltas are shown uncoloured.</p>${notesText}</section>
 <section id="failures"><h2>Failures</h2>${failuresTable(summaries)}</section>

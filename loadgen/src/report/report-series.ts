@@ -96,15 +96,49 @@ export function steeringLabel(c: NonNullable<Summary['timeline']>[number]): stri
   return `stop${segment}`;
 }
 
-/** One chart per endpoint (in the order the runs list them), runs overlaid. */
-export function p95Series(summaries: readonly Summary[]): { endpoint: string; chart: ChartData }[] {
+/**
+ * One chart per endpoint (in the order the runs list them), runs overlaid; a custom trend of
+ * another unit than ms says its unit.
+ */
+export function p95Series(
+  summaries: readonly Summary[],
+): { endpoint: string; unit?: string; chart: ChartData }[] {
   const endpoints = [...new Set(summaries.flatMap((s) => s.endpoints.map((e) => e.endpoint)))];
+  const unitOf = (name: string) =>
+    summaries.flatMap((s) => s.endpoints).find((e) => e.endpoint === name && e.unit !== undefined)?.unit;
   return endpoints.map((endpoint) => ({
     endpoint,
+    ...(unitOf(endpoint) === undefined ? {} : { unit: unitOf(endpoint) }),
     chart: overTime(
       summaries,
       (s) => s.run.testid,
       (_s, w) => w?.endpoints[endpoint]?.p95 ?? null,
+    ),
+  }));
+}
+
+/**
+ * One chart per custom counter (per second), rate (its share of true, %) and gauge (its value),
+ * window by window, runs overlaid.
+ */
+export function metricSeries(
+  summaries: readonly Summary[],
+): { name: string; type: string; chart: ChartData }[] {
+  const metrics = new Map(summaries.flatMap((s) => (s.metrics ?? []).map((m) => [m.name, m.type] as const)));
+  return [...metrics].map(([name, type]) => ({
+    name,
+    type,
+    chart: overTime(
+      summaries,
+      (s) => s.run.testid,
+      (s, w) => {
+        const m = w?.metrics?.[name];
+        if (m === undefined) return null;
+        if ('count' in m) return round(m.count / s.run.windowSec);
+        if ('passes' in m)
+          return m.passes + m.fails === 0 ? null : round((100 * m.passes) / (m.passes + m.fails));
+        return m.value;
+      },
     ),
   }));
 }

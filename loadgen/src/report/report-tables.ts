@@ -48,7 +48,12 @@ function thresholds(s: Summary): string {
   if (s.thresholds.length === 0) return '<td>none set</td>';
   const failed = s.thresholds.filter((t) => !t.passed);
   const text = `${s.thresholds.length - failed.length}/${s.thresholds.length} passed`;
-  const list = failed.map((t) => `<small>✗ ${esc(t.expr)} (was ${esc(fmt(t.actual, 2))})</small>`).join('');
+  const list = failed
+    .map(
+      (t) =>
+        `<small>✗ ${esc(t.expr)} (${t.actual === null ? 'no data' : `was ${esc(fmt(t.actual, 2))}`})</small>`,
+    )
+    .join('');
   return `<td class="${failed.length > 0 ? 'regressed' : 'ok'}">${esc(text)}${list}</td>`;
 }
 
@@ -186,7 +191,10 @@ export function endpointTable(
     summaries.map((s, i) => {
       const e = s.endpoints.find((x) => x.endpoint === name);
       const c = comparisons[i]?.endpoints.find((x) => x.endpoint === name);
-      const first = i === 0 ? `<th scope="rowgroup" rowspan="${summaries.length}">${esc(name)}</th>` : '';
+      // A custom trend of another unit than ms: its figures are in that unit.
+      const unit = summaries.flatMap((x) => x.endpoints).find((x) => x.endpoint === name)?.unit;
+      const label = unit === undefined ? esc(name) : `${esc(name)} <small>(${esc(unit)})</small>`;
+      const first = i === 0 ? `<th scope="rowgroup" rowspan="${summaries.length}">${label}</th>` : '';
       const run = `<td class="run"><span class="chip c${i % 8}"></span>${esc(s.run.testid)}</td>`;
       if (e === undefined)
         return `<tr class="${i === 0 ? 'first' : ''}">${first}${run}<td colspan="8" class="muted">not called</td></tr>`;

@@ -7,7 +7,7 @@ import { LoadgenError } from '../errors.js';
 import { createLoadgenRegistry, serveMetrics } from '../metrics/prometheus-exporter.js';
 import { RunAggregator, type RunSoFar, type WindowLatency } from '../metrics/run-aggregator.js';
 import { scrapeServerMetrics, serverDelta } from '../metrics/server-metrics.js';
-import type { Summary, TimeWindow } from '../model/summary-schema.js';
+import type { RunInfo, Summary, TimeWindow } from '../model/summary-schema.js';
 import { rowsOfPart } from '../scenario/data-feed.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import { instantiateScenario } from '../scenario/scenario-source.js';
@@ -16,6 +16,7 @@ import type { RunController } from './run-controller.js';
 import { probeProvenance, withTargetBuild } from './run-provenance-probe.js';
 import { buildSummary } from './summary-builder.js';
 import { checkTarget } from './target-check.js';
+import { watchThresholds } from './threshold-watch.js';
 
 /**
  * What shows a run while it goes: each time window as it closes (with the latest window's
@@ -146,6 +147,13 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     interrupted = true;
     for (const p of parts) p.stop();
   };
+  // A threshold marked `abort` that fails while the run goes stops it (no interrupt: exit 99).
+  let aborted: RunInfo['aborted'];
+  watchThresholds(config.thresholds, agg, config.windowSec, (a) => {
+    aborted = a;
+    deps.log?.(`threshold "${a.threshold}" failed at ${a.atSec} s: stopping the run (abort)`);
+    for (const p of parts) p.stop();
+  });
   // Listening before users set up: SIGINT stops users still in setup (a broken target never lets
   // them finish), and the run ends with an interrupted summary.
   if (deps.signal?.aborted) onAbort();
@@ -195,7 +203,10 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     const endedAt = new Date();
     const elapsedSec = Math.max(
       0,
-      Math.min((endedAt.getTime() - start) / 1000, interrupted ? Infinity : config.durationSec),
+      Math.min(
+        (endedAt.getTime() - start) / 1000,
+        interrupted || aborted !== undefined ? Infinity : config.durationSec,
+      ),
     );
     const after = before === undefined ? undefined : await scrapeServerMetrics(metricsUrl, faultGauge);
     const server =
@@ -209,6 +220,8 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
       server,
       before?.fault ?? null,
       timeline,
+      true,
+      aborted,
     );
     summary.run.provenance = withTargetBuild(await provenance, before?.build);
     deps.onSummary?.(summary);

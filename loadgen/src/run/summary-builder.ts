@@ -1,6 +1,7 @@
 import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-histograms.js';
 import type { RunAggregator } from '../metrics/run-aggregator.js';
 import { deriveCallPattern } from '../model/call-pattern.js';
+import { metricFrom } from '../model/custom-metric-math.js';
 import { assessGenerator } from '../model/generator-saturation.js';
 import {
   type EndpointStats,
@@ -13,7 +14,7 @@ import {
 } from '../model/summary-schema.js';
 import type { SteeringChange } from '../model/timeline-schema.js';
 import type { RunConfig } from '../scenario/run-config.js';
-import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
+import { evaluateThresholds, type Judged } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
 import { LOADGEN_VERSION } from '../version.js';
 
@@ -73,7 +74,8 @@ export function runInfoOf(
 
 /**
  * Per-endpoint stats and totals from the aggregator's cumulative HdrHistograms. `encode` false
- * leaves the encoded histograms empty: a view of the run so far (the dashboard) shows figures only.
+ * leaves the encoded histograms empty: a view of the run so far (the dashboard, thresholds marked
+ * `abort`) shows figures only.
  */
 export function statsOf(
   agg: RunAggregator,
@@ -104,7 +106,8 @@ export function statsOf(
       rps: rate(t.count, elapsedSec),
       histogram: encoded(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
-      ...(t.kind === 'ws' ? { kind: 'ws' as const } : {}),
+      ...(t.kind === 'http' ? {} : { kind: t.kind }),
+      ...(t.unit === 'ms' ? {} : { unit: t.unit }),
       ...(t.decodedBytes === undefined ? {} : { decodedBytes: t.decodedBytes }),
     });
   }
@@ -120,6 +123,8 @@ export function statsOf(
     latencyMs: latencyStats(all),
     histogram: encoded(all),
     ...(agg.scriptErrors > 0 ? { scriptErrors: agg.scriptErrors } : {}),
+    setups: agg.setups,
+    teardowns: agg.teardowns,
     ...(agg.peakConnected === undefined ? {} : { peakConnected: agg.peakConnected }),
   };
   all.destroy();
@@ -134,6 +139,7 @@ export function buildSummary(
   fault: RunInfo['fault'],
   timeline: readonly SteeringChange[] = [],
   encode = true,
+  aborted?: RunInfo['aborted'],
 ): Summary {
   const { endpoints, totals } = statsOf(agg, timing.elapsedSec, encode);
   const summary: Summary = {
@@ -145,19 +151,50 @@ export function buildSummary(
     failures: agg.failureTable(),
     thresholds: [],
   };
-  summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary);
   if (server !== undefined) summary.server = server;
-  if (agg.checks.size > 0) {
-    summary.checks = [...agg.checks]
-      .sort((a, b) => a[0].localeCompare(b[0]))
-      .map(([label, [passes, fails]]) => ({ label, passes, fails }));
-  }
+  const checks = checksOf(agg);
+  if (checks !== undefined) summary.checks = checks;
   const ws = socketStatsOf(agg);
   if (ws !== undefined) summary.ws = ws;
   const generator = assessGenerator(agg.windows);
   if (generator !== undefined) summary.generator = generator;
   if (timeline.length > 0) summary.timeline = [...timeline];
+  const metrics = metricsOf(agg, timing.elapsedSec);
+  if (metrics !== undefined) summary.metrics = metrics;
+  summary.thresholds = evaluateThresholds(config.thresholds.map(parseThreshold), summary).map((t) =>
+    t.expr === aborted?.threshold ? { ...t, aborted: true } : t,
+  );
+  if (aborted !== undefined) summary.run.aborted = aborted;
   return summary;
+}
+
+/** `vu.check` passes and fails by label, sorted; undefined when the script counted none. */
+function checksOf(agg: RunAggregator): Summary['checks'] {
+  if (agg.checks.size === 0) return undefined;
+  return [...agg.checks]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([label, [passes, fails]]) => ({ label, passes, fails }));
+}
+
+/** What thresholds judge, of the run so far (no histogram encoded): for `abort` while it runs. */
+export function judgedSoFar(agg: RunAggregator, elapsedSec: number): Judged {
+  const { endpoints, totals } = statsOf(agg, elapsedSec, false);
+  const checks = checksOf(agg);
+  const metrics = metricsOf(agg, elapsedSec);
+  return {
+    endpoints,
+    totals,
+    ...(checks === undefined ? {} : { checks }),
+    ...(metrics === undefined ? {} : { metrics }),
+  };
+}
+
+/** Custom counters, rates and gauges, sorted by name; undefined when the script used none. */
+export function metricsOf(agg: RunAggregator, elapsedSec: number): Summary['metrics'] {
+  if (agg.metrics.byName.size === 0) return undefined;
+  return [...agg.metrics.byName]
+    .sort((a, b) => a[0].localeCompare(b[0]))
+    .map(([name, total]) => metricFrom(name, total, elapsedSec));
 }
 
 function socketStatsOf(agg: RunAggregator): SocketStats | undefined {

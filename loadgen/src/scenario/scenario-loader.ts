@@ -8,6 +8,7 @@ import type { SegmentSpec } from '../engine/segment.js';
 import { LoadgenError } from '../errors.js';
 import type { HttpClientKind } from '../model/http-client-kind.js';
 import { loadRows } from './data-feed.js';
+import { checkDeclaredMetrics } from './declared-metrics-check.js';
 import type { RunConfig } from './run-config.js';
 import { type JsonScenario, scenarioSchema } from './scenario-schema.js';
 import {
@@ -99,6 +100,12 @@ export async function loadJsonScenario(
   file: string,
   presetsDir: string = PRESETS_DIR,
 ): Promise<LoadedScenario> {
+  checkDeclaredMetrics(
+    basename(file),
+    json.metrics,
+    json.thresholds,
+    json.steps.map((step) => step.name ?? step.request),
+  );
   const ref = resolveSetupRef(json.setup, file, presetsDir);
   const alias = ref === undefined ? undefined : { ...ref, bundle: await bundleScenarioFile(ref.file) };
   const source: ScenarioSource = { kind: 'json', file, scenario: json, alias };
@@ -143,6 +150,7 @@ export async function loadScenario(ref: string, presetsDir: string = PRESETS_DIR
     throw new LoadgenError('LG_SCENARIO_INVALID', `scenario ${ref}: options.${formatZodError(parsed.error)}`);
   }
   const options = parsed.data;
+  checkDeclaredMetrics(ref, options.metrics, options.thresholds);
   return withData(
     {
       name: options.name ?? basename(file, ext),
@@ -219,6 +227,7 @@ export function resolveRun(loaded: LoadedScenario, o: RunOverrides, now: Date = 
   if (scenario.profile.type !== 'constant' && (o.users !== undefined || o.rate !== undefined)) {
     profile = scaleProfile(profile, base);
   }
+  if (o.thresholds !== undefined) checkDeclaredMetrics(loaded.name, scenario.metrics, o.thresholds);
   const label = o.label ?? scenario.label ?? loaded.name;
   return {
     source: loaded.source,
@@ -235,6 +244,7 @@ export function resolveRun(loaded: LoadedScenario, o: RunOverrides, now: Date = 
     threads: o.threads ?? 1,
     segment: o.segment ?? { index: 0, count: 1 },
     thresholds: o.thresholds ?? scenario.thresholds,
+    metrics: scenario.metrics,
     timeoutSec: scenario.timeout,
     windowSec: 1,
     gracefulStopSec: 5,

@@ -6,7 +6,8 @@ import {
   type SetupAlias,
   type Task,
 } from '../api/scenario-api.js';
-import { describeError, type RunnableScenario } from '../engine/virtual-user.js';
+import { describeError } from '../engine/describe-error.js';
+import type { RunnableScenario } from '../engine/virtual-user.js';
 import { LoadgenError } from '../errors.js';
 import { compileJsonScenario } from './json-scenario.js';
 import type { JsonScenario } from './scenario-schema.js';

@@ -8,22 +8,26 @@ import { LoadgenError } from '../errors.js';
 /**
  * TypeScript scenarios run without a build step: esbuild bundles the file and what it imports
  * (types stripped, not checked: `loadgen check` type-checks) into one ES module in a temporary
- * folder, which the main thread and every worker thread import. `@game-load-lab/loadgen` stays
- * outside the bundle, pointing at this very copy of loadgen, so a script outside any npm project
- * runs too and shares the engine's module instances.
+ * folder, which the main thread and every worker thread import. `@game-load-lab/loadgen` (the
+ * scripting API) and `@game-load-lab/loadgen/lib` stay outside the bundle, pointing at this very
+ * copy of loadgen, so a script outside any npm project runs too and shares the engine's module
+ * instances.
  */
 
 /** What a script may be written in (TypeScript or JavaScript, as modules). */
 export const SCRIPT_EXTENSIONS = ['.ts', '.mts', '.js', '.mjs'];
 
-/** loadgen's built entry point, from src/scenario or dist/scenario alike. */
-const LOADGEN_ENTRY = fileURLToPath(new URL('../../dist/index.js', import.meta.url));
+/** loadgen's built entry points (package.json "exports"), from src/scenario or dist/scenario alike. */
+const LOADGEN_ENTRIES: Record<string, string> = {
+  '@game-load-lab/loadgen': fileURLToPath(new URL('../../dist/index.js', import.meta.url)),
+  '@game-load-lab/loadgen/lib': fileURLToPath(new URL('../../dist/lib.js', import.meta.url)),
+};
 
 const selfReference: Plugin = {
   name: 'loadgen-self',
   setup(b) {
-    b.onResolve({ filter: /^@game-load-lab\/loadgen$/ }, () => ({
-      path: pathToFileURL(LOADGEN_ENTRY).href,
+    b.onResolve({ filter: /^@game-load-lab\/loadgen(\/lib)?$/ }, (args) => ({
+      path: pathToFileURL(LOADGEN_ENTRIES[args.path] as string).href,
       external: true,
     }));
   },

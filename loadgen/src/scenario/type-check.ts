@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 
 /** The scripting API's declarations in this copy of loadgen (tsconfig.build.json emits them). */
 const LOADGEN_TYPES = fileURLToPath(new URL('../../dist/index.d.ts', import.meta.url));
+const LOADGEN_LIB_TYPES = fileURLToPath(new URL('../../dist/lib.d.ts', import.meta.url));
 
 /**
  * Type-check one scenario file with the TypeScript compiler, against this copy of loadgen's
@@ -29,7 +30,10 @@ export async function typeCheckScenario(file: string): Promise<string[]> {
     allowImportingTsExtensions: true,
     resolveJsonModule: true,
     ...(typeRoots === undefined ? {} : { typeRoots, types: ['node'] }),
-    paths: { '@game-load-lab/loadgen': [LOADGEN_TYPES] },
+    paths: {
+      '@game-load-lab/loadgen': [LOADGEN_TYPES],
+      '@game-load-lab/loadgen/lib': [LOADGEN_LIB_TYPES],
+    },
   };
   const program = ts.createProgram([file], options);
   return ts

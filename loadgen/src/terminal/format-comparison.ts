@@ -4,6 +4,7 @@ import type {
   MetricChange,
   MetricName,
 } from '../compare/compare-summaries.js';
+import type { CustomMetric } from '../model/custom-metric-schema.js';
 import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
 import { textTable } from './text-table.js';
 
@@ -48,6 +49,14 @@ export function briefRegression(e: EndpointComparison): string {
   return `${e.endpoint} (${size}${where})`;
 }
 
+/** A custom counter, rate or gauge in words (shown, not judged). */
+function metricFigure(m: CustomMetric | undefined): string {
+  if (m === undefined) return '-';
+  if (m.type === 'counter') return `${fmt(m.count, 3)} (${fmt(m.rps, 2)}/s)`;
+  if (m.type === 'rate') return `${fmt(m.rate * 100, 2)}% of ${m.passes + m.fails}`;
+  return `${fmt(m.value, 3)} (min ${fmt(m.min, 3)}, max ${fmt(m.max, 3)})`;
+}
+
 export function formatComparison(c: Comparison): string {
   const out: string[] = [];
   out.push(`baseline:  ${c.baseline.testid} (${c.baseline.label})`);
@@ -74,7 +83,7 @@ export function formatComparison(c: Comparison): string {
   }
   out.push('');
   const rows = [...c.endpoints, c.total].map((e) => [
-    e.endpoint,
+    e.unit === undefined ? e.endpoint : `${e.endpoint} (${e.unit})`,
     e.verdict === 'regressed' ? 'REGRESSED' : e.verdict,
     `${e.baseCount}/${e.candidateCount}`,
     cell(metric(e, 'p50')),
@@ -89,6 +98,15 @@ export function formatComparison(c: Comparison): string {
   if (c.peakConnected !== undefined) {
     const { base, candidate } = c.peakConnected;
     out.push(`peak connected sockets: ${base} → ${candidate} (${fmtSigned(candidate - base, 0)})`);
+  }
+  if (c.metrics !== undefined) {
+    out.push('');
+    out.push(
+      textTable(
+        ['metric', 'type', 'baseline', 'candidate'],
+        c.metrics.map((m) => [m.name, m.type, metricFigure(m.base), metricFigure(m.candidate)]),
+      ),
+    );
   }
   out.push('');
   const regressed = c.endpoints.filter((e) => e.verdict === 'regressed');

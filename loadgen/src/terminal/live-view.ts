@@ -35,12 +35,19 @@ function statusLine(w: TimeWindow, latest: WindowLatency, run: RunSoFar, windowS
   const sockets =
     ws === undefined ? '' : `  sockets ${ws.connected} (peak ${run.peakConnected ?? ws.connectedPeak})`;
   const msgs = ws === undefined ? '' : `  ${Math.round((ws.sent + ws.received) / windowSec)} msg/s`;
-  return (
-    `users ${w.activeUsers}${sockets}` +
-    ` | run ${run.requests} req  p50 ${fmt(run.p50)}  p95 ${fmt(run.p95)}  p99 ${fmt(run.p99)}  max ${fmt(run.max)} ms  errors ${pct(run.errors, run.requests)}` +
-    ` | last ${windowSec}s ${rps} req/s${msgs}  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}` +
-    generatorPart(w.generator)
-  );
+  // What the script measured itself (vu.time, vu.record) and what its code threw, once there is any.
+  const custom =
+    run.custom === undefined
+      ? ''
+      : ` | measured ${run.custom.count} (errors ${pct(run.custom.errors, run.custom.count)})`;
+  const thrown = (run.scriptErrors ?? 0) === 0 ? '' : `  script errors ${run.scriptErrors}`;
+  // A game driven only through its SDK makes no HTTP request: its line is what it measured.
+  const http =
+    run.requests === 0 && run.custom !== undefined
+      ? ''
+      : ` | run ${run.requests} req  p50 ${fmt(run.p50)}  p95 ${fmt(run.p95)}  p99 ${fmt(run.p99)}  max ${fmt(run.max)} ms  errors ${pct(run.errors, run.requests)}` +
+        ` | last ${windowSec}s ${rps} req/s${msgs}  p50 ${fmt(latest.p50)}  p95 ${fmt(latest.p95)}  p99 ${fmt(latest.p99)} ms  errors ${pct(w.errors, w.requests)}`;
+  return `users ${w.activeUsers}${sockets}${http}${custom}${thrown}${generatorPart(w.generator)}`;
 }
 
 /**

@@ -1,9 +1,21 @@
 import type { LatencyStats, Summary } from '../model/summary-schema.js';
+import {
+  MEASUREMENT_HEADER,
+  METRIC_HEADER,
+  measurementRows,
+  metricRows,
+  scriptErrorLine,
+  thresholdActual,
+} from './custom-tables.js';
 
-function table(header: string[], rows: string[][]): string {
+/** Figures right-aligned, names and words (the `left` columns) left-aligned. */
+function table(header: string[], rows: string[][], left: readonly number[] = [0]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: string[]) =>
-    cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join('  ');
+    cells
+      .map((c, i) => (left.includes(i) ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)].join('\n');
 }
 
@@ -63,7 +75,7 @@ function socketTable(summary: Summary): string | undefined {
 export function formatResults(summary: Summary): string {
   const parts: string[] = [];
   const rows = summary.endpoints
-    .filter((e) => e.kind !== 'ws')
+    .filter((e) => e.kind === undefined)
     .map((e) =>
       resultRow(
         e.setup === true ? `${e.endpoint} (setup)` : e.endpoint,
@@ -75,11 +87,19 @@ export function formatResults(summary: Summary): string {
     );
   const t = summary.totals;
   rows.push(resultRow('Total', t.requests, t.errors, t.rps, t.latencyMs));
-  parts.push(
-    table(['endpoint', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows),
-  );
+  // A game driven only through its SDK made no HTTP request: its table would be an empty total.
+  const measuredOnly = rows.length === 1 && summary.endpoints.some((e) => e.kind !== undefined);
+  if (!measuredOnly) {
+    parts.push(
+      table(['endpoint', 'requests', 'errors', 'req/s', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms'], rows),
+    );
+  }
   const sockets = socketTable(summary);
   if (sockets !== undefined) parts.push(sockets);
+  const measured = measurementRows(summary);
+  if (measured.length > 0) parts.push(table(MEASUREMENT_HEADER, measured, [0, 7]));
+  const metrics = metricRows(summary);
+  if (metrics.length > 0) parts.push(table(METRIC_HEADER, metrics, [0, 1, 3]));
   if (t.droppedIterations > 0) parts.push(`dropped iterations: ${t.droppedIterations}`);
   if (summary.checks !== undefined && summary.checks.length > 0) {
     parts.push(
@@ -94,6 +114,8 @@ export function formatResults(summary: Summary): string {
       )}`,
     );
   }
+  const scriptErrors = scriptErrorLine(summary);
+  if (scriptErrors !== undefined) parts.push(scriptErrors);
   if (summary.failures.length > 0) {
     parts.push(
       `failures:\n${table(
@@ -103,16 +125,18 @@ export function formatResults(summary: Summary): string {
     );
   }
   if (summary.thresholds.length > 0) {
+    // Why a threshold has no figure (or cannot judge what its name is) goes after its result.
+    const why = summary.thresholds.some((r) => r.reason !== undefined);
     parts.push(
       `thresholds:\n${table(
-        ['threshold', 'actual', 'result'],
+        ['threshold', 'actual', 'result', ...(why ? ['why'] : [])],
         summary.thresholds.map((r) => [
           r.expr,
-          r.metric === 'errors'
-            ? `${(r.actual * 100).toFixed(2)}%`
-            : String(Math.round(r.actual * 1000) / 1000),
-          r.passed ? 'pass' : 'FAIL',
+          thresholdActual(r, summary),
+          r.passed ? 'pass' : r.aborted === true ? 'FAIL (aborted the run)' : 'FAIL',
+          ...(why ? [r.reason ?? ''] : []),
         ]),
+        [0, 2, 3],
       )}`,
     );
   }
@@ -158,5 +182,6 @@ function ungatedEndpoints(summary: Summary): Summary['endpoints'] {
     summary.thresholds.filter((r) => LATENCY_METRICS.has(r.metric)).map((r) => r.endpoint),
   );
   if (gated.size === 0 || gated.has(null)) return [];
-  return summary.endpoints.filter((e) => !gated.has(e.endpoint));
+  // A custom trend of another unit is no latency.
+  return summary.endpoints.filter((e) => !gated.has(e.endpoint) && e.unit === undefined);
 }

@@ -103,6 +103,39 @@ describe('capacity: step table, knee and plan on a known step run', () => {
     });
     expect(() => planCapacity(constant)).toThrow(/baseline-x is a constant run: capacity needs a step run/);
   });
+
+  it('reads a run with no HTTP request (a game driven through its SDK) by its custom trends in ms', () => {
+    const http = planCapacity(knownStepRun());
+    const sdk = planCapacity(knownStepRun({ custom: 'sdk' }));
+    const figures = (r: typeof http) => r.steps.map((s) => [s.requests, s.rps, s.failures, s.p95Ms]);
+    expect(figures(sdk)).toEqual(figures(http));
+    expect(sdk.knee).toBe(http.knee);
+    expect(sdk.assumptions).toContainEqual(expect.stringMatching(/^no HTTP request in this run/));
+    expect(http.assumptions).not.toContainEqual(expect.stringMatching(/^no HTTP request/));
+  });
+
+  it('leaves custom trends out of a run that made HTTP requests (a trend may time one)', () => {
+    const summary = knownStepRun();
+    const wrapped = knownStepRun({ custom: 'sdk' });
+    // The same run with the script's own timing of each request beside it.
+    const both = {
+      ...summary,
+      endpoints: [
+        ...summary.endpoints,
+        ...wrapped.endpoints.map((e) => ({ ...e, endpoint: `timed ${e.endpoint}` })),
+      ],
+      timeSeries: summary.timeSeries.map((w, i) => ({
+        ...w,
+        endpoints: {
+          ...w.endpoints,
+          ...Object.fromEntries(
+            Object.entries(wrapped.timeSeries[i]?.endpoints ?? {}).map(([name, e]) => [`timed ${name}`, e]),
+          ),
+        },
+      })),
+    };
+    expect(planCapacity(both).steps).toEqual(planCapacity(summary).steps);
+  });
 });
 
 describe('capacity on a run that was steered, or whose generator saturated', () => {

@@ -74,7 +74,7 @@ describe.each(['lean', 'undici'] as const)('requests without a response (%s clie
     const csvRow = statsCsv(summary)
       .split('\n')
       .find((l) => l.startsWith('GET /'));
-    expect(csvRow).toMatch(/,,,,,,,,http,$/);
+    expect(csvRow).toMatch(/,,,,,,,,http,,ms,$/);
   });
 
   it('a timeout keeps its sample: the time it waited', async () => {

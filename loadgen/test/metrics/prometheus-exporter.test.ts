@@ -1,8 +1,11 @@
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
 import { windowSaturated } from '../../src/model/generator-saturation.js';
 import { runScenario } from '../../src/run/run-scenario.js';
+import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { simpleRun } from '../helpers/scenarios.js';
+import { runScraped } from '../helpers/scraped-run.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
 let server: TestServer | undefined;
@@ -80,5 +83,43 @@ describe('Prometheus metrics', () => {
       last !== undefined && windowSaturated(last) ? 1 : 0,
     );
     expect(samples.some((s) => s.name === 'loadgen_process_resident_memory_bytes')).toBe(true);
+  });
+
+  it('labels custom measurements by name: trends, their failures, counters, rates, gauges, checks', async () => {
+    server = await startTestServer();
+    const loaded = await loadScenario(join(import.meta.dirname, '..', 'fixtures', 'custom-fixed.ts'));
+    const config = resolveRun(loaded, { target: server.url, testid: 'prom-custom', label: 'custom' });
+    config.gracefulStopSec = 1;
+    const { summary, samples } = await runScraped(config);
+    const value = (name: string, labels: Record<string, string>) =>
+      samples.find(
+        (s) =>
+          s.name === name &&
+          Object.entries({ testid: 'prom-custom', scenario: 'custom', ...labels }).every(
+            ([k, v]) => s.labels[k] === v,
+          ),
+      )?.value;
+    const trend = (name: string) => summary.endpoints.find((e) => e.endpoint === name);
+    // A trend in ms is a histogram like the requests'; one of another unit a summary in its unit.
+    expect(value('loadgen_custom_duration_seconds_count', { name: 'join room' })).toBe(24);
+    expect(value('loadgen_custom_duration_seconds_bucket', { name: 'join room', le: '+Inf' })).toBe(24);
+    expect(value('loadgen_custom_value_count', { name: 'room size', unit: 'players' })).toBe(24);
+    expect(
+      value('loadgen_custom_value', { name: 'room size', unit: 'players', quantile: '0.99' }),
+    ).toBeCloseTo(trend('room size')?.latencyMs.p99 ?? -1, 2);
+    expect(value('loadgen_custom_errors_total', { name: 'server tick', error: 'tick_lost' })).toBe(3);
+    expect(value('loadgen_custom_counter_total', { name: 'moves sent' })).toBe(108);
+    expect(value('loadgen_custom_rate_total', { name: 'match found', result: 'true' })).toBe(15);
+    expect(value('loadgen_custom_rate_total', { name: 'match found', result: 'false' })).toBe(9);
+    const gauge = summary.metrics?.find((m) => m.name === 'open rooms');
+    expect(value('loadgen_custom_gauge', { name: 'open rooms' })).toBe(
+      gauge?.type === 'gauge' ? gauge.value : -1,
+    );
+    expect(value('loadgen_checks_total', { check: 'joined', result: 'pass' })).toBe(24);
+    expect(value('loadgen_script_errors_total', {})).toBe(0);
+    // Custom trends are not requests.
+    expect(
+      samples.some((s) => s.name.startsWith('loadgen_request') && s.labels.endpoint === 'join room'),
+    ).toBe(false);
   });
 });

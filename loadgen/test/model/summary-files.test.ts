@@ -54,6 +54,22 @@ describe('summary.json across schema versions', () => {
     expect(s.thresholds).toEqual(raw.thresholds);
   });
 
+  it('a v2 threshold without data (actual -1) reads as no data (null), never as a negative figure', () => {
+    const raw = JSON.parse(readFileSync(V2, 'utf8'));
+    raw.thresholds.push({
+      expr: 'GET /typo:p95<500',
+      endpoint: 'GET /typo',
+      metric: 'p95',
+      op: '<',
+      limit: 500,
+      actual: -1,
+      passed: false,
+    });
+    const s = readSummaryFile(writeJson('v2-no-data.json', raw));
+    expect(s.thresholds.at(-1)).toMatchObject({ expr: 'GET /typo:p95<500', actual: null, passed: false });
+    expect(s.thresholds.slice(0, -1)).toEqual(raw.thresholds.slice(0, -1));
+  });
+
   it('a v1 file from before the HTTP client was a choice ran undici', () => {
     const raw = JSON.parse(readFileSync(V1, 'utf8'));
     delete raw.run.httpClient;
@@ -92,7 +108,7 @@ describe('stats.csv', () => {
     expect(statsCsv(reversed)).toBe(csv);
     const [header, ...rows] = csv.trim().split('\n');
     expect(header).toBe(
-      'endpoint,requests,errors,error_rate,rps,bytes,min_ms,mean_ms,p50_ms,p90_ms,p95_ms,p99_ms,p999_ms,max_ms,kind,decoded_bytes',
+      'endpoint,requests,errors,error_rate,rps,bytes,min_ms,mean_ms,p50_ms,p90_ms,p95_ms,p99_ms,p999_ms,max_ms,kind,decoded_bytes,unit,value',
     );
     expect(header?.split(',')).toEqual([...STATS_CSV_COLUMNS]);
     const me = rows[0]?.split(',') ?? [];

@@ -16,6 +16,9 @@ const INTERFACES = [
   'WsWaitOptions',
   'WsMessage',
   'WsClose',
+  'RecordOptions',
+  'TimeOptions',
+  'VuMetrics',
 ];
 
 /** Every member of the scripting API's interfaces, as `Interface.member`, read from the source. */

@@ -79,4 +79,47 @@ describe('scenarios', () => {
     const baseline = await loadScenario('baseline');
     expect(() => resolveRun(baseline, {})).toThrow(/--target is required/);
   });
+
+  it('refuses before any request what can be known of custom metrics: a step of a declared name, a threshold it cannot take', async () => {
+    const file = join(tmpdir(), `lg-metrics-${process.pid}.json`);
+    const scenario = (extra: object) =>
+      JSON.stringify({
+        name: 'x',
+        steps: [{ request: 'GET /join' }],
+        model: { type: 'closed', users: 1 },
+        ...extra,
+      });
+    writeFileSync(file, scenario({ metrics: { 'GET /join': { type: 'counter' } } }));
+    await expect(loadScenario(file)).rejects.toThrow(
+      /options.metrics declares "GET \/join" \(a counter\), and a step is the endpoint "GET \/join": give each its own name/,
+    );
+    writeFileSync(
+      file,
+      scenario({ metrics: { 'moves sent': { type: 'counter' } }, thresholds: ['moves sent:p95<5'] }),
+    );
+    await expect(loadScenario(file)).rejects.toThrow(
+      /threshold "moves sent:p95<5": "moves sent" is a counter \(options.metrics\), whose thresholds are count and rps/,
+    );
+    writeFileSync(
+      file,
+      scenario({
+        metrics: { 'room size': { type: 'trend', unit: 'players' } },
+        thresholds: ['room size:p95<2s'],
+      }),
+    );
+    await expect(loadScenario(file)).rejects.toThrow(
+      /"room size" is in players; write the limit without ms or s/,
+    );
+    writeFileSync(file, scenario({ metrics: { checks: { type: 'rate' } } }));
+    await expect(loadScenario(file)).rejects.toThrow(/metrics.checks: "checks" is a threshold of its own/);
+    // A --threshold flag is held to the same declarations.
+    writeFileSync(file, scenario({ metrics: { 'match found': { type: 'rate' } } }));
+    const loaded = await loadScenario(file);
+    expect(() => resolveRun(loaded, { target, thresholds: ['match found:count>1'] })).toThrow(
+      /"match found" is a rate \(options.metrics\), whose thresholds are rate/,
+    );
+    expect(resolveRun(loaded, { target, thresholds: ['match found:rate>90%'] }).metrics).toEqual({
+      'match found': { type: 'rate' },
+    });
+  });
 });

@@ -115,6 +115,15 @@ describe('user code cannot break the run', () => {
     expect(good.code).toBe(0);
   });
 
+  it('loadgen check finds a misuse of the measurements API at its line; vu.time returns the type fn does', async () => {
+    const bad = await runCli(['check', fixture('broken/metrics-type-error.ts')]);
+    expect(bad.code).toBe(2);
+    // Only the counter's string is wrong: room.players is a number, as fn returned it.
+    expect(bad.stderr).toMatch(
+      /has type errors:\n {2}.*metrics-type-error\.ts:8:36: Argument of type 'string' is not assignable to parameter of type 'number'\.\n$/,
+    );
+  });
+
   it('SIGINT while every user is stuck in setup (a target that answers 500): exit 130 within 2 s, interrupted summary', async () => {
     server = await startTestServer((_req, res) => {
       res.writeHead(500, { 'content-type': 'application/json' }).end('{"error":"down"}');

@@ -70,7 +70,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option('-o, --out <dir>', 'results directory (default $LOADGEN_OUT/<testid> or results/<testid>)')
     .option(
       '--threshold <expr>',
-      "pass/fail rule, repeatable: p95<500, errors<1%, 'GET /api/users:p95<200'",
+      "pass/fail rule, repeatable (replaces the scenario's): p95<500, errors<1%, 'GET /api/users:p95<200', 'join room:p95<200', checks>99%, script_errors<1%; append ' abort [after 10s]' to stop the run when it fails",
       collect,
     )
     .option(

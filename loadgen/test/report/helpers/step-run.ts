@@ -27,8 +27,11 @@ export function knownStepRun(
     loginBurst?: boolean;
     /** Count the users in their loop: every level reached, but the 100-user step's only 70. */
     setupLag?: boolean;
+    /** `sdk`: the same operations timed by the script (vu.time), no HTTP request at all. */
+    custom?: 'sdk';
   } = {},
 ) {
+  const custom = options.custom === 'sdk';
   const perEndpoint = (t: number): number => Math.min(15, level(t) / 4);
   const saturated = (t: number): boolean => level(t) === 100 && options.failAt100 !== true;
   return makeSummary({
@@ -56,10 +59,12 @@ export function knownStepRun(
         perSecond: perEndpoint,
         latencyMs: (t) => (options.slowFirst ? 900 : saturated(t) ? 900 : 100),
         fails: (t, i) => options.failAt100 === true && level(t) === 100 && i < 3,
+        custom,
       },
       'GET /api/leaderboard': {
         perSecond: perEndpoint,
         latencyMs: (t) => (options.slowFirst ? 700 : saturated(t) ? 700 : 20),
+        custom,
       },
       // Each step's new players log in during its first second, slowly (bcrypt queue).
       ...(options.loginBurst

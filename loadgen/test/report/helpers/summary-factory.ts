@@ -1,3 +1,4 @@
+import type { MetricDeclarations } from '../../../src/api/metrics-options.js';
 import { RunAggregator } from '../../../src/metrics/run-aggregator.js';
 import { WindowRecorder } from '../../../src/metrics/window-recorder.js';
 import { deriveCallPattern } from '../../../src/model/call-pattern.js';
@@ -8,7 +9,7 @@ import {
   type Summary,
   summarySchema,
 } from '../../../src/model/summary-schema.js';
-import { statsOf } from '../../../src/run/summary-builder.js';
+import { metricsOf, statsOf } from '../../../src/run/summary-builder.js';
 
 /** One endpoint's traffic in a generated run: how many requests each second, and their latencies. */
 export interface EndpointPlan {
@@ -19,6 +20,8 @@ export interface EndpointPlan {
   fails?: (t: number, i: number) => boolean;
   /** Called from the users' setup (log in...). */
   setup?: boolean;
+  /** A custom trend (vu.time) instead of an HTTP endpoint: its failures are of kind ServerError. */
+  custom?: boolean;
 }
 
 export interface RunPlan {
@@ -38,6 +41,10 @@ export interface RunPlan {
   costs?: RunInfo['costs'];
   /** The call pattern the scenario declared; default: derived from the endpoints, as a run does. */
   pattern?: string;
+  /** Declared custom metrics (a trend's unit). */
+  metrics?: MetricDeclarations;
+  /** Custom counters: how much is counted each second. */
+  counters?: Record<string, (t: number) => number>;
 }
 
 /**
@@ -46,7 +53,7 @@ export interface RunPlan {
  * summary builder. Only the traffic is synthetic, so the figures are known exactly.
  */
 export function makeSummary(plan: RunPlan): Summary {
-  const recorder = new WindowRecorder();
+  const recorder = new WindowRecorder(plan.metrics);
   const agg = new RunAggregator(1, 1);
   for (let t = 0; t < plan.seconds; t++) {
     for (const [name, e] of Object.entries(plan.endpoints)) {
@@ -54,6 +61,11 @@ export function makeSummary(plan: RunPlan): Summary {
       if (e.setup === true && n > 0) recorder.markSetup(name);
       for (let i = 0; i < n; i++) {
         const failed = e.fails?.(t, i) ?? false;
+        if (e.custom === true) {
+          if (failed) recorder.trend(name).fail('ServerError', `ServerError from ${name}`);
+          else recorder.trend(name).record(e.latencyMs(t, i));
+          continue;
+        }
         recorder.recordResponse(
           name,
           failed ? 500 : 200,
@@ -64,6 +76,7 @@ export function makeSummary(plan: RunPlan): Summary {
         );
       }
     }
+    for (const [name, n] of Object.entries(plan.counters ?? {})) recorder.custom.count(name, n(t));
     const report = recorder.flush(t, plan.users(t));
     if (plan.loopUsers !== undefined) report.loopUsers = plan.loopUsers(t);
     agg.add(report);
@@ -108,6 +121,8 @@ export function makeSummary(plan: RunPlan): Summary {
     thresholds: plan.thresholds ?? [],
     ...(plan.server !== undefined ? { server: plan.server } : {}),
   };
+  const metrics = metricsOf(agg, plan.seconds);
+  if (metrics !== undefined) summary.metrics = metrics;
   return summarySchema.parse(summary);
 }
 

@@ -65,7 +65,15 @@ describe('a setup that fails every time', () => {
   it('open model, a script: the run ends at its duration with the setup failures and the dropped iterations, and fails its gates', async () => {
     server = await refusingLogIn();
     const out = outDir('open-script');
-    const r = await run([fixture('setup-fails.ts'), '--out', out, '--threshold', 'dropped<1']);
+    const r = await run([
+      fixture('setup-fails.ts'),
+      '--out',
+      out,
+      '--threshold',
+      'dropped<1',
+      '--threshold',
+      'script_errors<1%',
+    ]);
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(99);
     const summary = summaryIn(out);
@@ -87,8 +95,11 @@ describe('a setup that fails every time', () => {
         sample: expect.stringMatching(/^Error: log in: HTTP 400 \(setup-fails\.ts:\d+\)$/),
       }),
     );
+    // Each setup tried is counted; all failed but those the end of the run cut short.
+    expect(summary.totals.setups).toBeGreaterThanOrEqual(summary.totals.scriptErrors ?? 0);
     expect(summary.thresholds).toEqual([
       expect.objectContaining({ expr: 'dropped<1', actual: 9, passed: false }),
+      expect.objectContaining({ expr: 'script_errors<1%', passed: false }),
     ]);
     expect(r.stdout).toMatch(/dropped iterations: 9/);
     expect(r.stdout).toMatch(/\(setup\)\s+script_error/);
@@ -146,10 +157,18 @@ describe('a setup that fails every time', () => {
     );
   });
 
-  it('closed model: the run ends at its duration with the setup failures, errors<1% fails', async () => {
+  it('closed model: the run ends at its duration with the setup failures, errors<1% and script_errors<1% fail', async () => {
     server = await refusingLogIn();
     const out = outDir('closed');
-    const r = await run([fixture('setup-fails-closed.json'), '--out', out, '--threshold', 'errors<1%']);
+    const r = await run([
+      fixture('setup-fails-closed.json'),
+      '--out',
+      out,
+      '--threshold',
+      'errors<1%',
+      '--threshold',
+      'script_errors<1%',
+    ]);
     expect(r.timedOut).toBe(false);
     expect(r.code).toBe(99);
     const summary = summaryIn(out);
@@ -161,6 +180,9 @@ describe('a setup that fails every time', () => {
     ]);
     // Three users, each tried at the start and a second later at least.
     expect(summary.totals.scriptErrors).toBeGreaterThanOrEqual(6);
-    expect(summary.thresholds).toEqual([expect.objectContaining({ expr: 'errors<1%', passed: false })]);
+    expect(summary.thresholds).toEqual([
+      expect.objectContaining({ expr: 'errors<1%', actual: 1, passed: false }),
+      expect.objectContaining({ expr: 'script_errors<1%', passed: false }),
+    ]);
   });
 });

@@ -36,6 +36,21 @@ function run(args: string[], signalWhen?: () => boolean) {
   });
 }
 
+/** A run that writes a summary: it must end by itself, with `code`; `gates` are --threshold rules. */
+async function runToItsEnd(
+  name: string,
+  code: number,
+  args: string[],
+  gates: string[] = [],
+  signalWhen?: () => boolean,
+) {
+  const out = outDir(name);
+  const r = await run([...args, '--out', out, ...gates.flatMap((g) => ['--threshold', g])], signalWhen);
+  expect(r.timedOut).toBe(false);
+  expect(r.code).toBe(code);
+  return { stdout: r.stdout, msAfterSignal: r.msAfterSignal, summary: summaryIn(out) };
+}
+
 describe('a run that cannot start ends with its error', () => {
   it('a data file with fewer rows than --threads: exit 2 with the message, before any request', async () => {
     server = await startTestServer();
@@ -64,19 +79,12 @@ describe('a run that cannot start ends with its error', () => {
 describe('a setup that fails every time', () => {
   it('open model, a script: the run ends at its duration with the setup failures and the dropped iterations, and fails its gates', async () => {
     server = await refusingLogIn();
-    const out = outDir('open-script');
-    const r = await run([
-      fixture('setup-fails.ts'),
-      '--out',
-      out,
-      '--threshold',
-      'dropped<1',
-      '--threshold',
-      'script_errors<1%',
-    ]);
-    expect(r.timedOut).toBe(false);
-    expect(r.code).toBe(99);
-    const summary = summaryIn(out);
+    const { stdout, summary } = await runToItsEnd(
+      'open-script',
+      99,
+      [fixture('setup-fails.ts')],
+      ['dropped<1', 'script_errors<1%'],
+    );
     expect(summary.run.interrupted).toBe(false);
     expect(summary.run.elapsedSec).toBe(2);
     // 5 arrivals/s for 2 s: both pre-allocated users are still in setup, the first arrival makes
@@ -101,25 +109,18 @@ describe('a setup that fails every time', () => {
       expect.objectContaining({ expr: 'dropped<1', actual: 9, passed: false }),
       expect.objectContaining({ expr: 'script_errors<1%', passed: false }),
     ]);
-    expect(r.stdout).toMatch(/dropped iterations: 9/);
-    expect(r.stdout).toMatch(/\(setup\)\s+script_error/);
+    expect(stdout).toMatch(/dropped iterations: 9/);
+    expect(stdout).toMatch(/\(setup\)\s+script_error/);
   });
 
   it('open model, a JSON scenario whose setup gets 400, in two threads: ends at its duration, errors<1% fails', async () => {
     server = await refusingLogIn();
-    const out = outDir('open-json');
-    const r = await run([
-      fixture('setup-fails.json'),
-      '--threads',
-      '2',
-      '--out',
-      out,
-      '--threshold',
-      'errors<1%',
-    ]);
-    expect(r.timedOut).toBe(false);
-    expect(r.code).toBe(99);
-    const summary = summaryIn(out);
+    const { summary } = await runToItsEnd(
+      'open-json',
+      99,
+      [fixture('setup-fails.json'), '--threads', '2'],
+      ['errors<1%'],
+    );
     expect(summary.run.interrupted).toBe(false);
     // Per thread: 5 arrivals, the first makes its second and last user (maxVUs 4 over 2 threads).
     expect(summary.totals.droppedIterations).toBe(8);
@@ -140,15 +141,15 @@ describe('a setup that fails every time', () => {
 
   it('open model: SIGINT mid-run ends it within 2 s, exit 130, the failures so far in an interrupted summary', async () => {
     server = await refusingLogIn();
-    const out = outDir('open-sigint');
     // Past the start: the pre-allocated users' first log-ins, the third user's, then their retries.
-    const r = await run([fixture('setup-fails.ts'), '--duration', '60s', '--out', out], () => {
-      return (server?.counts.get('POST /session') ?? 0) >= 6;
-    });
-    expect(r.timedOut).toBe(false);
-    expect(r.code).toBe(130);
-    expect(r.msAfterSignal).toBeLessThan(2000);
-    const summary = summaryIn(out);
+    const { msAfterSignal, summary } = await runToItsEnd(
+      'open-sigint',
+      130,
+      [fixture('setup-fails.ts'), '--duration', '60s'],
+      [],
+      () => (server?.counts.get('POST /session') ?? 0) >= 6,
+    );
+    expect(msAfterSignal).toBeLessThan(2000);
     expect(summary.run.interrupted).toBe(true);
     expect(summary.totals.droppedIterations).toBeGreaterThan(0);
     expect(summary.totals.scriptErrors).toBeGreaterThanOrEqual(6);
@@ -159,19 +160,12 @@ describe('a setup that fails every time', () => {
 
   it('closed model: the run ends at its duration with the setup failures, errors<1% and script_errors<1% fail', async () => {
     server = await refusingLogIn();
-    const out = outDir('closed');
-    const r = await run([
-      fixture('setup-fails-closed.json'),
-      '--out',
-      out,
-      '--threshold',
-      'errors<1%',
-      '--threshold',
-      'script_errors<1%',
-    ]);
-    expect(r.timedOut).toBe(false);
-    expect(r.code).toBe(99);
-    const summary = summaryIn(out);
+    const { summary } = await runToItsEnd(
+      'closed',
+      99,
+      [fixture('setup-fails-closed.json')],
+      ['errors<1%', 'script_errors<1%'],
+    );
     expect(summary.run.interrupted).toBe(false);
     expect(summary.run.elapsedSec).toBe(2);
     expect(summary.totals.iterations).toBe(0);

@@ -48,13 +48,28 @@ export class OpenModel {
     return this.busy - this.settingUp;
   }
 
-  /** Create the pre-allocated users and run their setup before the clock starts. */
+  /**
+   * Create the pre-allocated users and run their setup before the clock starts. A user whose setup
+   * fails goes on trying it during the run (busy, in setup) and takes arrivals once it completes:
+   * a setup that never succeeds must not hold the start, and so the end of the run, back forever.
+   */
   async prepare(): Promise<void> {
     const users = Array.from({ length: this.o.preAllocatedVUs }, () => this.newUser());
     for (let i = 0; i < users.length; i += 50) {
-      await Promise.all(users.slice(i, i + 50).map((vu) => vu.setup()));
+      await Promise.all(users.slice(i, i + 50).map((vu) => this.prepareUser(vu)));
     }
-    this.free.push(...users);
+  }
+
+  /** Resolves when the user's setup has completed or failed once. */
+  private async prepareUser(vu: VirtualUser): Promise<void> {
+    let failedOnce = () => {};
+    const failed = new Promise<'failed'>((resolve) => {
+      failedOnce = () => resolve('failed');
+    });
+    const setup = vu.setup(() => failedOnce());
+    const first = await Promise.race([setup, failed]);
+    if (first === 'failed') this.occupy(vu, () => this.settingUpWhile(setup).then(() => undefined));
+    else if (first) this.free.push(vu);
   }
 
   private newUser(): VirtualUser {
@@ -99,23 +114,30 @@ export class OpenModel {
       needsSetup = true;
     }
     const user = vu;
-    this.busy++;
-    const run = (async () => {
+    this.occupy(user, async () => {
       // A user created on demand sets up first, measured as setup; its iteration then counts from
       // the later of its scheduled start and the end of its setup.
-      if (needsSetup) {
-        this.settingUp++;
-        const ready = await user.setup().finally(() => this.settingUp--);
-        if (!ready) return;
-      }
+      if (needsSetup && !(await this.settingUpWhile(user.setup()))) return;
       await user.iterate(needsSetup ? Math.max(intendedStart, performance.now()) : intendedStart);
-    })();
+    });
+  }
+
+  /** The user is busy while `work` runs, then free again unless it was stopped. */
+  private occupy(user: VirtualUser, work: () => Promise<void>): void {
+    this.busy++;
+    const run = work();
     this.inFlight.add(run);
     void run.finally(() => {
       this.inFlight.delete(run);
       this.busy--;
       if (user.active) this.free.push(user);
     });
+  }
+
+  /** A busy user counts as setting up until its setup ends. */
+  private settingUpWhile(setup: Promise<boolean>): Promise<boolean> {
+    this.settingUp++;
+    return setup.finally(() => this.settingUp--);
   }
 
   /**

@@ -123,8 +123,9 @@ export class VirtualUser implements Vu<unknown, unknown> {
   /**
    * The scenario's setup, tried again every second until it completes or the user is stopped
    * (SIGINT, the end of the run). Resolves true once the user is ready for its loop.
+   * `onFailure` hears of each failed attempt (the open model starts its run after the first).
    */
-  async setup(): Promise<boolean> {
+  async setup(onFailure?: () => void): Promise<boolean> {
     const setup = this.ctx.scenario.setup;
     if (this.ready || setup === undefined) {
       this.ready = true;
@@ -138,6 +139,7 @@ export class VirtualUser implements Vu<unknown, unknown> {
         this.ready = true;
       } catch (error) {
         this.failed('setup', error);
+        onFailure?.();
         await this.sleep(1);
       }
     }

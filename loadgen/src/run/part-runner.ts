@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import { EnginePart, type PartSpec } from '../engine/engine-part.js';
 import type { RunnableScenario } from '../engine/virtual-user.js';
+import { LoadgenError } from '../errors.js';
 import type { WindowReport } from '../metrics/window-recorder.js';
 import type { ScenarioSource } from '../scenario/scenario-source.js';
 import type { FromWorker, PartWorkerData, ToWorker } from './worker-protocol.js';
@@ -56,8 +57,10 @@ export function threadPart(
   };
   worker.on('message', (m: FromWorker) => {
     if (m.type === 'window') emit(m.report);
-    else if (m.type === 'failed') failAll(new Error(`worker ${spec.thread}: ${m.message}`));
-    else settle(m.type);
+    else if (m.type === 'failed') {
+      const message = `worker ${spec.thread}: ${m.message}`;
+      failAll(m.code === undefined ? new Error(message) : new LoadgenError(m.code, message));
+    } else settle(m.type);
   });
   worker.on('error', failAll);
   worker.on('exit', (code) => failAll(new Error(`worker ${spec.thread} exited with code ${code}`)));

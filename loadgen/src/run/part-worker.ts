@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { EnginePart } from '../engine/engine-part.js';
+import { LoadgenError } from '../errors.js';
 import { instantiateScenario } from '../scenario/scenario-source.js';
 import type { FromWorker, PartWorkerData, ToWorker } from './worker-protocol.js';
 
@@ -30,6 +31,10 @@ function handle(p: EnginePart, message: ToWorker): Promise<void> | void {
 port.on('message', (message: ToWorker) => {
   const step = part.then((p) => handle(p, message));
   step.catch((error: unknown) =>
-    post({ type: 'failed', message: (error as Error).message ?? String(error) }),
+    post({
+      type: 'failed',
+      message: (error as Error).message ?? String(error),
+      code: error instanceof LoadgenError ? error.code : undefined,
+    }),
   );
 });

@@ -82,6 +82,21 @@ async function waitForStart(startAtEpochMs: number, deps: RunDeps): Promise<void
  * entry the CLI and the tests call; it never exits the process or writes files.
  */
 export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promise<Summary> {
+  // Every part's rows before anything starts: a data file too short for the parts is bad input,
+  // refused before a request is sent or a worker exists.
+  const prefix = `lg_${runTag(config.testid)}_${config.segment.index}`;
+  // Only what the engine reads crosses into a worker: never the scenario's whole data file.
+  const { source, data, server: _server, thresholds: _thresholds, ...engineConfig } = config;
+  const specs = Array.from({ length: config.threads }, (_, thread): PartSpec => {
+    const share = partShare(config.segment, thread, config.threads);
+    return {
+      config: engineConfig satisfies EngineConfig,
+      share,
+      thread,
+      tagPrefix: prefix,
+      rows: data === undefined ? undefined : rowsOfPart(data.rows, share, data.file),
+    };
+  });
   // git runs while the target is checked and the users set up; nothing waits for it until the end.
   const provenance = probeProvenance(config);
   await checkTarget(config.target);
@@ -125,27 +140,8 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     deps.log?.(`metrics on http://0.0.0.0:${metrics.port}/metrics`);
   }
 
-  const prefix = `lg_${runTag(config.testid)}_${config.segment.index}`;
-  // Only what the engine reads crosses into a worker: never the scenario's whole data file.
-  const { source, data, server: _server, thresholds: _thresholds, ...engineConfig } = config;
   const parts: PartRunner[] = [];
   const emit = (r: Parameters<RunAggregator['add']>[0]) => agg.add(r);
-  for (let thread = 0; thread < config.threads; thread++) {
-    const share = partShare(config.segment, thread, config.threads);
-    const spec: PartSpec = {
-      config: engineConfig satisfies EngineConfig,
-      share,
-      thread,
-      tagPrefix: prefix,
-      rows: data === undefined ? undefined : rowsOfPart(data.rows, share, data.file),
-    };
-    parts.push(
-      config.threads === 1
-        ? localPart(spec, await instantiateScenario(source), emit)
-        : threadPart(spec, source, emit),
-    );
-  }
-
   let interrupted = false;
   const onAbort = () => {
     interrupted = true;
@@ -177,7 +173,18 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
     },
     stop: onAbort,
   });
+  // From the first part on, any failure ends in the finally below: a worker or the metrics server
+  // left open would keep the process alive after the error is printed.
   try {
+    for (const spec of specs) {
+      parts.push(
+        config.threads === 1
+          ? localPart(spec, await instantiateScenario(source), emit)
+          : threadPart(spec, source, emit),
+      );
+    }
+    // Interrupted while the parts were created: stop those the interrupt did not reach.
+    if (interrupted) onAbort();
     await Promise.all(parts.map((p) => p.prepare()));
     // A common start, so every thread's windows line up on the same clock: --start-at's instant
     // (shared by every segment of the run, on any machine), else a little ahead of now.

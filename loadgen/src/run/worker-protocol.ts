@@ -1,4 +1,5 @@
 import type { PartSpec } from '../engine/engine-part.js';
+import type { LoadgenErrorCode } from '../errors.js';
 import type { WindowReport } from '../metrics/window-recorder.js';
 import type { ScenarioSource } from '../scenario/scenario-source.js';
 
@@ -19,4 +20,5 @@ export type FromWorker =
   | { type: 'prepared' }
   | { type: 'window'; report: WindowReport }
   | { type: 'done' }
-  | { type: 'failed'; message: string };
+  // code: a LoadgenError's (a scenario that fails to load in the worker is bad input, as in the main thread).
+  | { type: 'failed'; message: string; code?: LoadgenErrorCode };

@@ -48,7 +48,7 @@ export function rowsOfPart(rows: readonly unknown[], share: PartShare, source: s
   if (mine.length === 0) {
     throw new LoadgenError(
       'LG_USAGE',
-      `data file ${source}: ${rows.length} rows cannot give every one of the ${share.stride} parts (segments x threads) a row of its own`,
+      `data file ${source}: ${rows.length} rows cannot give every one of the ${share.stride} parts (segments x threads) a row of its own; give it at least ${share.stride} rows, or run fewer threads or segments`,
     );
   }
   return mine;

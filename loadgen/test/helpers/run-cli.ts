@@ -10,11 +10,14 @@ export interface CliResult {
   ms: number;
   /** From SIGINT to exit, when one was sent. */
   msAfterSignal: number | undefined;
+  /** Killed (SIGKILL) at `timeoutMs`: the run did not end by itself (set by runCli). */
+  timedOut?: boolean;
 }
 
 /**
  * Run the built loadgen binary. `signalWhen` sends SIGINT as soon as the condition holds (checked
- * every 20 ms).
+ * every 20 ms). `timeoutMs` kills a run that has not ended by then, so a test of a run that must
+ * end fails (timedOut) instead of hanging with its child left behind.
  */
 export function runCli(
   args: string[],
@@ -22,6 +25,7 @@ export function runCli(
     env?: Record<string, string>;
     signalWhen?: () => boolean;
     cwd?: string;
+    timeoutMs?: number;
   } = {},
 ): Promise<CliResult> {
   const started = Date.now();
@@ -49,9 +53,18 @@ export function runCli(
       : setInterval(() => {
           if (signalledAt === undefined && options.signalWhen?.()) signal();
         }, 20);
+  let timedOut = false;
+  const limit =
+    options.timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => {
+          timedOut = true;
+          child.kill('SIGKILL');
+        }, options.timeoutMs);
   return new Promise((resolve) => {
     child.on('close', (code) => {
       clearInterval(watch);
+      clearTimeout(limit);
       const now = Date.now();
       resolve({
         code,
@@ -59,6 +72,7 @@ export function runCli(
         stderr,
         ms: now - started,
         msAfterSignal: signalledAt === undefined ? undefined : now - signalledAt,
+        timedOut,
       });
     });
   });

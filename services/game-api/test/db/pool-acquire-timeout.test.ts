@@ -28,11 +28,14 @@ describe('DB_ACQUIRE_TIMEOUT_MS', () => {
   it('answers 503 unavailable with Retry-After when no connection frees up in time, and counts it', async () => {
     expect(await acquireTimeouts()).toBe(0);
     t.deps.fault.set({ delayMs: HOLD_MS, route: 'GET /api/users', mode: 'db' }, 'test');
+    // The pool's one connection is taken once the slow request acquires it (inside MySQL for HOLD_MS).
+    const held = new Promise((resolve) => t.database.poolEvents.once('acquire', resolve));
     const slow = request(t.app)
       .get('/api/users')
       .set(p.auth)
       .then((r) => r);
-    await new Promise((r) => setTimeout(r, 100));
+    await held;
+    expect(t.database.poolStats().inUse).toBe(1);
 
     const started = performance.now();
     const refused = await request(t.app).post('/api/sessions').set(p.auth);

@@ -41,8 +41,11 @@ export interface RunDeps {
   metricsPort?: number;
   /** Keep serving metrics this long after the run so the last samples are scraped. Default 10. */
   metricsLingerSec?: number;
-  /** Called with the summary as soon as it exists (before the metrics linger): write files here. */
-  onSummary?: (summary: Summary) => void;
+  /**
+   * Called with the summary as soon as it exists (before the metrics linger): write files here.
+   * Awaited while the metrics are still served, so what it reads from them is the run's final state.
+   */
+  onSummary?: (summary: Summary) => void | Promise<void>;
   /** Called with the metrics port once it listens. */
   onMetricsListening?: (port: number) => void;
   /** Steering while the run goes (the dashboard, `loadgen control`): bound to the parts here. */
@@ -224,7 +227,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
       aborted,
     );
     summary.run.provenance = withTargetBuild(await provenance, before?.build);
-    deps.onSummary?.(summary);
+    await deps.onSummary?.(summary);
     if (metrics && !interrupted) {
       // An interrupt during the linger ends it; the summary is already written.
       await delay((deps.metricsLingerSec ?? 10) * 1000, undefined, { signal: deps.signal }).catch(

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { compareSummaries } from '../../src/compare/compare-summaries.js';
 import { mergeSummaries } from '../../src/merge/merge-summaries.js';
-import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
 import type { Summary } from '../../src/model/summary-schema.js';
 import { writeReport } from '../../src/report/write-report.js';
 import { runScenario } from '../../src/run/run-scenario.js';
@@ -13,6 +12,7 @@ import { evaluateThresholds } from '../../src/thresholds/threshold-evaluator.js'
 import { parseThreshold } from '../../src/thresholds/threshold-parser.js';
 import { type MatchServer, startMatchServer } from '../helpers/match-server.js';
 import { runCli } from '../helpers/run-cli.js';
+import { runScraped } from '../helpers/scraped-run.js';
 import { openInChromium } from '../report/helpers/chromium.js';
 
 const LOADGEN = join(import.meta.dirname, '..', '..');
@@ -48,18 +48,7 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
       testid: 'ws-prom',
     });
     config.gracefulStopSec = 3;
-    let port = 0;
-    let scraped: Promise<string> | undefined;
-    const summary = await runScenario(config, {
-      metricsPort: 0,
-      metricsLingerSec: 1,
-      onMetricsListening: (p) => {
-        port = p;
-      },
-      onSummary: () => {
-        scraped = fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-      },
-    });
+    const { summary, samples } = await runScraped(config);
     const match = server;
 
     // Exactly what the server received and sent, type by type.
@@ -101,7 +90,6 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
       expect(u.protocol).toBe('game.v1');
     }
 
-    const samples = parsePrometheusText(await (scraped as Promise<string>));
     const value = (name: string, labels: Record<string, string> = {}) =>
       samples.find(
         (s) =>

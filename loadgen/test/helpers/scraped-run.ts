@@ -1,27 +1,56 @@
 import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
-import type { Summary } from '../../src/model/summary-schema.js';
+import type { Summary, TimeWindow } from '../../src/model/summary-schema.js';
 import { runScenario } from '../../src/run/run-scenario.js';
 import type { RunConfig } from '../../src/scenario/run-config.js';
 
+type Samples = ReturnType<typeof parsePrometheusText>;
+
+export interface ScrapedRun {
+  summary: Summary;
+  /** The series once the summary exists: the run's final totals. */
+  samples: Samples;
+  /** The series scraped mid-run, when `scrapeDuring` asked for it and a window matched. */
+  during: Samples | undefined;
+}
+
 /**
  * Run a scenario in this process with its Prometheus metrics served, and scrape them once the
- * summary exists: the run's summary and its final series, for tests that hold one to the other.
+ * summary exists (runScenario awaits onSummary before it closes the metrics server): the run's
+ * summary and its final series, for tests that hold one to the other. `scrapeDuring` also scrapes
+ * once, at the first closed window it accepts.
  */
 export async function runScraped(
   config: RunConfig,
-): Promise<{ summary: Summary; samples: ReturnType<typeof parsePrometheusText> }> {
+  options: { scrapeDuring?: (window: TimeWindow) => boolean } = {},
+): Promise<ScrapedRun> {
   let port = 0;
-  let scraped: Promise<string> | undefined;
+  let samples: Samples = [];
+  let during: Promise<string> | undefined;
+  const scrape = () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+  const scrapeDuring = options.scrapeDuring;
   const summary = await runScenario(config, {
     metricsPort: 0,
-    // Served a little after the summary, so the scrape started in onSummary completes.
-    metricsLingerSec: 2,
+    metricsLingerSec: 0,
     onMetricsListening: (p) => {
       port = p;
     },
-    onSummary: () => {
-      scraped = fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+    ...(scrapeDuring === undefined
+      ? {}
+      : {
+          progress: {
+            update: (w: TimeWindow) => {
+              if (during === undefined && scrapeDuring(w)) during = scrape();
+            },
+            finish: () => undefined,
+          },
+        }),
+    onSummary: async () => {
+      samples = parsePrometheusText(await scrape());
     },
   });
-  return { summary, samples: parsePrometheusText(await (scraped as Promise<string>)) };
+  return {
+    summary,
+    samples,
+    during: during === undefined ? undefined : parsePrometheusText(await during),
+  };
 }

@@ -1,8 +1,6 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parsePrometheusText } from '../../src/metrics/server-metrics.js';
 import { windowSaturated } from '../../src/model/generator-saturation.js';
-import { runScenario } from '../../src/run/run-scenario.js';
 import { loadScenario, resolveRun } from '../../src/scenario/scenario-loader.js';
 import { simpleRun } from '../helpers/scenarios.js';
 import { runScraped } from '../helpers/scraped-run.js';
@@ -28,28 +26,10 @@ describe('Prometheus metrics', () => {
       { testid: 'prom-test', label: 'smoke' },
       { steps: [{ request: 'GET /ok' }, { request: 'GET /fail' }], think: 0.01 },
     );
-    let port = 0;
-    let during: Promise<string> | undefined;
-    let after: Promise<string> | undefined;
-    const scrape = () => fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-    const summary = await runScenario(config, {
-      metricsPort: 0,
-      metricsLingerSec: 1,
-      onMetricsListening: (p) => {
-        port = p;
-      },
-      // Mid-run: once a window has closed with both users running.
-      progress: {
-        update: (w) => {
-          if (during === undefined && w.activeUsers === 2) during = scrape();
-        },
-        finish: () => undefined,
-      },
-      onSummary: () => {
-        after = scrape();
-      },
+    // Mid-run: once a window has closed with both users running.
+    const { summary, samples, during } = await runScraped(config, {
+      scrapeDuring: (w) => w.activeUsers === 2,
     });
-    const samples = parsePrometheusText(await (after as Promise<string>));
     const value = (name: string, labels: Record<string, string>) =>
       samples.find((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
         ?.value;
@@ -68,9 +48,7 @@ describe('Prometheus metrics', () => {
       value('loadgen_request_duration_seconds_bucket', { ...base, endpoint: 'GET /ok', le: '+Inf' }),
     ).toBe(ok?.count);
     expect(value('loadgen_dropped_iterations_total', base)).toBe(0);
-    expect(during).toBeDefined();
-    const duringSamples = parsePrometheusText(await (during as Promise<string>));
-    expect(duringSamples.find((s) => s.name === 'loadgen_virtual_users')?.value).toBe(2);
+    expect(during?.find((s) => s.name === 'loadgen_virtual_users')?.value).toBe(2);
     // The generator's own health in the latest window, beside the default process series.
     const last = summary.timeSeries.at(-1)?.generator;
     expect(value('loadgen_generator_busy_ratio', { ...base, thread: '0' })).toBe(last?.threads[0]?.busy);

@@ -18,21 +18,22 @@ let baseline: Summary;
 let bottleneck: Summary;
 
 /** The lab's presets, shortened: 30 players so that 20 s give enough GET /api/users samples. */
-async function labRun(preset: 'baseline' | 'bottleneck', api: GameApi): Promise<Summary> {
-  const config = resolveRun(await loadScenario(preset), {
+async function labConfig(preset: 'baseline' | 'bottleneck', api: GameApi) {
+  return resolveRun(await loadScenario(preset), {
     target: api.url,
     testid: `${preset}-compare-test`,
     users: 30,
     spawnRate: 10,
     durationSec: 20,
   });
-  return runScenario(config);
 }
 
 /**
  * Both runs at the same time, each against its own game-api (the bottleneck one with the fault
  * set from its environment, as BOTTLENECK_DELAY_MS does in the lab), so whatever else the
- * machine does at that moment (other test files, a cold JIT) weighs on both sides alike.
+ * machine does at that moment (other test files, a cold JIT) weighs on both sides alike. Both
+ * scenarios are bundled before either run starts: on a loaded machine one bundle may take seconds
+ * longer than the other, and the runs would then overlap only in part.
  */
 beforeAll(async () => {
   [plain, faulty] = await Promise.all([
@@ -43,7 +44,8 @@ beforeAll(async () => {
       BOTTLENECK_MODE: 'app',
     }),
   ]);
-  [baseline, bottleneck] = await Promise.all([labRun('baseline', plain), labRun('bottleneck', faulty)]);
+  const configs = await Promise.all([labConfig('baseline', plain), labConfig('bottleneck', faulty)]);
+  [baseline, bottleneck] = await Promise.all(configs.map((config) => runScenario(config)));
   // Kept for a person to re-run `loadgen compare` on when this test fails.
   mkdirSync(ARTIFACTS, { recursive: true });
   writeFileSync(join(ARTIFACTS, 'compare-baseline.json'), JSON.stringify(baseline));
@@ -62,8 +64,11 @@ describe('compare on the lab presets against the real game-api (app-mode fault)'
     const users = c.endpoints.find((e) => e.endpoint === 'GET /api/users');
     const added = users?.metrics.find((m) => m.metric === 'p50')?.delta ?? 0;
     expect(Math.abs(added - DELAY_MS)).toBeLessThanOrEqual(DELAY_MS * 0.1);
+    // The other endpoints are not regressed (c.regressed above), but they may come out improved:
+    // the bottleneck's players wait a second on every GET /api/users, so its game-api serves fewer
+    // requests than the baseline's, and on a loaded machine that lighter load shows.
     for (const e of c.endpoints.filter((x) => x.endpoint !== 'GET /api/users')) {
-      expect([e.endpoint, e.verdict]).toEqual([e.endpoint, 'unchanged']);
+      expect([e.endpoint, e.verdict]).not.toEqual([e.endpoint, 'regressed']);
     }
   });
 

@@ -139,7 +139,7 @@ describe('a setup that fails every time', () => {
     expect(summary.thresholds).toEqual([expect.objectContaining({ expr: 'errors<1%', passed: false })]);
   });
 
-  it('open model: SIGINT mid-run ends it within 2 s, exit 130, the failures so far in an interrupted summary', async () => {
+  it('open model: SIGINT mid-run ends it long before its 60 s duration, exit 130, the failures so far in an interrupted summary', async () => {
     server = await refusingLogIn();
     // Past the start: the pre-allocated users' first log-ins, the third user's, then their retries.
     const { msAfterSignal, summary } = await runToItsEnd(
@@ -149,7 +149,9 @@ describe('a setup that fails every time', () => {
       [],
       () => (server?.counts.get('POST /session') ?? 0) >= 6,
     );
-    expect(msAfterSignal).toBeLessThan(2000);
+    // A functional bound, not a speed figure: the run stops on the signal instead of going on to
+    // its duration, with room for a loaded 2-core machine to be slow at it.
+    expect(msAfterSignal).toBeLessThan(10_000);
     expect(summary.run.interrupted).toBe(true);
     expect(summary.totals.droppedIterations).toBeGreaterThan(0);
     expect(summary.totals.scriptErrors).toBeGreaterThanOrEqual(6);

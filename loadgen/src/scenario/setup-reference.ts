@@ -30,7 +30,14 @@ const setupNamesSchema = z.record(
 function setupNames(presetsDir: string): Record<string, string> {
   const file = join(presetsDir, SETUP_NAMES_FILE);
   if (!existsSync(file)) return {};
-  const parsed = setupNamesSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    // The file names the setups of every JSON scenario: say which file, not a parser's stack.
+    throw new LoadgenError('LG_SCENARIO_INVALID', `${file}: not valid JSON (${(error as Error).message})`);
+  }
+  const parsed = setupNamesSchema.safeParse(raw);
   if (!parsed.success) {
     throw new LoadgenError('LG_SCENARIO_INVALID', `${file}: ${formatZodError(parsed.error)}`);
   }

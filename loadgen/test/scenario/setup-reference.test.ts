@@ -133,6 +133,17 @@ describe('a setup that cannot be found is refused before any request, saying wha
     );
   });
 
+  it('a setups.json that is not valid JSON, or not names to references: one line naming the file', async () => {
+    const presets = mkdtempSync(join(dir, 'presets-'));
+    const setups = join(presets, 'setups.json');
+    writeFileSync(setups, '{ "game-player": "./game.ts#gamePlayer", }');
+    const notJson = await refused('game-player', presets);
+    expect(notJson.startsWith(`${setups}: not valid JSON (`)).toBe(true);
+    expect(notJson).not.toContain('\n');
+    writeFileSync(setups, '["./game.ts#gamePlayer"]');
+    expect((await refused('game-player', presets)).startsWith(`${setups}: `)).toBe(true);
+  });
+
   it('a malformed reference, by the schema, in one line with exit 2 from the CLI', async () => {
     const r = await runCli([
       'run',

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { Command, Option } from 'commander';
-import { ensureComposeAdminToken } from './compose/compose-env.js';
+import { ensureComposeSecrets } from './compose/compose-env.js';
 import { findAdminToken } from './config/admin-token.js';
 import { loadRunEnv } from './config/run-env.js';
 import { checkDashboards } from './dashboards/check-dashboards.js';
@@ -159,14 +159,18 @@ program
 program
   .command('compose-env')
   .description(
-    'npm run lab:up, before docker compose up: give the compose lab an admin token (a new one in .env when none is set)',
+    'npm run lab:up, before docker compose up: give the compose lab its admin token, JWT secret and password pepper (new ones in .env when none is set)',
   )
   .option('--file <path>', 'the .env compose reads (beside docker-compose.yml)', repoPath('.env'))
   .action(async (o: { file: string }) => {
-    const { file, outcome } = await ensureComposeAdminToken(o.file, process.env);
-    if (outcome === 'environment') log(`ADMIN_TOKEN: from your environment (compose prefers it to ${file})`);
-    else log(`ADMIN_TOKEN: ${outcome === 'created' ? 'a new one written to' : 'kept in'} ${file}`);
-    log('  compose and the run scripts (npm run bottleneck) read it there; PUT /admin/fault needs it');
+    const { file, outcomes } = await ensureComposeSecrets(o.file, process.env);
+    for (const [name, outcome] of Object.entries(outcomes)) {
+      if (outcome === 'environment') log(`${name}: from your environment (compose prefers it to ${file})`);
+      else log(`${name}: ${outcome === 'created' ? 'a new one written to' : 'kept in'} ${file}`);
+    }
+    log(
+      '  compose and the run scripts (npm run bottleneck) read them there; PUT /admin/fault needs ADMIN_TOKEN',
+    );
   });
 
 program

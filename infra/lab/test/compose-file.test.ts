@@ -83,17 +83,20 @@ describe('docker-compose.yml', () => {
     expect(services.grafana?.volumes).toContain('./grafana/provisioning:/etc/grafana/provisioning:ro');
   });
 
-  it('has no default admin token: compose takes it from the environment or .env, or refuses to start', async () => {
+  it('has no default admin token, JWT secret or pepper: compose takes them from the environment or .env, or refuses to start', async () => {
     const text = await readFile(repoPath('docker-compose.yml'), 'utf8');
     const { document } = await validateComposeFile();
     const api = (document as { services: Record<string, Service> }).services['game-api']!;
-    // `${VAR:?message}`: the variable from the environment or the .env beside the file (compose
-    // reads both by itself), and an error naming the message when it is unset or empty.
-    const required = /^\$\{ADMIN_TOKEN:\?([^}]+)\}$/.exec(api.environment?.ADMIN_TOKEN ?? '');
-    expect(required, api.environment?.ADMIN_TOKEN).not.toBeNull();
-    expect(required?.[1]).toContain('npm run lab:up writes one to .env beside docker-compose.yml');
-    // Nowhere in the file does ADMIN_TOKEN get a value of its own.
-    expect(text.match(/ADMIN_TOKEN[^\n]*/g)?.filter((l) => l.includes(':-'))).toEqual([]);
+    for (const name of ['ADMIN_TOKEN', 'JWT_SECRET', 'PASSWORD_PEPPER']) {
+      // `${VAR:?message}`: the variable from the environment or the .env beside the file (compose
+      // reads both by itself), and an error naming the message when it is unset or empty.
+      const value = api.environment?.[name] ?? '';
+      const required = new RegExp(`^\\$\\{${name}:\\?([^}]+)\\}$`).exec(value);
+      expect(required, `${name}: ${value}`).not.toBeNull();
+      expect(required?.[1]).toContain('npm run lab:up writes one to .env beside docker-compose.yml');
+      // Nowhere in the file does it get a value of its own.
+      expect(text.match(new RegExp(`${name}[^\\n]*`, 'g'))?.filter((l) => l.includes(':-'))).toEqual([]);
+    }
   });
 
   it('npm run lab:up writes the token to the .env compose reads, which git ignores', async () => {

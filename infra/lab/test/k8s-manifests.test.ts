@@ -102,20 +102,12 @@ describe('infra/k8s', () => {
     });
     const config = { ...byKind.ConfigMap?.spec, ...(byKind.ConfigMap as unknown as { data: object }).data };
     const secret = (byKind.Secret as unknown as { stringData: Record<string, string> }).stringData;
-    for (const name of [
-      'HOST',
-      'MYSQL_URL',
-      'REDIS_URL',
-      'JWT_SECRET',
-      'PASSWORD_PEPPER',
-      'BOTTLENECK_DELAY_MS',
-      'BOTTLENECK_ROUTE',
-    ]) {
+    for (const name of ['HOST', 'MYSQL_URL', 'REDIS_URL', 'BOTTLENECK_DELAY_MS', 'BOTTLENECK_ROUTE']) {
       expect(name in config || name in secret, name).toBe(true);
     }
   });
 
-  it('takes the admin token from a Secret the user creates, never from a manifest', async () => {
+  it('takes the admin token, the JWT secret and the pepper from Secrets the user creates, never from a manifest', async () => {
     const docs = await load('game-api.yaml');
     const byKind = Object.fromEntries(docs.map((d) => [d.kind, d]));
     const container = byKind.Deployment!.spec.template.spec.containers[0];
@@ -126,23 +118,34 @@ describe('infra/k8s', () => {
       key: 'ADMIN_TOKEN',
       optional: true,
     });
-    // No manifest defines that Secret or holds ADMIN_TOKEN: a value in the repository would be
-    // every cluster's token.
+    // Not optional: game-api does not start without them.
+    for (const key of ['JWT_SECRET', 'PASSWORD_PEPPER']) {
+      expect(env[key].valueFrom.secretKeyRef).toEqual({ name: 'game-api-keys', key });
+    }
+    // No manifest defines those Secrets or holds their keys: a value in the repository would be
+    // every cluster's.
     const files = (await readdir(repoPath('infra', 'k8s'))).filter(
       (f) => f.endsWith('.yaml') && f !== 'kustomization.yaml',
     );
     expect(files).toContain('game-api.yaml');
     for (const file of files) {
       for (const doc of await load(file, JOB_VARS)) {
-        expect(`${file}: ${doc.kind}/${doc.metadata.name}`).not.toBe(`${file}: Secret/game-api-admin`);
+        const name = `${file}: ${doc.kind}/${doc.metadata.name}`;
+        expect(name).not.toBe(`${file}: Secret/game-api-admin`);
+        expect(name).not.toBe(`${file}: Secret/game-api-keys`);
         const data = { ...(doc as { data?: object }).data, ...(doc as { stringData?: object }).stringData };
-        expect(Object.keys(data), `${file}: ${doc.kind}/${doc.metadata.name}`).not.toContain('ADMIN_TOKEN');
+        for (const key of ['ADMIN_TOKEN', 'JWT_SECRET', 'PASSWORD_PEPPER']) {
+          expect(Object.keys(data), name).not.toContain(key);
+        }
       }
     }
-    // The docs' line creates the Secret the Deployment names.
+    // The docs' lines create the Secrets the Deployment names.
     const guide = await readFile(repoPath('docs', 'lab.md'), 'utf8');
     expect(guide).toContain(
       'kubectl -n game-load-lab create secret generic game-api-admin --from-literal=ADMIN_TOKEN="$(openssl rand -hex 16)"',
+    );
+    expect(guide).toContain(
+      'kubectl -n game-load-lab create secret generic game-api-keys --from-literal=JWT_SECRET="$(openssl rand -hex 32)" --from-literal=PASSWORD_PEPPER="$(openssl rand -hex 32)"',
     );
   });
 

@@ -1,33 +1,57 @@
+import { randomBytes } from 'node:crypto';
 import { readFile, writeFile } from 'node:fs/promises';
 import { newAdminToken, readEnvFile } from '../config/admin-token.js';
 
-export interface ComposeAdminToken {
+/**
+ * The compose lab's secrets: none has a default in docker-compose.yml (a value in the repository
+ * would be every lab's), so each lab gets its own. JWT_SECRET and PASSWORD_PEPPER: 64 hex
+ * characters (game-api asks for at least 32, and two different values).
+ */
+export const COMPOSE_SECRETS = {
+  ADMIN_TOKEN: newAdminToken,
+  JWT_SECRET: () => randomBytes(32).toString('hex'),
+  PASSWORD_PEPPER: () => randomBytes(32).toString('hex'),
+} as const;
+
+export type ComposeSecret = keyof typeof COMPOSE_SECRETS;
+
+/** created: a new value written; kept: the file had one; environment: it is set there, which compose prefers. */
+export type SecretOutcome = 'created' | 'kept' | 'environment';
+
+export interface ComposeSecrets {
   /** The `.env` compose reads beside docker-compose.yml. */
   file: string;
-  /** created: a new token written; kept: the file had one; environment: ADMIN_TOKEN is set, which compose prefers. */
-  outcome: 'created' | 'kept' | 'environment';
+  outcomes: Record<ComposeSecret, SecretOutcome>;
 }
 
-const tokenLine = /^[ \t]*(?:export[ \t]+)?ADMIN_TOKEN[ \t]*=.*$/m;
+const lineOf = (name: string) => new RegExp(`^[ \\t]*(?:export[ \\t]+)?${name}[ \\t]*=.*$`, 'm');
 
 /**
- * `npm run lab:up`, before `docker compose up`: makes sure compose has an admin token for
- * game-api. docker-compose.yml has no default (it refuses to start without one), and compose
- * reads `.env` beside it by itself, as the run scripts do (config/admin-token.ts). A token set
- * in the environment is left to compose; the file's other lines are kept.
+ * `npm run lab:up`, before `docker compose up`: makes sure compose has game-api's admin token,
+ * JWT secret and password pepper. docker-compose.yml has no default for them (it refuses to start
+ * without them), and compose reads `.env` beside it by itself, as the run scripts do
+ * (config/admin-token.ts). A value set in the environment is left to compose; a value in the
+ * file is kept (a new pepper would make every stored password unverifiable); the file's other
+ * lines are kept.
  */
-export async function ensureComposeAdminToken(
-  file: string,
-  env: NodeJS.ProcessEnv,
-): Promise<ComposeAdminToken> {
-  if (env.ADMIN_TOKEN) return { file, outcome: 'environment' };
-  if ((await readEnvFile(file)).ADMIN_TOKEN) return { file, outcome: 'kept' };
-  const text = await readFile(file, 'utf8').catch(() => '');
-  const line = `ADMIN_TOKEN=${newAdminToken()}`;
-  const header = '# Written by npm run lab:up; read by docker compose and the run scripts. Git-ignored.\n';
-  const next = tokenLine.test(text)
-    ? text.replace(tokenLine, line)
-    : `${text === '' ? header : text.endsWith('\n') ? text : `${text}\n`}${line}\n`;
-  await writeFile(file, next, { mode: 0o600 });
-  return { file, outcome: 'created' };
+export async function ensureComposeSecrets(file: string, env: NodeJS.ProcessEnv): Promise<ComposeSecrets> {
+  const present = await readEnvFile(file);
+  let text = await readFile(file, 'utf8').catch(() => '');
+  const original = text;
+  const outcomes = {} as Record<ComposeSecret, SecretOutcome>;
+  for (const [name, generate] of Object.entries(COMPOSE_SECRETS) as [ComposeSecret, () => string][]) {
+    if (env[name]) outcomes[name] = 'environment';
+    else if (present[name]) outcomes[name] = 'kept';
+    else {
+      const line = `${name}=${generate()}`;
+      const header =
+        '# Written by npm run lab:up; read by docker compose and the run scripts. Git-ignored.\n';
+      text = lineOf(name).test(text)
+        ? text.replace(lineOf(name), line)
+        : `${text === '' ? header : text.endsWith('\n') ? text : `${text}\n`}${line}\n`;
+      outcomes[name] = 'created';
+    }
+  }
+  if (text !== original) await writeFile(file, text, { mode: 0o600 });
+  return { file, outcomes };
 }

@@ -2,54 +2,75 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ensureComposeAdminToken } from '../../src/compose/compose-env.js';
+import { ensureComposeSecrets } from '../../src/compose/compose-env.js';
 import { readEnvFile } from '../../src/config/admin-token.js';
 import { labCli } from '../helpers/lab-cli.js';
 
 const scratch = await mkdtemp(join(tmpdir(), 'lab-compose-env-'));
 afterAll(() => rm(scratch, { recursive: true, force: true }));
 
-describe('npm run lab:up: the compose lab gets an admin token of its own', () => {
-  it('writes a new one to .env when there is none, readable by its owner only, and keeps it after', async () => {
+const all = (outcome: string) => ({ ADMIN_TOKEN: outcome, JWT_SECRET: outcome, PASSWORD_PEPPER: outcome });
+
+describe('npm run lab:up: the compose lab gets an admin token, a JWT secret and a pepper of its own', () => {
+  it('writes new ones to .env when there are none, readable by its owner only, and keeps them after', async () => {
     const file = join(scratch, 'fresh.env');
-    expect(await ensureComposeAdminToken(file, {})).toEqual({ file, outcome: 'created' });
-    const { ADMIN_TOKEN: token } = await readEnvFile(file);
-    expect(token).toMatch(/^[0-9a-f]{32}$/);
+    expect(await ensureComposeSecrets(file, {})).toEqual({ file, outcomes: all('created') });
+    const written = await readEnvFile(file);
+    expect(written.ADMIN_TOKEN).toMatch(/^[0-9a-f]{32}$/);
+    expect(written.JWT_SECRET).toMatch(/^[0-9a-f]{64}$/);
+    expect(written.PASSWORD_PEPPER).toMatch(/^[0-9a-f]{64}$/);
+    expect(written.PASSWORD_PEPPER).not.toBe(written.JWT_SECRET);
     expect((await stat(file)).mode & 0o777).toBe(0o600);
-    expect(await ensureComposeAdminToken(file, {})).toEqual({ file, outcome: 'kept' });
-    expect((await readEnvFile(file)).ADMIN_TOKEN).toBe(token);
+    expect(await ensureComposeSecrets(file, {})).toEqual({ file, outcomes: all('kept') });
+    expect(await readEnvFile(file)).toEqual(written);
   });
 
-  it('gives two labs two tokens', async () => {
+  it('gives two labs two of each', async () => {
     const [a, b] = [join(scratch, 'a.env'), join(scratch, 'b.env')];
-    await ensureComposeAdminToken(a, {});
-    await ensureComposeAdminToken(b, {});
-    expect((await readEnvFile(a)).ADMIN_TOKEN).not.toBe((await readEnvFile(b)).ADMIN_TOKEN);
+    await ensureComposeSecrets(a, {});
+    await ensureComposeSecrets(b, {});
+    const [ea, eb] = [await readEnvFile(a), await readEnvFile(b)];
+    for (const name of ['ADMIN_TOKEN', 'JWT_SECRET', 'PASSWORD_PEPPER']) expect(ea[name]).not.toBe(eb[name]);
   });
 
-  it("keeps the file's other settings and fills an empty ADMIN_TOKEN= in place", async () => {
+  it("keeps the file's other settings and its pepper, and fills an empty ADMIN_TOKEN= in place", async () => {
     const file = join(scratch, 'settings.env');
-    await writeFile(file, 'API_PORT=8001\nADMIN_TOKEN=\nBCRYPT_COST=4');
-    await ensureComposeAdminToken(file, {});
+    await writeFile(
+      file,
+      'API_PORT=8001\nADMIN_TOKEN=\nPASSWORD_PEPPER=mine-0123456789abcdef0123456789abcdef\nBCRYPT_COST=4',
+    );
+    expect((await ensureComposeSecrets(file, {})).outcomes).toEqual({
+      ADMIN_TOKEN: 'created',
+      JWT_SECRET: 'created',
+      PASSWORD_PEPPER: 'kept',
+    });
     const text = await readFile(file, 'utf8');
-    expect(text).toMatch(/^API_PORT=8001\nADMIN_TOKEN=[0-9a-f]{32}\nBCRYPT_COST=4$/);
+    expect(text).toMatch(
+      /^API_PORT=8001\nADMIN_TOKEN=[0-9a-f]{32}\nPASSWORD_PEPPER=mine-0123456789abcdef0123456789abcdef\nBCRYPT_COST=4\nJWT_SECRET=[0-9a-f]{64}\n$/,
+    );
   });
 
-  it('leaves the file alone when ADMIN_TOKEN is set in the environment, which compose prefers', async () => {
+  it('leaves the file alone when they are set in the environment, which compose prefers', async () => {
     const file = join(scratch, 'untouched.env');
-    expect(await ensureComposeAdminToken(file, { ADMIN_TOKEN: 'mine-0123456789abcdef' })).toEqual({
-      file,
-      outcome: 'environment',
-    });
+    const env = {
+      ADMIN_TOKEN: 'mine-0123456789abcdef',
+      JWT_SECRET: 'mine-0123456789abcdef0123456789abcdef',
+      PASSWORD_PEPPER: 'pepper-0123456789abcdef0123456789abcdef',
+    };
+    expect(await ensureComposeSecrets(file, env)).toEqual({ file, outcomes: all('environment') });
     await expect(stat(file)).rejects.toThrow(/ENOENT/);
   });
 
-  it('`lab compose-env` says where the token is', async () => {
+  it('`lab compose-env` says where each one is', async () => {
     const file = join(scratch, 'cli.env');
-    const first = await labCli(['compose-env', '--file', file], { ADMIN_TOKEN: '' }).done;
+    const unset = { ADMIN_TOKEN: '', JWT_SECRET: '', PASSWORD_PEPPER: '' };
+    const first = await labCli(['compose-env', '--file', file], unset).done;
     expect(first.code).toBe(0);
     expect(first.output).toContain(`ADMIN_TOKEN: a new one written to ${file}`);
-    const again = await labCli(['compose-env', '--file', file], { ADMIN_TOKEN: '' }).done;
+    expect(first.output).toContain(`JWT_SECRET: a new one written to ${file}`);
+    expect(first.output).toContain(`PASSWORD_PEPPER: a new one written to ${file}`);
+    const again = await labCli(['compose-env', '--file', file], unset).done;
     expect(again.output).toContain(`ADMIN_TOKEN: kept in ${file}`);
+    expect(again.output).toContain(`PASSWORD_PEPPER: kept in ${file}`);
   });
 });

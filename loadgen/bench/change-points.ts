@@ -1,5 +1,5 @@
 // npx tsx bench/change-points.ts (in loadgen/): the time change-point detection takes over the
-// history issue's largest case, 1,000 runs × 12 endpoints × 6 metrics = 72 series of 1,000 points,
+// largest history `loadgen history` is meant for, 1,000 runs × 12 endpoints × 6 metrics = 72 series of 1,000 points,
 // each with two steps under 3% noise. Goal: well under the 5 s budget of `loadgen history`.
 import { detectChangePoints } from '../src/history/change-points.js';
 import { steppedSeries } from '../test/history/helpers/synthetic-series.js';

@@ -54,7 +54,7 @@ describe('docker-compose.yml', () => {
     expect(result.errors.join('\n')).toContain('depends_onn');
   });
 
-  it('wires the lab as the issue describes it', async () => {
+  it("wires the lab: its services, their limits and log rotation, game-api's dependencies and environment", async () => {
     const { document } = await validateComposeFile();
     const services = (document as { services: Record<string, Service> }).services;
     expect(Object.keys(services).sort()).toEqual([

@@ -1,4 +1,4 @@
-// What custom measurements (issue 18) cost: the game pattern with one vu.time and one counter per
+// What custom measurements cost: the game pattern with one vu.time and one counter per
 // iteration against the same pattern without them, in alternating rounds (req/s, target >= 0.95x);
 // and 5,000 players recording a custom timing per iteration (peak RSS, target <= 200 MB).
 import { join } from 'node:path';

@@ -1,6 +1,6 @@
 // `loadgen url` at full speed with its live dashboard and one subscriber reading the event stream
 // (a small client, not a browser: the machine has no core to spare for one), against the same
-// run without the dashboard (issue 20: >= 0.97x req/s).
+// run without the dashboard (the goal: >= 0.97x req/s).
 import { request } from 'node:http';
 import { join } from 'node:path';
 import type { Benchmark } from '../benchmark.js';

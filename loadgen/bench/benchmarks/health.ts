@@ -1,4 +1,4 @@
-// What sampling the generator's own health costs (issue 20: <= 1%): `loadgen url` at full speed
+// What sampling the generator's own health costs (the goal: <= 1%): `loadgen url` at full speed
 // as it always runs, against the same run with the sampling off (LOADGEN_HEALTH=off, which exists
 // for this benchmark only).
 import { join } from 'node:path';

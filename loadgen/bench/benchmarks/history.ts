@@ -1,4 +1,4 @@
-// `loadgen history` over 1,000 summaries of 12 endpoints each (the run-history issue's case): the
+// `loadgen history` over 1,000 summaries of 12 endpoints each (the largest history it is meant for): the
 // time and peak RSS of the built CLI reading them, grouping them and finding every change point.
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -65,7 +65,7 @@ function readBody(req: IncomingMessage): Promise<string | undefined> {
 }
 
 /**
- * Start the dashboard (issue 20): GET / the page, /api/state everything so far, /events the live
+ * Start the dashboard: GET / the page, /api/state everything so far, /events the live
  * stream (SSE), /api/endpoints.csv the endpoint table, /report the run's HTML report once it
  * ended; POST /api/control a steering change (JSON; 400 with a message when it is not one, the
  * run going on unchanged). Listening resolves before the run starts, so its URL prints first.

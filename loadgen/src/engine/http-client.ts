@@ -114,7 +114,7 @@ export function classifyTransportError(error: unknown): TransportFailure {
  * A failure kind whose time is a measurement: a timeout waited as long as the limit, the slowest
  * outcome there is, and must stay in the percentiles. Every other failure got no response at all
  * (refused, reset, a TLS failure): its time says nothing of the server's latency, and a server
- * that resets every connection would otherwise look fast (issue 18).
+ * that resets every connection would otherwise look fast.
  */
 export const keepsLatency = (kind: string): boolean => kind === 'timeout';
 

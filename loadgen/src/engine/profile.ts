@@ -80,7 +80,7 @@ export function profileLength(profile: Profile): number {
 
 /**
  * The profile as it ran up to `atSec`, then a jump to `value` held to the end: what a steering
- * change (issue 20: the dashboard, `loadgen control`) does to what is left of the profile. Up to
+ * change (from the dashboard or `loadgen control`) does to what is left of the profile. Up to
  * `atSec` the curve, and so every count and arrival already scheduled, is the same as before.
  */
 export function steerProfile(profile: Profile, atSec: number, value: number): Profile {

@@ -284,7 +284,7 @@ export function createLoadgenRegistry(
       'counter',
       () => [{ labels: base, value: agg.scriptErrors }],
     ),
-    // The generator's own health in the latest window, per thread that runs users (issue 20),
+    // The generator's own health in the latest window, per thread that runs users,
     // beside the main thread's default process series below.
     customMetric(
       'loadgen_generator_busy_ratio',

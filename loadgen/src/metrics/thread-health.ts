@@ -4,7 +4,7 @@ import type { WindowGenerator } from '../model/generator-schema.js';
 /**
  * How one thread of the generator fared during one window: a thread whose event loop is busy all
  * the time, or whose timers fire late, adds its own queueing to every latency it measures
- * (issue 20, item 4). Figures of the process (CPU, RSS) are sampled by each thread at its flush.
+ * (src/model/generator-saturation.ts judges it). Figures of the process (CPU, RSS) are sampled by each thread at its flush.
  */
 export interface ThreadHealthReport {
   thread: number;

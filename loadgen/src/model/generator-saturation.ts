@@ -1,7 +1,7 @@
 import type { GeneratorSummary, SaturationRule, WindowGenerator } from './generator-schema.js';
 
 /**
- * When the generator cannot be trusted (issue 20, item 4): a window is saturated when some thread
+ * When the generator cannot be trusted (its own queueing is then in every latency): a window is saturated when some thread
  * was busy 90% of it or more (Locust warns from 90% CPU; a thread can use one core at most) or its
  * event-loop delay p99 reached 50 ms (a response waited that long to be timed); the run is
  * generator-saturated after 3 such windows in a row, so one garbage collection or a slow start

@@ -20,7 +20,7 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   // v2 -> v3: the fields version 3 adds come with their defaults here.
   // Optional in v3, absent from v2 files: `endpoints[].decodedBytes` (decompressed responses'
   // decoded body bytes) and `run.tls` (`--insecure`, `--ca`).
-  // The live dashboard (issue 20) adds optional fields only: `timeSeries[].generator` and
+  // The live dashboard adds optional fields only: `timeSeries[].generator` and
   // `generator` (the generator's own health, absent before it was measured) and `timeline` (the
   // steering changes, absent in a run never steered).
   // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
@@ -31,11 +31,11 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   //   scheduled users.
   // - run.resources became named resources with run.costs beside them: the old per-endpoint
   //   { mysql, redisOps } table is read as resources mysql (a pool) and redis (ops).
-  // - Custom measurements (issue 18) add only optional fields (endpoints[].kind 'custom' and
+  // - Custom measurements add only optional fields (endpoints[].kind 'custom' and
   //   unit, timeSeries[].metrics, metrics[], totals.setups and teardowns, run.aborted,
   //   thresholds[].reason and aborted), and thresholds[].actual became null for "no data",
   //   which v2 wrote as -1 (no metric of a threshold is ever negative).
-  // - Sockets (issue 19) add optional fields only, which v2 files lack: ws.messages[].protocol,
+  // - Sockets add optional fields only, which v2 files lack: ws.messages[].protocol,
   //   sentBytes and receivedBytes, ws.reconnects and ws.wireBytes.
   2: (summary) => {
     const old = (summary.run ?? {}) as Json;

@@ -12,7 +12,7 @@ export type ToWorker =
   | { type: 'prepare' }
   | { type: 'run'; startEpochMs: number }
   | { type: 'stop' }
-  // Steering (issue 20): the whole run's new value from atSec on; the part runs its share.
+  // Steering (the dashboard, `loadgen control`): the whole run's new value from atSec on; the part runs its share.
   | { type: 'users'; atSec: number; users: number; spawnRate: number }
   | { type: 'rate'; atSec: number; rate: number };
 

@@ -174,7 +174,7 @@ export function formatResults(summary: Summary): string {
 
 /**
  * The generator's own health over the run, and the warning when it saturated: its latencies then
- * include loadgen's own queueing (issue 20, item 4).
+ * include loadgen's own queueing, which a reader of the tables must not take for the server's.
  */
 function generatorLines(summary: Summary): string | undefined {
   const g = summary.generator;

@@ -10,7 +10,7 @@ import { loadScenario } from '../../src/scenario/scenario-loader.js';
 import { formatCapacity } from '../../src/terminal/format-capacity.js';
 import { knownStepRun } from '../report/helpers/step-run.js';
 
-/** Issue 22 item 3: resources are named by the scenario; the old { mysql, redisOps } shape still reads. */
+/** Resources are named by the scenario; the old { mysql, redisOps } shape still reads. */
 
 const dir = mkdtempSync(join(tmpdir(), 'loadgen-resources-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

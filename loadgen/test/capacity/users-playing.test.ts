@@ -9,7 +9,7 @@ import { gameApiForSuite } from '../helpers/game-api.js';
 import { runFile } from '../helpers/scenarios.js';
 import { knownStepRun } from '../report/helpers/step-run.js';
 
-/** Issue 23 item 6: a step is labelled with the users who were playing, beside those scheduled. */
+/** A step is labelled with the users who were playing, beside those scheduled. */
 
 describe('capacity counts the users in their loop (a known step run)', () => {
   it('shows both figures, marks the step that never reached its level, and says why', () => {

@@ -11,7 +11,7 @@ import { type GameApi, startGameApi } from '../compare/helpers/game-api-process.
 import { runCli } from '../helpers/run-cli.js';
 
 /**
- * The run history on real runs (issue 21): a short scenario against the real game-api, 6 runs,
+ * The run history on real runs: a short scenario against the real game-api, 6 runs,
  * then 4 with a 50 ms fault on GET /api/users (BOTTLENECK_DELAY_MS=50, set through game-api's
  * fault toggle as `npm run bottleneck` sets it), each run's summary written where `loadgen run`
  * writes it. The history must find exactly one latency change, on that endpoint, at run 7.

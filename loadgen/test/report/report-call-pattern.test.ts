@@ -10,7 +10,7 @@ import { type OpenedPage, openInChromium } from './helpers/chromium.js';
 import { type EndpointPlan, makeSummary } from './helpers/summary-factory.js';
 
 /**
- * Issue 23 item 5: with baseline, bottleneck and match in one report, the bottleneck's deltas
+ * With baseline, bottleneck and match in one report, the bottleneck's deltas
  * against baseline are coloured (one call pattern, "game"), match's are not (another pattern),
  * and the page says why.
  */

@@ -9,7 +9,7 @@ import { runCli } from '../helpers/run-cli.js';
 import { runFile } from '../helpers/scenarios.js';
 import { startTestServer, type TestServer } from '../helpers/test-server.js';
 
-/** Issue 22 item 3: a JSON scenario names any exported setup of a script; `game-player` is sugar. */
+/** A JSON scenario names any exported setup of a script; `game-player` is sugar. */
 
 const FIXTURE = join(import.meta.dirname, '..', 'fixtures', 'setups', 'token-user.ts');
 const dir = mkdtempSync(join(tmpdir(), 'loadgen-setup-ref-'));

@@ -11,7 +11,7 @@ export interface AdminToken {
 
 /**
  * A token of its own for each lab: 32 hex characters (game-api asks for at least 16). There is no
- * default token: anyone who reaches a game-api can slow it down with one (issue 23).
+ * default token: anyone who reaches a game-api can slow it down with one.
  */
 export const newAdminToken = (): string => randomBytes(16).toString('hex');
 

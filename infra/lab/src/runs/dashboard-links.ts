@@ -20,7 +20,7 @@ export function prometheusGraphUrl(prometheusUrl: string, testid: string): strin
 /**
  * Whether a Grafana answers at `grafanaUrl`: its unauthenticated GET /api/health, with the
  * `database` field only Grafana's has (another server on port 3000 may answer anything with 200).
- * The local lab starts no Grafana, so a link there would lead nowhere (issue 23).
+ * The local lab starts no Grafana, so a link there would lead nowhere.
  */
 export async function grafanaAnswers(grafanaUrl: string, timeoutMs = 1500): Promise<boolean> {
   try {

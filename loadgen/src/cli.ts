@@ -31,6 +31,7 @@ const ctx: CliContext = {
   env: {
     target: process.env.LOADGEN_TARGET,
     metricsPort: process.env.LOADGEN_METRICS_PORT,
+    metricsHost: process.env.LOADGEN_METRICS_HOST,
     outDir: process.env.LOADGEN_OUT,
     tags: process.env.LOADGEN_TAGS,
     browser: process.env.BROWSER,

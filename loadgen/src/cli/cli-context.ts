@@ -8,6 +8,8 @@ export interface CliContext {
   env: {
     target?: string;
     metricsPort?: string;
+    /** LOADGEN_METRICS_HOST: the address the metrics listen on. */
+    metricsHost?: string;
     outDir?: string;
     /** LOADGEN_TAGS: `key=value` entries separated by commas. */
     tags?: string;

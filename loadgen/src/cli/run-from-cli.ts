@@ -15,7 +15,7 @@ export async function runFromCli(
   flags: DashboardFlags,
   config: RunConfig,
   outDir: string | undefined,
-  deps: Pick<RunDeps, 'log' | 'metricsPort' | 'metricsLingerSec'> = {},
+  deps: Pick<RunDeps, 'log' | 'metricsPort' | 'metricsHost' | 'metricsLingerSec'> = {},
 ): Promise<void> {
   if (ctx.env.health === 'off') config.sampleHealth = false;
   const view = new LiveView(ctx.stdout, config.durationSec, config.windowSec);

@@ -39,6 +39,8 @@ export interface RunDeps {
   signal?: AbortSignal;
   /** Serve Prometheus metrics on this port (0 = any free port). */
   metricsPort?: number;
+  /** The address they listen on; default 0.0.0.0 (a Prometheus in a container or elsewhere). */
+  metricsHost?: string;
   /** Keep serving metrics this long after the run so the last samples are scraped. Default 10. */
   metricsLingerSec?: number;
   /**
@@ -137,10 +139,11 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
       : await serveMetrics(
           createLoadgenRegistry(agg, { testid: config.testid, scenario: config.label }),
           deps.metricsPort,
+          deps.metricsHost,
         );
   if (metrics) {
     deps.onMetricsListening?.(metrics.port);
-    deps.log?.(`metrics on http://0.0.0.0:${metrics.port}/metrics`);
+    deps.log?.(`metrics on http://${deps.metricsHost ?? '0.0.0.0'}:${metrics.port}/metrics`);
   }
 
   const parts: PartRunner[] = [];

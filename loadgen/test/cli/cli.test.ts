@@ -68,6 +68,16 @@ describe('loadgen CLI (built binary)', () => {
     expect(r.stdout).toMatch(/thresholds:[\s\S]*GET \/a:p95<5000\s+\S+\s+pass/);
   });
 
+  it('serves its metrics on the address LOADGEN_METRICS_HOST (or --metrics-host) names, and says which', async () => {
+    const args = ['run', scenarioFile, '-t', server.url, '-d', '1s', '-o', join(dir, 'metrics-host')];
+    const metrics = ['--metrics-port', '0', '--metrics-linger', '0'];
+    const loopback = await runCli([...args, ...metrics], { env: { LOADGEN_METRICS_HOST: '127.0.0.1' } });
+    expect(loopback.code).toBe(0);
+    expect(loopback.stderr).toMatch(/^metrics on http:\/\/127\.0\.0\.1:\d+\/metrics$/m);
+    const everywhere = await runCli([...args, ...metrics, '--metrics-host', '0.0.0.0']);
+    expect(everywhere.stderr).toMatch(/^metrics on http:\/\/0\.0\.0\.0:\d+\/metrics$/m);
+  });
+
   it('a failing threshold prints FAIL and exits 99', async () => {
     const r = await runCli(['url', `${server.url}/x`, '-c', '2', '-d', '1s', '--threshold', 'p50<0.0001']);
     expect(r.code).toBe(99);

@@ -9,6 +9,9 @@ import { repoPath } from '../repo-paths.js';
 const runEnvSchema = z.object({
   TARGET_URL: z.url().default('http://localhost:8000'),
   LOADGEN_METRICS_PORT: z.coerce.number().int().min(1).max(65535).default(9464),
+  // Every interface by default: the compose lab's Prometheus, in a container, scrapes loadgen on
+  // the host (host.docker.internal). The local lab's .lab/env sets 127.0.0.1: its Prometheus is here.
+  LOADGEN_METRICS_HOST: z.string().min(1).default('0.0.0.0'),
   GRAFANA_URL: z.url().default('http://localhost:3000'),
   PROMETHEUS_URL: z.url().default('http://localhost:9090'),
   RESULTS_DIR: z.string().min(1).default(repoPath('results')),

@@ -154,6 +154,8 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
         TARGET_URL: apiUrl,
         ADMIN_TOKEN: adminToken,
         LOADGEN_METRICS_PORT: String(loadgenMetricsPort),
+        // This lab's Prometheus scrapes loadgen on loopback: nothing else needs to reach it.
+        LOADGEN_METRICS_HOST: '127.0.0.1',
         PROMETHEUS_URL: `http://127.0.0.1:${prometheusPort}`,
         MYSQL_URL: mysqlUrl,
         REDIS_URL: redisUrl,

@@ -51,6 +51,8 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
     outDir,
     '--metrics-port',
     String(o.env.LOADGEN_METRICS_PORT),
+    '--metrics-host',
+    o.env.LOADGEN_METRICS_HOST,
     // Before the user's flags: a --tag commit=... of theirs wins (loadgen keeps a key's last value).
     ...(o.revision === undefined ? [] : ['--tag', `commit=${o.revision}`]),
     ...o.extraArgs,

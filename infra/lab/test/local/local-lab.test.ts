@@ -53,6 +53,8 @@ describe('lab local up', () => {
       TARGET_URL: lab.state.urls.api,
       ADMIN_TOKEN: expect.stringMatching(/^[0-9a-f]{32}$/),
       PROMETHEUS_URL: lab.state.urls.prometheus,
+      // Its Prometheus scrapes loadgen on loopback: the runs' metrics stay on this machine.
+      LOADGEN_METRICS_HOST: '127.0.0.1',
     });
     expect(Number(lab.state.env.LOADGEN_METRICS_PORT)).toBeGreaterThan(0);
     expect(await readEnvFile(`${lab.dir}/env`)).toEqual(lab.state.env);

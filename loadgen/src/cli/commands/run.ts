@@ -35,6 +35,7 @@ interface RunFlags extends DashboardFlags {
   out?: string;
   threshold?: string[];
   metricsPort?: number;
+  metricsHost?: string;
   metricsLinger: number;
   httpClient?: HttpClientKind;
   startAt?: string;
@@ -77,6 +78,10 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
       '--metrics-port <port>',
       'serve Prometheus metrics on this port (env LOADGEN_METRICS_PORT)',
       intArg('--metrics-port'),
+    )
+    .option(
+      '--metrics-host <address>',
+      'address the metrics listen on (env LOADGEN_METRICS_HOST; default 0.0.0.0, every interface, for a Prometheus in a container; 127.0.0.1 keeps them to this machine)',
     )
     .option(
       '--metrics-linger <sec>',
@@ -152,6 +157,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
       await runFromCli(ctx, flags, config, outDir, {
         log: (line) => ctx.stderr.write(`${line}\n`),
         metricsPort,
+        metricsHost: flags.metricsHost ?? (ctx.env.metricsHost || undefined),
         metricsLingerSec: flags.metricsLinger,
       });
     });

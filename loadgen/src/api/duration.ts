@@ -17,6 +17,15 @@ export function parseDurationSec(input: string | number): number | undefined {
   return consumed === text.length && consumed > 0 ? total : undefined;
 }
 
+/**
+ * A duration a setting may take, in seconds: more than 0 (a timeout, a run's length), or 0 too with
+ * `allowZero` (a linger, a delay: none at all); undefined when it is neither.
+ */
+export function durationSecOf(input: string | number, { allowZero = false } = {}): number | undefined {
+  const sec = parseDurationSec(input);
+  return sec === undefined || (sec === 0 && !allowZero) ? undefined : sec;
+}
+
 /** A zod field accepting "60s"-style strings or seconds, output in seconds. */
 export const durationField = z.union([z.string(), z.number()]).transform((v, ctx) => {
   const sec = parseDurationSec(v);

@@ -1,5 +1,5 @@
 import { InvalidArgumentError, Option } from 'commander';
-import { parseDurationSec } from '../api/duration.js';
+import { durationSecOf } from '../api/duration.js';
 import { HTTP_CLIENT_KINDS } from '../model/http-client-kind.js';
 import { parseTagList, parseTags } from '../model/run-provenance.js';
 
@@ -46,12 +46,45 @@ export const positiveArg =
     return n;
   };
 
-export const durationArg =
+/** A number ≥ 0 (a rate that may be 0, a tolerance): commander's parser for `flag`. */
+export const nonNegativeArg =
   (flag: string) =>
   (value: string): number => {
-    const sec = parseDurationSec(value);
-    if (sec === undefined || sec <= 0)
-      throw new InvalidArgumentError(`${flag} "${value}" is not a duration (try 30s, 2m, 1m30s)`);
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || n < 0)
+      throw new InvalidArgumentError(`${flag} must be 0 or a positive number, got "${value}"`);
+    return n;
+  };
+
+/**
+ * A share as a fraction (0.05) or a percentage (5%), returned as the fraction: every flag that
+ * takes a share reads it the same way. More than 0 unless `allowZero`; at most 1 (100%) unless
+ * `allowOverOne` (a relative change may be larger than the value itself).
+ */
+export const fractionArg =
+  (flag: string, { allowZero = false, allowOverOne = false } = {}) =>
+  (value: string): number => {
+    const pct = /^(\d+(?:\.\d+)?)%$/.exec(value.trim());
+    const n =
+      pct?.[1] !== undefined ? Number(pct[1]) / 100 : value.trim() === '' ? Number.NaN : Number(value);
+    if (!Number.isFinite(n) || n < 0 || (!allowOverOne && n > 1) || (!allowZero && n === 0)) {
+      const range = allowOverOne ? '' : ' 0..1';
+      throw new InvalidArgumentError(
+        `${flag} must be a fraction${range} or a percentage (0.05 or 5%), got "${value}"`,
+      );
+    }
+    return n;
+  };
+
+/** A duration ("30s", "2m", "1m30s", or seconds) in seconds: more than 0, or also 0 with `allowZero`. */
+export const durationArg =
+  (flag: string, { allowZero = false } = {}) =>
+  (value: string): number => {
+    const sec = durationSecOf(value, { allowZero });
+    if (sec === undefined)
+      throw new InvalidArgumentError(
+        `${flag} "${value}" is not a duration (try 30s, 2m, 1m30s${allowZero ? ', 0' : ''})`,
+      );
     return sec;
   };
 

@@ -9,13 +9,14 @@ import { loadChartAssets } from '../report/chart-library.js';
 import { RunController } from '../run/run-controller.js';
 import type { RunProgress } from '../run/run-scenario.js';
 import type { RunConfig } from '../scenario/run-config.js';
-import { type CliContext, intArg } from './cli-context.js';
+import { type CliContext, durationArg } from './cli-context.js';
 import { openBrowser } from './open-browser.js';
 
 export interface DashboardFlags {
   dashboard?: string | true;
   open?: boolean;
-  dashboardLinger: number;
+  /** Seconds; undefined = DEFAULT_LINGER_SEC on a terminal, 0 otherwise (see lingerSec). */
+  dashboardLinger?: number;
 }
 
 /** What the run gets from the dashboard: its progress (the terminal's too), its steering, the end. */
@@ -37,11 +38,21 @@ export function addDashboardOptions(command: Command): Command {
     )
     .option('--open', 'open the dashboard in the browser ($BROWSER, else the system opener)')
     .option(
-      '--dashboard-linger <sec>',
-      'keep serving the final state and the report this long after the run (Ctrl-C ends it sooner)',
-      intArg('--dashboard-linger'),
-      120,
+      '--dashboard-linger <time>',
+      `keep serving the final state and the report this long after the run (Ctrl-C ends it sooner; default ${DEFAULT_LINGER_SEC}s on a terminal, 0 otherwise)`,
+      durationArg('--dashboard-linger', { allowZero: true }),
     );
+}
+
+/** How long the page stays after the run when --dashboard-linger is not given: two minutes to look. */
+const DEFAULT_LINGER_SEC = 120;
+
+/**
+ * --dashboard-linger, or its default: a person at a terminal gets time to look at the final page;
+ * a script or CI job (stdout not a terminal) is not held up after its run.
+ */
+function lingerSec(ctx: CliContext, flags: DashboardFlags): number {
+  return flags.dashboardLinger ?? (ctx.stdout.isTTY ? DEFAULT_LINGER_SEC : 0);
 }
 
 /**
@@ -93,7 +104,7 @@ export async function withDashboard(
         dashboard.end(summary);
       },
     });
-    const left = flags.dashboardLinger * 1000 - (Date.now() - (endedAt ?? Date.now()));
+    const left = lingerSec(ctx, flags) * 1000 - (Date.now() - (endedAt ?? Date.now()));
     if (endedAt !== undefined && left > 0 && !ctx.interrupt.aborted) {
       ctx.stderr.write(
         `dashboard: the final state and the report stay at ${dashboard.url} for ${Math.ceil(left / 1000)} s (Ctrl-C to quit now)\n`,

@@ -1,3 +1,4 @@
+import { describeModel } from '../model/load-model-text.js';
 import type { RunConfig } from '../scenario/run-config.js';
 import type { LiveRunMeta } from './live-state.js';
 
@@ -10,10 +11,7 @@ export function liveRunMeta(config: RunConfig): LiveRunMeta {
     label: config.label,
     target: config.target,
     model: m.type,
-    load:
-      m.type === 'closed'
-        ? `closed model, ${m.users} users at ${m.spawnRate}/s`
-        : `open model, ${m.rate} it/s (max ${m.maxVUs} VUs)`,
+    load: describeModel(m),
     profile: `${config.profile.type} profile`,
     durationSec: config.durationSec,
     windowSec: config.windowSec,

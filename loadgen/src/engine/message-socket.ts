@@ -1,4 +1,4 @@
-import { parseDurationSec } from '../api/duration.js';
+import { durationSecOf } from '../api/duration.js';
 import { RequestFailedError } from '../api/scenario-api.js';
 import type { WindowRecorder } from '../metrics/window-recorder.js';
 import { describeError } from './describe-error.js';
@@ -61,8 +61,8 @@ interface Waiter<M> {
 /** `timeout` of a connect or a wait, in ms; a bad value is the script's error. */
 export function timeoutMs(value: number | string | undefined, fallbackMs: number, what: string): number {
   if (value === undefined) return fallbackMs;
-  const sec = parseDurationSec(value);
-  if (sec === undefined || sec <= 0) {
+  const sec = durationSecOf(value);
+  if (sec === undefined) {
     throw new Error(
       `${what}: timeout ${JSON.stringify(value)} is not a positive duration (try 5, '5s', '500ms')`,
     );

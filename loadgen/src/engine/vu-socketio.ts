@@ -1,4 +1,4 @@
-import { parseDurationSec } from '../api/duration.js';
+import { durationSecOf } from '../api/duration.js';
 import type {
   SocketIoConnectOptions,
   SocketIoReconnect,
@@ -17,8 +17,8 @@ const NO_OPTIONS: SocketIoConnectOptions = {};
 /** Seconds of a reconnection option, in ms; a bad value is the script's error. */
 function msOf(value: number | string | undefined, fallbackMs: number, what: string): number {
   if (value === undefined) return fallbackMs;
-  const sec = parseDurationSec(value);
-  if (sec === undefined || sec < 0) {
+  const sec = durationSecOf(value, { allowZero: true });
+  if (sec === undefined) {
     throw new Error(`${what}: ${JSON.stringify(value)} is not a duration (try 1, '1s', '500ms')`);
   }
   return sec * 1000;

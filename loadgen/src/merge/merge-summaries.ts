@@ -9,6 +9,7 @@ import {
 import { deriveCallPattern } from '../model/call-pattern.js';
 import { addMetrics, addWindowMetric } from '../model/custom-metric-math.js';
 import type { WindowMetric } from '../model/custom-metric-schema.js';
+import { perSecond } from '../model/per-second.js';
 import { mergeProvenance } from '../model/run-provenance.js';
 import type {
   EndpointStats,
@@ -29,7 +30,6 @@ import {
   tagSegment,
 } from './merge-generator.js';
 
-const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 const sumRecords = (rs: Array<Record<string, number>>): Record<string, number> => {
   const out: Record<string, number> = {};
   for (const r of rs) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
@@ -258,7 +258,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       bytes: list.reduce((s, e) => s + e.bytes, 0),
       statusCounts: sumRecords(list.map((e) => e.statusCounts)),
       latencyMs: latencyStats(h),
-      rps: rate(count, elapsedSec),
+      rps: perSecond(count, elapsedSec),
       histogram: encodeHistogram(h),
       ...(list.some((e) => e.setup === true) ? { setup: true } : {}),
       ...(list[0]?.kind === undefined ? {} : { kind: list[0].kind }),
@@ -351,7 +351,7 @@ export function mergeSummaries(summaries: Summary[], options: MergeOptions = {})
       errors,
       errorRate: requests === 0 ? 0 : errors / requests,
       bytes: summaries.reduce((s, x) => s + x.totals.bytes, 0),
-      rps: rate(requests, elapsedSec),
+      rps: perSecond(requests, elapsedSec),
       iterations: summaries.reduce((s, x) => s + x.totals.iterations, 0),
       droppedIterations: summaries.reduce((s, x) => s + x.totals.droppedIterations, 0),
       peakUsers: Math.max(0, ...timeSeries.map((w) => w.activeUsers)),

@@ -1,4 +1,5 @@
 import type { CustomMetric, WindowMetric } from './custom-metric-schema.js';
+import { perSecond } from './per-second.js';
 
 /**
  * How custom counters, rates and gauges add up, in one place for every reader that adds them:
@@ -6,8 +7,6 @@ import type { CustomMetric, WindowMetric } from './custom-metric-schema.js';
  * numerator and denominator; a gauge's value is each part's last value summed (the whole when
  * every part keeps its share, e.g. rooms a thread holds open), with the least and most any part set.
  */
-
-const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 
 /** Two parts' figures of one window (or of one run), added. */
 export function addWindowMetric(a: WindowMetric, b: WindowMetric): WindowMetric {
@@ -35,7 +34,7 @@ export function thenWindow(run: WindowMetric | undefined, later: WindowMetric): 
 /** A metric's summary entry from its figures over the whole run. */
 export function metricFrom(name: string, total: WindowMetric, elapsedSec: number): CustomMetric {
   if ('count' in total)
-    return { name, type: 'counter', count: total.count, rps: rate(total.count, elapsedSec) };
+    return { name, type: 'counter', count: total.count, rps: perSecond(total.count, elapsedSec) };
   if ('passes' in total) {
     const n = total.passes + total.fails;
     return {

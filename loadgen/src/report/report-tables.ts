@@ -4,6 +4,7 @@ import type {
   MetricChange,
   MetricName,
 } from '../compare/compare-summaries.js';
+import { describeModel } from '../model/load-model-text.js';
 import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
 import { describeProvenance } from '../model/run-provenance.js';
 import type { Summary } from '../model/summary-schema.js';
@@ -40,8 +41,7 @@ const metricOf = (c: EndpointComparison | undefined, name: MetricName): MetricCh
   c?.metrics.find((m) => m.metric === name);
 
 function model(s: Summary): string {
-  const m = s.run.model;
-  return m.type === 'closed' ? `closed, ${m.users} users @ ${m.spawnRate}/s` : `open, ${m.rate} it/s`;
+  return describeModel(s.run.model);
 }
 
 function thresholds(s: Summary): string {

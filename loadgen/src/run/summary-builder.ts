@@ -3,6 +3,7 @@ import type { RunAggregator } from '../metrics/run-aggregator.js';
 import { deriveCallPattern } from '../model/call-pattern.js';
 import { metricFrom } from '../model/custom-metric-math.js';
 import { assessGenerator } from '../model/generator-saturation.js';
+import { perSecond } from '../model/per-second.js';
 import {
   type EndpointStats,
   type RunInfo,
@@ -17,8 +18,6 @@ import type { RunConfig } from '../scenario/run-config.js';
 import { evaluateThresholds, type Judged } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
 import { LOADGEN_VERSION } from '../version.js';
-
-const rate = (n: number, sec: number): number => (sec > 0 ? Math.round((n / sec) * 1000) / 1000 : 0);
 
 export interface RunTiming {
   startedAt: Date;
@@ -103,7 +102,7 @@ export function statsOf(
       bytes: t.bytes,
       statusCounts: Object.fromEntries(t.statusCounts),
       latencyMs: latencyStats(t.histogram),
-      rps: rate(t.count, elapsedSec),
+      rps: perSecond(t.count, elapsedSec),
       histogram: encoded(t.histogram),
       ...(agg.setupEndpoints.has(name) ? { setup: true } : {}),
       ...(t.kind === 'http' ? {} : { kind: t.kind }),
@@ -116,7 +115,7 @@ export function statsOf(
     errors,
     errorRate: requests === 0 ? 0 : errors / requests,
     bytes,
-    rps: rate(requests, elapsedSec),
+    rps: perSecond(requests, elapsedSec),
     iterations: agg.iterations,
     droppedIterations: agg.dropped,
     peakUsers: agg.peakUsers,

@@ -64,6 +64,8 @@ describe('loadgen capacity (the real CLI)', () => {
     );
     const badShare = await loadgen('capacity', step, '--concurrent', '150%');
     expect(badShare.code).toBe(2);
-    expect(badShare.stderr).toContain('--concurrent must be a fraction 0..1 or a percentage, got "150%"');
+    expect(badShare.stderr).toContain(
+      '--concurrent must be a fraction 0..1 or a percentage (0.05 or 5%), got "150%"',
+    );
   }, 30_000);
 });

@@ -78,6 +78,17 @@ describe('loadgen CLI (built binary)', () => {
     expect(everywhere.stderr).toMatch(/^metrics on http:\/\/0\.0\.0\.0:\d+\/metrics$/m);
   });
 
+  it('--dashboard does not hold a script after its run (stdout not a terminal); --dashboard-linger takes a duration', async () => {
+    const args = ['run', scenarioFile, '-t', server.url, '-d', '1s', '--dashboard=127.0.0.1:0'];
+    const r = await runCli([...args, '-o', join(dir, 'dashboard')], { timeoutMs: 60_000 });
+    expect(r.timedOut).toBe(false);
+    expect(r.code).toBe(0);
+    expect(r.stderr).not.toContain('the final state and the report stay at');
+    const bad = await runCli([...args, '--dashboard-linger', 'soon']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--dashboard-linger "soon" is not a duration');
+  });
+
   it('a failing threshold prints FAIL and exits 99', async () => {
     const r = await runCli(['url', `${server.url}/x`, '-c', '2', '-d', '1s', '--threshold', 'p50<0.0001']);
     expect(r.code).toBe(99);

@@ -204,8 +204,16 @@ describe('loadgen history: change points, --fail-on regression, --accept', () =>
     ]);
     const { history: since } = await historyJson([dir, '--since', '2026-11-09']);
     expect(since.series[0]?.runs.map((r) => r.testid)).toEqual(['nightly-09', 'nightly-10']);
-    const { history: huge } = await historyJson([dir, '--min-change', '60']);
+    const { history: huge } = await historyJson([dir, '--min-change', '60%']);
     expect(huge.changePoints).toEqual([]);
+    // A share reads as every share flag reads it: 0.6 is 60%; a bare 60 is no share.
+    const { history: fraction } = await historyJson([dir, '--min-change', '0.6']);
+    expect(fraction.changePoints).toEqual([]);
+    const bad = await runCli(['history', dir, '--min-error-points', '2']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(
+      /--min-error-points must be a fraction 0\.\.1 or a percentage \(0\.05 or 5%\), got "2"/,
+    );
   });
 
   it('--csv writes one Otava-readable CSV per series and otava.yaml naming each', async () => {

@@ -77,7 +77,7 @@ describe('loadgen/examples/colyseus.ts against a real Colyseus 0.16 room (colyse
   it('type-checks against the SDK and loadgen (loadgen check)', async () => {
     const checked = await runCli(['check', EXAMPLE]);
     expect(checked.stderr).toBe('');
-    expect(checked.stdout).toBe('ok: colyseus: 10 users (closed model), constant for 30s\n');
+    expect(checked.stdout).toBe('ok: colyseus: closed, 10 users at 10/s, constant for 30s\n');
   });
 
   it('a threshold on a round trip fails the run (exit 99); compare and report show the measurements', async () => {

@@ -111,7 +111,7 @@ describe('user code cannot break the run', () => {
     );
     const good = await runCli(['check', EXAMPLE]);
     expect(good.stderr).toBe('');
-    expect(good.stdout).toBe('ok: lobby: 4 users (closed model), constant for 10s, 12 rows of data\n');
+    expect(good.stdout).toBe('ok: lobby: closed, 4 users at 4/s, constant for 10s, 12 rows of data\n');
     expect(good.code).toBe(0);
   });
 

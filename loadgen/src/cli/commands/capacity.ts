@@ -1,8 +1,8 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DEFAULT_CAPACITY_OPTIONS, planCapacity } from '../../capacity/capacity-plan.js';
 import { readSummaryFile } from '../../model/summary-files.js';
 import { formatCapacity } from '../../terminal/format-capacity.js';
-import { type CliContext, collect, positiveArg } from '../cli-context.js';
+import { type CliContext, collect, fractionArg, positiveArg } from '../cli-context.js';
 
 interface CapacityFlags {
   users: number;
@@ -15,17 +15,6 @@ interface CapacityFlags {
   json?: boolean;
 }
 
-const fractionArg =
-  (flag: string, allowZero: boolean) =>
-  (value: string): number => {
-    const pct = /^(\d+(?:\.\d+)?)%$/.exec(value);
-    const n = pct?.[1] !== undefined ? Number(pct[1]) / 100 : Number(value);
-    if (!Number.isFinite(n) || n > 1 || n < 0 || (!allowZero && n === 0)) {
-      throw new InvalidArgumentError(`${flag} must be a fraction 0..1 or a percentage, got "${value}"`);
-    }
-    return n;
-  };
-
 const share = (
   flags: string,
   description: string,
@@ -34,7 +23,7 @@ const share = (
   shown: string,
 ): Option =>
   new Option(flags, description)
-    .argParser(fractionArg(flags.split(' ')[0] as string, allowZero))
+    .argParser(fractionArg(flags.split(' ')[0] as string, { allowZero }))
     .default(fallback, shown);
 
 /** `loadgen capacity`: the step run's table, knee, saturation and a plan for a population. */

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { LoadgenError } from '../../errors.js';
+import { describeModel } from '../../model/load-model-text.js';
 import { loadScenario } from '../../scenario/scenario-loader.js';
 import { typeCheckScenario } from '../../scenario/type-check.js';
 import type { CliContext } from '../cli-context.js';
@@ -33,11 +34,9 @@ Exit codes: 0 the scenario is fine, 2 it is not (each problem on its own line, w
       }
       const loaded = await loadScenario(ref);
       const o = loaded.options;
-      const model =
-        o.model.type === 'closed'
-          ? `${o.model.users} users (closed model)`
-          : `${o.model.rate} it/s (open model)`;
       const rows = loaded.data === undefined ? '' : `, ${loaded.data.rows.length} rows of data`;
-      ctx.stdout.write(`ok: ${loaded.name}: ${model}, ${o.profile.type} for ${o.duration}s${rows}\n`);
+      ctx.stdout.write(
+        `ok: ${loaded.name}: ${describeModel(o.model)}, ${o.profile.type} for ${o.duration}s${rows}\n`,
+      );
     });
 }

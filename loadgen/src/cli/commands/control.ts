@@ -1,9 +1,9 @@
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { LoadgenError } from '../../errors.js';
 import type { SteeringChange } from '../../model/timeline-schema.js';
 import type { SteeringStatus } from '../../run/run-controller.js';
 import type { SteeringRequest } from '../../run/steering-request.js';
-import { type CliContext, intArg, positiveArg } from '../cli-context.js';
+import { type CliContext, intArg, nonNegativeArg, positiveArg } from '../cli-context.js';
 
 interface ControlFlags {
   users?: number;
@@ -12,13 +12,6 @@ interface ControlFlags {
   stop?: boolean;
   token?: string;
 }
-
-const nonNegative = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || n < 0)
-    throw new InvalidArgumentError(`${flag} must be 0 or a positive number, got "${value}"`);
-  return n;
-};
 
 /** The change the flags ask for; none = only show the run's state. */
 function requestOf(flags: ControlFlags): SteeringRequest | undefined {
@@ -69,7 +62,7 @@ export function registerControlCommand(program: Command, ctx: CliContext): void 
     .option(
       '--rate <n>',
       'open model: iterations per second of the whole run from now on',
-      nonNegative('--rate'),
+      nonNegativeArg('--rate'),
     )
     .option('--stop', 'stop the run as Ctrl-C does (summary written, exit 130)')
     .option(

@@ -10,7 +10,14 @@ import { buildHistory, DEFAULT_HISTORY_SETTINGS } from '../../history/run-histor
 import { collectRuns } from '../../history/summary-collection.js';
 import { writeHistoryPage } from '../../report/write-history-page.js';
 import { describeChange, formatHistory } from '../../terminal/format-history.js';
-import { type CliContext, collect, intArg, positiveArg } from '../cli-context.js';
+import {
+  type CliContext,
+  collect,
+  fractionArg,
+  intArg,
+  nonNegativeArg,
+  positiveArg,
+} from '../cli-context.js';
 import { EXIT } from '../exit-codes.js';
 
 interface HistoryFlags {
@@ -61,13 +68,6 @@ function pValueArg(value: string): number {
   return p;
 }
 
-const nonNegative = (flag: string) => (value: string) => {
-  const n = Number(value);
-  if (!(Number.isFinite(n) && n >= 0))
-    throw new InvalidArgumentError(`${flag} must be a number ≥ 0, got "${value}"`);
-  return n;
-};
-
 /** `loadgen history`: every run under the results directories, as series, with change points. */
 export function registerHistoryCommand(program: Command, ctx: CliContext): void {
   program
@@ -88,19 +88,25 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
     .option('--since <date>', 'only runs started at or after this date (ISO date or time)', sinceArg)
     .option('--last <n>', 'only the last n runs of each series', positiveArg('--last'))
     .addOption(
-      new Option('--min-change <pct>', 'smallest change of a figure, in percent, that makes a change point')
-        .argParser(nonNegative('--min-change'))
-        .default(d.minRelativeChange * 100),
+      new Option(
+        '--min-change <share>',
+        'smallest relative change of a figure that makes a change point (5% or 0.05)',
+      )
+        .argParser(fractionArg('--min-change', { allowZero: true, allowOverOne: true }))
+        .default(d.minRelativeChange, `${d.minRelativeChange * 100}%`),
     )
     .addOption(
       new Option('--min-change-ms <ms>', 'and, for latency, the smallest change in milliseconds')
-        .argParser(nonNegative('--min-change-ms'))
+        .argParser(nonNegativeArg('--min-change-ms'))
         .default(d.minAbsoluteChange.ms),
     )
     .addOption(
-      new Option('--min-error-points <pp>', 'and, for error ratios, the smallest change in percentage points')
-        .argParser(nonNegative('--min-error-points'))
-        .default(d.minAbsoluteChange.ratio * 100),
+      new Option(
+        '--min-error-points <share>',
+        'and, for error ratios, the smallest change in percentage points (1% or 0.01)',
+      )
+        .argParser(fractionArg('--min-error-points', { allowZero: true }))
+        .default(d.minAbsoluteChange.ratio, `${d.minAbsoluteChange.ratio * 100}%`),
     )
     .addOption(
       new Option('--max-p <p>', "largest p-value of a change point (Student's t-test between its segments)")
@@ -163,8 +169,8 @@ Examples:
       const roots = dirs.length > 0 ? dirs : [ctx.env.outDir ?? 'results'];
       const settings: HistorySettings = {
         maxPValue: flags.maxP,
-        minRelativeChange: flags.minChange / 100,
-        minAbsoluteChange: { ms: flags.minChangeMs, ratio: flags.minErrorPoints / 100, per_s: 0 },
+        minRelativeChange: flags.minChange,
+        minAbsoluteChange: { ms: flags.minChangeMs, ratio: flags.minErrorPoints, per_s: 0 },
         failWithin: flags.failWithin,
         holdRuns: flags.hold,
         gate: flags.gate,

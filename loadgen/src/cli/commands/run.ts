@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { parseSegment } from '../../engine/segment.js';
 import type { HttpClientKind } from '../../model/http-client-kind.js';
+import { describeModel } from '../../model/load-model-text.js';
 import { START_AT_TOLERANCE_MS } from '../../run/run-scenario.js';
 import { parseStartAt } from '../../run/start-at.js';
 import { loadScenario, presetNames, resolveRun } from '../../scenario/scenario-loader.js';
@@ -86,7 +87,7 @@ export function registerRunCommand(program: Command, ctx: CliContext): void {
     .option(
       '--metrics-linger <sec>',
       'keep serving metrics after the run so the last samples are scraped',
-      intArg('--metrics-linger'),
+      durationArg('--metrics-linger', { allowZero: true }),
       10,
     )
     .addOption(httpClientOption())
@@ -145,11 +146,7 @@ Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 
         (ctx.env.metricsPort === undefined ? undefined : intArg('LOADGEN_METRICS_PORT')(ctx.env.metricsPort));
       const m = config.model;
       ctx.stderr.write(
-        `loadgen ${config.testid}: ${config.name} (${config.label}) -> ${config.target}, ${
-          m.type === 'closed'
-            ? `${m.users} users at ${m.spawnRate}/s`
-            : `${m.rate} it/s (max ${m.maxVUs} VUs)`
-        }, ${config.profile.type} for ${config.durationSec}s${config.threads > 1 ? `, ${config.threads} threads` : ''}${
+        `loadgen ${config.testid}: ${config.name} (${config.label}) -> ${config.target}, ${describeModel(m)}, ${config.profile.type} for ${config.durationSec}s${config.threads > 1 ? `, ${config.threads} threads` : ''}${
           config.segment.count > 1 ? `, segment ${config.segment.index}/${config.segment.count}` : ''
         }\n`,
       );

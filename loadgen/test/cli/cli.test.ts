@@ -32,12 +32,22 @@ afterAll(async () => {
 
 describe('loadgen CLI (built binary)', () => {
   it('has --help with examples on every command', async () => {
-    for (const args of [['--help'], ['run', '--help'], ['url', '--help'], ['merge', '--help']]) {
-      const r = await runCli(args);
-      expect(r.code).toBe(0);
-      expect(r.stdout).toContain('Usage: loadgen');
+    const top = await runCli(['--help']);
+    expect(top.code).toBe(0);
+    const commands = [...top.stdout.matchAll(/^ {2}([a-z]+) \[options\]/gm)].map((m) => m[1] as string);
+    expect(commands).toEqual(
+      expect.arrayContaining(['run', 'url', 'merge', 'report', 'compare', 'capacity', 'history']),
+    );
+    for (const command of commands) {
+      const r = await runCli([command, '--help']);
+      expect(r.code, command).toBe(0);
+      expect(r.stdout, command).toContain(`Usage: loadgen ${command}`);
+      expect(r.stdout, command).toContain('Examples:');
     }
-    expect((await runCli(['run', '--help'])).stdout).toContain('Examples:');
+    // capacity says what it needs and what it prints.
+    const capacity = (await runCli(['capacity', '--help'])).stdout;
+    expect(capacity).toMatch(/^Needs: the summary\.json of a run with a step profile/m);
+    expect(capacity).toMatch(/^Prints: a table of the steps/m);
   });
 
   it('run writes summary.json and stats.csv and exits 0 when thresholds pass', async () => {

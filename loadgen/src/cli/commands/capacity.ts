@@ -78,6 +78,13 @@ export function registerCapacityCommand(program: Command, ctx: CliContext): void
     .addHelpText(
       'after',
       `
+Needs: the summary.json of a run with a step profile (\`loadgen run step\`, or a scenario whose
+profile is { type: 'step' }): the users rise in steps, and each step's steady windows are measured.
+Prints: a table of the steps (users scheduled and playing, requests, failures, mean and p95 ms, req/s), the knee
+(the last step under --sla-p95 and --max-errors), the saturation (the most req/s any step reached),
+a capacity plan for --users players (API instances, requests in flight, each declared resource),
+and the assumptions behind it; --json prints the same analysis as JSON.
+
 Method (docs/reports.md): per-player req/s (the lightest step's req/s ÷ its users playing, i.e.
 in their loop after setup) × players = needed req/s; instances = needed ÷ (knee req/s ×
 (1 − headroom)); Little's law gives the requests in flight. A step whose users never all
@@ -97,6 +104,8 @@ A pool is held while a request runs (Little's law: req/s × mean latency × cost
 (req/s × cost, per second). perMachine (a pool's units, ops per second) gives a machine count;
 an endpoint the costs do not list costs defaultCost (default 0). The old per-endpoint form
 { 'GET /api/me': { mysql: true, redisOps: 7 } } is still read as resources mysql and redis.
+
+Exit codes: 0 done, 2 bad input (not a step run, no step to analyse, a bad share or number).
 
 Examples:
   loadgen capacity results/step-20261122T101500/summary.json

@@ -45,7 +45,9 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
       `
 Examples:
   loadgen report results/baseline-*/summary.json results/bottleneck-*/summary.json -o report.html
-  loadgen report --latest results -o results/report.html     (what npm run report does)`,
+  loadgen report --latest results -o results/report.html     (what npm run report does)
+
+Exit codes: 0 written, 2 bad input (a summary that does not read, no run found), 4 cannot write the page.`,
     )
     .action(async (paths: string[], flags: ReportFlags) => {
       const summaries: Summary[] = paths.map((p) => readSummaryFile(p));

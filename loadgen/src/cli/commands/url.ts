@@ -80,7 +80,9 @@ export function registerUrlCommand(program: Command, ctx: CliContext): void {
 Examples:
   $ loadgen url http://localhost:8000/livez -c 50 -d 10s
   $ loadgen url http://localhost:8000/livez -R 2000 -c 50 -d 30s --threshold 'p99<50'
-  $ loadgen url http://localhost:8000/api/login -m POST -H 'content-type: application/json' -b '{"username":"a","password":"b"}'`,
+  $ loadgen url http://localhost:8000/api/login -m POST -H 'content-type: application/json' -b '{"username":"a","password":"b"}'
+
+Exit codes: 0 ok, 2 bad input, 3 target unreachable, 4 cannot write results, 99 threshold failed, 130 interrupted.`,
     )
     .action(async (rawUrl: string, flags: UrlFlags) => {
       let url: URL;

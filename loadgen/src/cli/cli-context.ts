@@ -15,7 +15,7 @@ export interface CliContext {
     tags?: string;
     /** $BROWSER: what --open starts. */
     browser?: string;
-    /** LOADGEN_HEALTH=off turns the generator's health sampling off (the `health` benchmark only). */
+    /** LOADGEN_HEALTH=off turns the generator's health sampling off (the `health` benchmark only); no other value. */
     health?: string;
     /** LOADGEN_DASHBOARD_TOKEN: the token `loadgen control` sends when the URL has none. */
     dashboardToken?: string;

@@ -109,6 +109,12 @@ describe('loadgen CLI (built binary)', () => {
     const bad = await runCli(['run', 'baseline', '-t', server.url, '--users', 'lots']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--users must be a positive number, got "lots"');
+    // LOADGEN_HEALTH has one value, off: a misspelt one is refused before any request.
+    const health = await runCli(['url', `${server.url}/x`, '-d', '1s'], { env: { LOADGEN_HEALTH: 'false' } });
+    expect(health.code).toBe(2);
+    expect(health.stderr.trim().split('\n').at(-1)).toContain(
+      'LOADGEN_HEALTH=false: the only value is "off"',
+    );
     const badFile = join(dir, 'bad.json');
     writeFileSync(
       badFile,

@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { ensureComposeSecrets } from './compose/compose-env.js';
 import { findAdminToken } from './config/admin-token.js';
+import { isLoopbackHost } from './config/loopback-host.js';
 import { loadRunEnv } from './config/run-env.js';
 import { checkDashboards } from './dashboards/check-dashboards.js';
 import { loadDashboards } from './dashboards/dashboard-queries.js';
@@ -71,7 +72,7 @@ local
       log(
         `  game-api    ${state.urls.api}  (listening on ${o.apiHost}; admin token: ${state.env.ADMIN_TOKEN})`,
       );
-      if (!['127.0.0.1', '::1'].includes(o.apiHost)) {
+      if (!isLoopbackHost(o.apiHost)) {
         log(
           `              open to the network on ${o.apiHost}: whoever reaches it there can use it, and its fault switch with the token`,
         );

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { type Command, Option } from 'commander';
 import { newDashboardToken } from '../dashboard/dashboard-access.js';
-import { isLoopback, parseDashboardAddress } from '../dashboard/dashboard-address.js';
+import { isLoopbackHost, parseDashboardAddress } from '../dashboard/dashboard-address.js';
 import { type Dashboard, startDashboard } from '../dashboard/dashboard-server.js';
 import { liveRunMeta } from '../dashboard/live-run-meta.js';
 import type { Summary } from '../model/summary-schema.js';
@@ -72,7 +72,7 @@ export async function withDashboard(
     return;
   }
   const address = parseDashboardAddress(flags.dashboard);
-  const token = isLoopback(address.host) ? undefined : newDashboardToken();
+  const token = isLoopbackHost(address.host) ? undefined : newDashboardToken();
   const control = new RunController();
   const dashboard: Dashboard = await startDashboard({
     address,

@@ -1,6 +1,6 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { isLoopback } from './dashboard-address.js';
+import { isLoopbackHost } from './dashboard-address.js';
 
 /** A new random token for a dashboard reachable from other machines (printed at start, in its URL). */
 export const newDashboardToken = (): string => randomBytes(18).toString('base64url');
@@ -44,7 +44,7 @@ export function checkAccess(
     return { ok: true };
   }
   const host = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-  if (!isLoopback(host)) {
+  if (!isLoopbackHost(host)) {
     return {
       ok: false,
       status: 403,

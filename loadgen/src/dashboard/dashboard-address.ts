@@ -30,9 +30,14 @@ export function parseDashboardAddress(value: string | true): DashboardAddress {
   return { host, port };
 }
 
-/** Only this machine can reach the address: the dashboard needs no token there. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+/**
+ * Only this machine can reach the address (`localhost`, `::1` bare or in a URL's brackets, any of
+ * 127.0.0.0/8): the dashboard needs no token there. loadgen's one rule for "local"; the lab keeps
+ * the same one (infra/lab/src/config/loopback-host.ts), as it does not depend on loadgen.
+ */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  return bare === 'localhost' || bare === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(bare);
 }
 
 /** The host part of a URL: IPv6 in brackets. */

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse } from 'dotenv';
+import { isLoopbackHost } from './loopback-host.js';
 
 /** game-api's admin token (PUT /admin/fault) and where it was found, for messages that say which one failed. */
 export interface AdminToken {
@@ -32,10 +33,9 @@ export async function readEnvFile(file: string): Promise<Record<string, string>>
 
 /** The same game-api whether named localhost, 127.0.0.1 or [::1]: the port decides. */
 function sameLocalOrigin(a: string, b: string): boolean {
-  const loopback = new Set(['localhost', '127.0.0.1', '[::1]']);
   const norm = (s: string) => {
     const u = new URL(s);
-    return `${u.protocol}//${loopback.has(u.hostname) ? 'loopback' : u.hostname}:${u.port}`;
+    return `${u.protocol}//${isLoopbackHost(u.hostname) ? 'loopback' : u.hostname}:${u.port}`;
   };
   return norm(a) === norm(b);
 }

@@ -32,7 +32,12 @@ describe('the admin token a run uses', () => {
   });
 
   it("is the local lab's for that lab's game-api, by whichever loopback name", async () => {
-    for (const target of ['http://localhost:8000', 'http://127.0.0.1:8000', 'http://[::1]:8000']) {
+    for (const target of [
+      'http://localhost:8000',
+      'http://127.0.0.1:8000',
+      'http://127.1.2.3:8000',
+      'http://[::1]:8000',
+    ]) {
       expect(await find({}, target), target).toEqual({
         value: 'local-lab-token-0123456789',
         from: join(labDir, 'env'),

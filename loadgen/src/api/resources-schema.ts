@@ -36,7 +36,7 @@ export type EndpointCosts = z.infer<typeof endpointCostsSchema>;
 /**
  * The shape before resources had names: per endpoint, whether a request holds a MySQL connection
  * and how many Redis commands it sends. Still accepted (scripts, JSON scenarios, summaries up to
- * version 2) and read as LEGACY_RESOURCES.
+ * version 2) and read as MYSQL_REDISOPS_SHAPE_RESOURCES.
  * @deprecated declare `resources` and give `costs` instead.
  */
 export const legacyEndpointResourcesSchema = z.strictObject({
@@ -46,8 +46,11 @@ export const legacyEndpointResourcesSchema = z.strictObject({
 /** @deprecated the old per-endpoint shape `{ mysql: boolean, redisOps: number }`. */
 export type EndpointResources = z.infer<typeof legacyEndpointResourcesSchema>;
 
-/** What the old shape meant: an endpoint it did not list was taken to use MySQL and no Redis. */
-export const LEGACY_RESOURCES: Record<string, ResourceOptions> = {
+/**
+ * The resources the old `{ mysql, redisOps }` shape named without declaring them: a MySQL pool and
+ * Redis commands. An endpoint it did not list was taken to use MySQL and no Redis.
+ */
+export const MYSQL_REDISOPS_SHAPE_RESOURCES: Record<string, ResourceOptions> = {
   mysql: { kind: 'pool', label: 'MySQL connections', defaultCost: 1 },
   redis: { kind: 'ops', label: 'Redis commands' },
 };
@@ -79,7 +82,7 @@ export function liftLegacyResources(
     if (!parsed.success) return { ok: false, endpoint, error: parsed.error };
     costs[endpoint] = { mysql: parsed.data.mysql ? 1 : 0, redis: parsed.data.redisOps };
   }
-  return { ok: true, value: { resources: LEGACY_RESOURCES, costs } };
+  return { ok: true, value: { resources: MYSQL_REDISOPS_SHAPE_RESOURCES, costs } };
 }
 
 /**

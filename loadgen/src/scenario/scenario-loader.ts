@@ -1,4 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatZodError, type ScenarioOptions, scenarioOptionsSchema } from '../api/options-schema.js';
@@ -66,8 +66,18 @@ export function parseScenario(raw: unknown, source: string): JsonScenario {
   return result.data;
 }
 
-export function presetNames(): string[] {
-  return ['baseline', 'stress', 'bottleneck', 'step', 'spike', 'burst', 'soak', 'match', 'reconnect-storm'];
+/**
+ * The presets: the scripts of the presets folder that export a scenario (as default), by file
+ * name, sorted. A file that only shares code or settings with them (game-api.ts) is not one; a
+ * script added to the folder is one without being listed anywhere.
+ */
+export function presetNames(presetsDir: string = PRESETS_DIR): string[] {
+  return readdirSync(presetsDir)
+    .filter(
+      (f) => extname(f) === '.ts' && /^export default /m.test(readFileSync(join(presetsDir, f), 'utf8')),
+    )
+    .map((f) => f.slice(0, -'.ts'.length))
+    .sort();
 }
 
 function scenarioFile(ref: string, presetsDir: string): string {
@@ -78,7 +88,7 @@ function scenarioFile(ref: string, presetsDir: string): string {
       'LG_USAGE',
       isPath
         ? `scenario file ${ref} does not exist`
-        : `"${ref}" is neither a preset (${presetNames().join(', ')}) nor a scenario file`,
+        : `"${ref}" is neither a preset (${presetNames(presetsDir).join(', ')}) nor a scenario file`,
     );
   }
   return file;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { formatZodError, scenarioOptionsSchema } from '../../src/api/options-schema.js';
-import { LEGACY_RESOURCES } from '../../src/api/resources-schema.js';
+import { MYSQL_REDISOPS_SHAPE_RESOURCES } from '../../src/api/resources-schema.js';
 import { planCapacity } from '../../src/capacity/capacity-plan.js';
 import { readSummaryFile } from '../../src/model/summary-files.js';
 import { loadScenario } from '../../src/scenario/scenario-loader.js';
@@ -46,7 +46,7 @@ describe('named resources and per-endpoint costs in a scenario', () => {
     const r = serverOf({ faultGauge: 'g', resources: OLD_TABLE });
     expect(r.success && r.data.server).toEqual({
       faultGauge: 'g',
-      resources: LEGACY_RESOURCES,
+      resources: MYSQL_REDISOPS_SHAPE_RESOURCES,
       costs: {
         'GET /api/users': { mysql: 1, redis: 0 },
         'GET /api/leaderboard': { mysql: 0, redis: 5 },
@@ -122,7 +122,7 @@ describe('the capacity plan over declared resources', () => {
     const file = join(dir, 'step-v2.json');
     writeFileSync(file, JSON.stringify(old));
     const read = readSummaryFile(file);
-    expect(read.run.resources).toEqual(LEGACY_RESOURCES);
+    expect(read.run.resources).toEqual(MYSQL_REDISOPS_SHAPE_RESOURCES);
     expect(read.run.costs?.['GET /api/leaderboard']).toEqual({ mysql: 0, redis: 5 });
     // The legacy resources have no per-machine figure; the totals are those of the named form.
     const named = planCapacity(v3).plan?.resources.map((n) => [n.name, n.total]);

@@ -75,7 +75,12 @@ describe('scenarios', () => {
     await expect(loadScenario(file)).rejects.toThrow(/model\.users: /);
     writeFileSync(file, '{ not json');
     await expect(loadScenario(file)).rejects.toThrow(/not valid JSON/);
-    await expect(loadScenario('no-such-preset')).rejects.toThrow(/neither a preset \(baseline, stress/);
+    // The presets are the scripts of scenarios/ that export a scenario; game-api.ts only shares settings.
+    expect(presetNames()).toEqual(expect.arrayContaining(['baseline', 'stress', 'match', 'reconnect-storm']));
+    expect(presetNames()).not.toContain('game-api');
+    await expect(loadScenario('no-such-preset')).rejects.toThrow(
+      `"no-such-preset" is neither a preset (${presetNames().join(', ')}) nor a scenario file`,
+    );
     const baseline = await loadScenario('baseline');
     expect(() => resolveRun(baseline, {})).toThrow(/--target is required/);
   });

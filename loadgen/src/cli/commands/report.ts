@@ -4,6 +4,7 @@ import { readSummaryFile } from '../../model/summary-files.js';
 import type { Summary } from '../../model/summary-schema.js';
 import { findLatestRuns } from '../../report/find-latest-runs.js';
 import { writeReport } from '../../report/write-report.js';
+import { presetNames } from '../../scenario/scenario-loader.js';
 import { type CliContext, positiveArg } from '../cli-context.js';
 
 interface ReportFlags {
@@ -13,6 +14,15 @@ interface ReportFlags {
   title?: string;
   slaP95?: number;
   users?: number;
+}
+
+/**
+ * The labels `--latest` looks for unless told: every preset's (each preset's label is its name),
+ * baseline first, as it is the run the others' deltas are against.
+ */
+function defaultLabels(): string[] {
+  const presets = presetNames();
+  return presets.includes('baseline') ? ['baseline', ...presets.filter((p) => p !== 'baseline')] : presets;
 }
 
 /** `loadgen report`: several summaries side by side in one self-contained HTML page. */
@@ -30,8 +40,8 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
     )
     .option(
       '--scenarios <labels>',
-      'comma-separated labels for --latest, in column order',
-      'baseline,stress,bottleneck,step,match,reconnect-storm',
+      'comma-separated labels for --latest, in column order (every preset, baseline first, unless given)',
+      defaultLabels().join(','),
     )
     .option('--title <text>', 'page title')
     .option(

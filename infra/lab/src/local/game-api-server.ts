@@ -15,6 +15,11 @@ export interface GameApiOptions {
   /** Settings passed through from the caller's environment (BCRYPT_COST, BOTTLENECK_*, ...). */
   passthrough: Record<string, string>;
   logFile: string;
+  /**
+   * The PATH game-api runs with: the caller's, handed down from the lab's composition root
+   * (src/cli.ts reads the environment; nothing below it does).
+   */
+  path: string | undefined;
 }
 
 export const gameApiEntry = repoPath('services', 'game-api', 'dist', 'main.js');
@@ -24,7 +29,7 @@ export async function startGameApi(o: GameApiOptions): Promise<GameApiProcess> {
   return startGameApiProcess({
     entry: gameApiEntry,
     env: {
-      PATH: process.env.PATH,
+      PATH: o.path,
       ...o.passthrough,
       HOST: o.host ?? '127.0.0.1',
       PORT: String(o.port),

@@ -117,6 +117,7 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
       passwordPepper: await labPepper(`${o.dir}/mysql/password-pepper`),
       passthrough,
       logFile: logFile('game-api'),
+      path: o.env.PATH,
     });
     track(api, apiPort, o.apiHost);
     // Where this machine reaches it: the host itself, or loopback when it listens everywhere.

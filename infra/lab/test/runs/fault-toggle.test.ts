@@ -33,6 +33,7 @@ async function apiWithEnv(env: Record<string, string>): Promise<string> {
       passwordPepper: 'p'.repeat(40),
       passthrough: { BCRYPT_COST: '4', ...env },
       logFile: `${lab.dir}/logs/game-api-${port}.log`,
+      path: process.env.PATH,
     }),
   );
   return `http://127.0.0.1:${port}`;

@@ -1,7 +1,9 @@
-// Two ways of running the same thing, in alternating rounds against one bare node:http target on
-// its own core, so background load on a shared machine hits both alike; prints each round, the
-// medians and the ratio second / first. The `dashboard` and `health` benchmarks use it.
+// Two ways of running the same thing, in alternating rounds against one target on its own core
+// (a bare node:http server unless told), so background load on a shared machine hits both alike;
+// prints each round, the medians and the ratio second / first. The `dashboard`, `health` and
+// `custom` benchmarks use it.
 import { join } from 'node:path';
+import { fmtRatio } from '../src/model/number-format.js';
 import { pinPrefix, startWithPort } from './child-process.js';
 import { type Measured, median } from './measured.js';
 import { BENCH_DIR, ROUNDS } from './settings.js';
@@ -11,13 +13,18 @@ export interface Variant {
   run: (url: string) => Promise<Measured>;
 }
 
-/** Run `base` and `other` ROUNDS times each, alternating; `goal` is the least acceptable ratio. */
-export async function sideBySide(title: string, base: Variant, other: Variant, goal: number): Promise<void> {
-  const { child, port } = await startWithPort([
-    ...pinPrefix(1),
-    process.execPath,
-    join(BENCH_DIR, 'bare-target.mjs'),
-  ]);
+/**
+ * Run `base` and `other` ROUNDS times each, alternating; `goal` is the least acceptable ratio.
+ * `target`: the server script of bench/ they load (it prints its port), bare-target.mjs by default.
+ */
+export async function sideBySide(
+  title: string,
+  base: Variant,
+  other: Variant,
+  goal: number,
+  target = 'bare-target.mjs',
+): Promise<void> {
+  const { child, port } = await startWithPort([...pinPrefix(1), process.execPath, join(BENCH_DIR, target)]);
   const url = `http://127.0.0.1:${port}/`;
   console.log(`${title}: ${ROUNDS} rounds, target ${url}`);
   const results = new Map<string, Measured[]>([
@@ -45,7 +52,7 @@ export async function sideBySide(title: string, base: Variant, other: Variant, g
       `  ${v.name.padEnd(40)} ${Math.round(rps(v.name))} req/s  ${cpu(v.name).toFixed(1)} CPU µs/req`,
     );
   console.log(
-    `  ${other.name} / ${base.name} = ${(rps(other.name) / rps(base.name)).toFixed(3)}x req/s (target >= ${goal}), ` +
-      `${(cpu(base.name) / cpu(other.name)).toFixed(3)}x requests per CPU-second`,
+    `  ${other.name} / ${base.name} = ${fmtRatio(rps(other.name) / rps(base.name))} req/s (target >= ${goal}), ` +
+      `${fmtRatio(cpu(base.name) / cpu(other.name))} requests per CPU-second`,
   );
 }

@@ -2,6 +2,7 @@
 // with no think time (bench/ws-echo.ts), alternating rounds, client on core 0 and
 // bench/ws-echo-target.mjs on core 1.
 import { join } from 'node:path';
+import { fmtRatio } from '../../src/model/number-format.js';
 import type { Benchmark } from '../benchmark.js';
 import { pinPrefix, startWithPort } from '../child-process.js';
 import { type Measured, measured, median } from '../measured.js';
@@ -60,7 +61,7 @@ async function codecs(): Promise<void> {
       `client CPU per echo (median): JSON ${median(cpu.json).toFixed(1)} µs, MessagePack ${median(cpu.msgpack).toFixed(1)} µs`,
     );
   }
-  console.log(`  msgpack / JSON = ${(msgpack / json).toFixed(2)}x (target >= 0.9)`);
+  console.log(`  msgpack / JSON = ${fmtRatio(msgpack / json, 2)} (target >= 0.9)`);
 }
 
 export const codecsBenchmark: Benchmark = {

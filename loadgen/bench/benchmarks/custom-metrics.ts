@@ -1,12 +1,14 @@
 // What custom measurements cost: the game pattern with one vu.time and one counter per
-// iteration against the same pattern without them, in alternating rounds (req/s, target >= 0.95x);
+// iteration against the same pattern without them, side by side in alternating rounds against
+// the game target (bench/side-by-side.ts; req/s, target >= 0.95x);
 // and 5,000 players recording a custom timing per iteration (peak RSS, target <= 200 MB).
 import { join } from 'node:path';
 import type { Benchmark } from '../benchmark.js';
 import { pinPrefix, startWithPort } from '../child-process.js';
-import { median } from '../measured.js';
+import { measured } from '../measured.js';
 import { runLoadgen } from '../run-loadgen.js';
-import { BENCH_DIR, ROUNDS, SECONDS, USERS, work } from '../settings.js';
+import { BENCH_DIR, SECONDS, USERS, work } from '../settings.js';
+import { sideBySide, type Variant } from '../side-by-side.js';
 
 type Totals = {
   totals: { requests: number; errors: number; peakUsers: number };
@@ -28,41 +30,34 @@ async function withGameTarget(use: (target: string) => Promise<void>): Promise<v
   }
 }
 
-const VARIANTS = [
-  ['without custom measurements', 'game-no-think.ts'],
-  ['one vu.time and one counter per iteration', 'game-no-think-measured.ts'],
-] as const;
-
-async function throughput(): Promise<void> {
-  await withGameTarget(async (target) => {
-    console.log(
-      `custom measurements: the game pattern, 50 users, no think time, lean client, ${SECONDS} s each, ${ROUNDS} rounds, target ${target}`,
-    );
-    const rps = new Map<string, number[]>(VARIANTS.map(([label]) => [label, []]));
-    for (let round = 1; round <= ROUNDS; round++) {
-      for (const [label, file] of VARIANTS) {
-        const { summary: s } = await runLoadgen<Totals>({
-          scenario: join(BENCH_DIR, file),
-          target,
-          out: join(work, `custom-${round}-${file.replace(/\W+/g, '-')}`),
-          args: ['-d', `${SECONDS}s`, '--http-client', 'lean'],
-        });
-        if (s.totals.errors > 0) throw new Error(`${label}: ${s.totals.errors} errors`);
-        const value = s.totals.requests / s.run.elapsedSec;
-        rps.get(label)?.push(value);
-        const loops = s.endpoints.find((e) => e.endpoint === 'game loop')?.count;
-        console.log(
-          `  round ${round} ${label.padEnd(42)} ${Math.round(value)} req/s${loops === undefined ? '' : `, ${loops} loops timed`}`,
-        );
-      }
-    }
-    const [plain, measured] = VARIANTS.map(([label]) => median(rps.get(label) ?? [])) as [number, number];
-    console.log(
-      `\nmedian over rounds: without ${Math.round(plain)} req/s, with ${Math.round(measured)} req/s`,
-    );
-    console.log(`  with / without = ${(measured / plain).toFixed(3)}x (target >= 0.95)`);
-  });
+/** One side: the game pattern from `file` against the target sideBySide started, as `loadgen run` measures it. */
+function gamePattern(name: string, file: string): Variant {
+  let round = 0;
+  return {
+    name,
+    run: async (url) => {
+      round++;
+      const { r, summary: s } = await runLoadgen<Totals>({
+        scenario: join(BENCH_DIR, file),
+        // sideBySide gives the target's root URL; the scenario's paths start with their own "/".
+        target: url.replace(/\/$/, ''),
+        out: join(work, `custom-${round}-${file.replace(/\W+/g, '-')}`),
+        args: ['-d', `${SECONDS}s`, '--http-client', 'lean'],
+      });
+      if (s.totals.errors > 0) throw new Error(`${name}: ${s.totals.errors} errors`);
+      return measured(s.totals.requests, s.run.elapsedSec, r.cpuSec);
+    },
+  };
 }
+
+const throughput = () =>
+  sideBySide(
+    `custom measurements: the game pattern, 50 users, no think time, lean client, ${SECONDS} s each`,
+    gamePattern('without custom measurements', 'game-no-think.ts'),
+    gamePattern('one vu.time and one counter per iteration', 'game-no-think-measured.ts'),
+    0.95,
+    'game-target.mjs',
+  );
 
 const MEMORY_VARIANTS = [
   ['the game script (bench/game-5000.ts)', 'game-5000.ts'],

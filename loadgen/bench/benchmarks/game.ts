@@ -3,6 +3,7 @@
 // Locust, in alternating rounds against bench/game-target.mjs.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fmtRatio } from '../../src/model/number-format.js';
 import type { Benchmark } from '../benchmark.js';
 import { hasCommand, pinPrefix, runToEnd, startWithPort } from '../child-process.js';
 import { type Measured, measured, median } from '../measured.js';
@@ -124,7 +125,7 @@ async function gamePattern(): Promise<void> {
       const o = med.get(other);
       if (o === undefined) continue;
       console.log(
-        `  script (${client}) / ${other} = ${(script / o).toFixed(2)}x${goal === undefined ? '' : ` (target >= ${goal})`}`,
+        `  script (${client}) / ${other} = ${fmtRatio(script / o, 2)}${goal === undefined ? '' : ` (target >= ${goal})`}`,
       );
     }
   }

@@ -4,6 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fmtRatio } from '../../src/model/number-format.js';
 import { artilleryAckScript, artilleryCli, artilleryVersion } from '../artillery.js';
 import type { Benchmark } from '../benchmark.js';
 import { pinPrefix, startPolled, startWithPort } from '../child-process.js';
@@ -122,7 +123,7 @@ async function socketIoAcks(): Promise<void> {
   const a = med('Artillery 2 (socketio engine)', (m) => m.acksPerSec);
   if (a !== undefined) {
     console.log(
-      `  loadgen / Artillery = ${((med('loadgen', (m) => m.acksPerSec) ?? 0) / a).toFixed(2)}x acks/s (target >= 3)`,
+      `  loadgen / Artillery = ${fmtRatio((med('loadgen', (m) => m.acksPerSec) ?? 0) / a, 2)} acks/s (target >= 3)`,
     );
   }
 }

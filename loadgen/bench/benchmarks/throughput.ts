@@ -3,6 +3,7 @@
 // on a shared machine hits them alike.
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
+import { fmtRatio } from '../../src/model/number-format.js';
 import type { Benchmark } from '../benchmark.js';
 import { hasCommand, pinPrefix, runToEnd, startWithPort } from '../child-process.js';
 import { type Measured, measured, measuredRun, median } from '../measured.js';
@@ -108,8 +109,8 @@ async function throughput(): Promise<void> {
     const o = med.get(other);
     if (lg === undefined || o === undefined) continue;
     console.log(
-      `  ${mine} / ${other} = ${(lg.rps / o.rps).toFixed(2)}x req/s${goal === undefined ? '' : ` (target >= ${goal})`}, ` +
-        `${(o.cpu / lg.cpu).toFixed(2)}x requests per CPU-second`,
+      `  ${mine} / ${other} = ${fmtRatio(lg.rps / o.rps, 2)} req/s${goal === undefined ? '' : ` (target >= ${goal})`}, ` +
+        `${fmtRatio(o.cpu / lg.cpu, 2)} requests per CPU-second`,
     );
   }
 }

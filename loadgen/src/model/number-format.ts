@@ -12,6 +12,11 @@ export function fmtSigned(value: number, digits = 1): string {
   return size === 0 ? '±0' : `${value > 0 ? '+' : '−'}${fmt(size, digits)}`;
 }
 
+/** A ratio of two figures as the benchmarks print it: `0.987x` (`digits` decimals, kept). */
+export function fmtRatio(value: number, digits = 3): string {
+  return `${value.toFixed(digits)}x`;
+}
+
 export function fmtPercent(fraction: number | null, digits = 0): string {
   return fraction === null ? 'n/a' : `${fmtSigned(fraction * 100, digits)}%`;
 }

@@ -2,7 +2,7 @@ import { StackError, type StackErrorCode } from '@game-load-lab/local-stack';
 import { LAB_EXIT } from './exit-codes.js';
 
 /** Stable codes; the CLI maps them to one-line messages and the exit codes of src/exit-codes.ts. */
-export const labErrorCodes = {
+const labErrorCodes = {
   LAB_BAD_INPUT: LAB_EXIT.badInput,
   LAB_TARGET_UNREACHABLE: LAB_EXIT.targetUnreachable,
   LAB_NOT_RUNNING: LAB_EXIT.notRunning,
@@ -12,7 +12,7 @@ export const labErrorCodes = {
   LAB_START_FAILED: LAB_EXIT.startFailed,
 } as const;
 
-export type LabErrorCode = keyof typeof labErrorCodes;
+type LabErrorCode = keyof typeof labErrorCodes;
 
 export class LabError extends Error {
   readonly code: LabErrorCode;

@@ -33,10 +33,3 @@ export const LAB_EXIT = {
   /** Interrupted (SIGINT/SIGTERM); a run's summary is still written. */
   interrupted: 130,
 } as const;
-
-/** Codes that only loadgen produces; `lab` reports them only by passing loadgen's through. */
-export const LOADGEN_ONLY_EXITS: readonly number[] = [
-  LAB_EXIT.resultsNotWritable,
-  LAB_EXIT.historyRegression,
-  LAB_EXIT.thresholdFailed,
-];

@@ -44,7 +44,7 @@ const tagsField = z
   .refine((keys) => new Set(keys).size === keys.length, { message: 'each tag key once' })
   .optional();
 
-export const metricDeclarationSchema = z.discriminatedUnion('type', [
+const metricDeclarationSchema = z.discriminatedUnion('type', [
   z.strictObject({
     /** A distribution (HdrHistogram): `vu.time` (ms) and `vu.record`. */
     type: z.literal('trend'),
@@ -59,7 +59,7 @@ export const metricDeclarationSchema = z.discriminatedUnion('type', [
   /** A value that goes up and down: `vu.metrics.gauge(name, value)`; its last value, min and max. */
   z.strictObject({ type: z.literal('gauge'), tags: tagsField }),
 ]);
-export type MetricDeclaration = z.infer<typeof metricDeclarationSchema>;
+type MetricDeclaration = z.infer<typeof metricDeclarationSchema>;
 export type MetricType = MetricDeclaration['type'];
 
 // Names checked on the record, not as its key schema: zod reports a bad key only as "Invalid key".

@@ -29,7 +29,7 @@ export type Think = z.infer<typeof thinkSchema>;
 
 const stageInput = z.strictObject({ duration: durationField, target: z.number().nonnegative() });
 
-export const profileInputSchema = z.discriminatedUnion('type', [
+const profileInputSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('constant') }),
   z.strictObject({
     type: z.literal('ramp'),
@@ -60,7 +60,7 @@ export const profileInputSchema = z.discriminatedUnion('type', [
 ]);
 export type ProfileInput = z.infer<typeof profileInputSchema>;
 
-export const modelInputSchema = z.discriminatedUnion('type', [
+const modelInputSchema = z.discriminatedUnion('type', [
   z.strictObject({
     type: z.literal('closed'),
     users: z.number().int().min(1),
@@ -116,13 +116,13 @@ interface LegacyServerOptions {
 }
 
 /** The server options, also in the old `resources` shape (converted here, once). */
-export const serverOptionsSchema = z.preprocess(liftLegacyServerOptions, serverShape) as unknown as z.ZodType<
+const serverOptionsSchema = z.preprocess(liftLegacyServerOptions, serverShape) as unknown as z.ZodType<
   ResolvedServerOptions,
   ServerOptions
 >;
 
 /** Rows every virtual user can read as `vu.data`, from a CSV (with a header line) or a JSON array. */
-export const dataOptionsSchema = z.strictObject({
+const dataOptionsSchema = z.strictObject({
   /** Path, relative to the scenario file. */
   file: z.string().min(1),
   /** Default: from the file's extension (.csv or .json). */
@@ -130,7 +130,7 @@ export const dataOptionsSchema = z.strictObject({
 });
 
 /** How every request of the scenario treats HTTP (a request's own options override). */
-export const httpOptionsSchema = z.strictObject({
+const httpOptionsSchema = z.strictObject({
   /** Ask for gzip, deflate and br responses and decode them (a request's `decompress` overrides). */
   decompress: z.boolean().default(false),
   /** Redirects each request follows (a request's `redirects` overrides); 0: a 3xx is the response. */
@@ -141,7 +141,6 @@ export const httpOptionsSchema = z.strictObject({
    */
   ca: z.string().min(1).optional(),
 });
-export type HttpOptions = z.infer<typeof httpOptionsSchema>;
 
 export const scenarioOptionsSchema = z.strictObject({
   /** Default: the file's name without its extension. */

@@ -7,7 +7,7 @@ import { z } from 'zod';
  * name; the scenario says what they are (game-api's are in loadgen/scenarios/game-api.ts).
  */
 
-export const RESOURCE_KINDS = ['pool', 'ops'] as const;
+const RESOURCE_KINDS = ['pool', 'ops'] as const;
 
 export const resourceSchema = z.strictObject({
   /**
@@ -39,7 +39,7 @@ export type EndpointCosts = z.infer<typeof endpointCostsSchema>;
  * version 2) and read as MYSQL_REDISOPS_SHAPE_RESOURCES.
  * @deprecated declare `resources` and give `costs` instead.
  */
-export const legacyEndpointResourcesSchema = z.strictObject({
+const legacyEndpointResourcesSchema = z.strictObject({
   mysql: z.boolean(),
   redisOps: z.number().nonnegative(),
 });

@@ -218,7 +218,7 @@ export type Scenario<State = Record<string, unknown>, Row = Record<string, strin
 > & { readonly [SCENARIO_BRAND]: true };
 
 /** Symbol.for, so a scenario made by another copy of loadgen (src or dist) is recognised. */
-export const SCENARIO_BRAND: unique symbol = Symbol.for('game-load-lab.scenario') as never;
+const SCENARIO_BRAND: unique symbol = Symbol.for('game-load-lab.scenario') as never;
 
 /**
  * Declare a scenario: `export default defineScenario({ options, setup, iteration })`.

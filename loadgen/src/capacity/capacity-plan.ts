@@ -4,7 +4,7 @@ import { type ResourceNeed, resourceAssumptions, resourceNeeds } from './resourc
 import { setupEndpoints } from './resource-profile.js';
 import { analyseSteps, type StepRow, steeredAtSec, stepEndpoints } from './step-analysis.js';
 
-export interface CapacityOptions {
+interface CapacityOptions {
   /** The p95 SLA in ms; the knee is the last step before p95 crosses it. Default 500. */
   slaP95Ms: number;
   /** The failure rate (0..1) past which a step is over the knee. Default 0.01. */
@@ -36,7 +36,7 @@ export const DEFAULT_CAPACITY_OPTIONS: CapacityOptions = {
   exclude: [],
 };
 
-export interface CapacityPlan {
+interface CapacityPlan {
   /** Players playing at the same moment: users × concurrentShare. */
   activePlayers: number;
   /**

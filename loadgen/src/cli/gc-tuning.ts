@@ -11,7 +11,7 @@ import { setFlagsFromString } from 'node:v8';
  * near its live size and the extra incremental marks cost some CPU (loadgen/README.md,
  * "Benchmark": `BENCH_ONLY=game-memory` and `ws` measure it).
  */
-export const HEAP_GROWING_PERCENT = 30;
+const HEAP_GROWING_PERCENT = 30;
 
 /**
  * Sets the growth factor for this process and its worker threads (V8 flags are process-wide, and

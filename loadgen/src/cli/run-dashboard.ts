@@ -20,7 +20,7 @@ export interface DashboardFlags {
 }
 
 /** What the run gets from the dashboard: its progress (the terminal's too), its steering, the end. */
-export interface DashboardDeps {
+interface DashboardDeps {
   progress: RunProgress;
   control?: RunController;
   /** Call with the summary once written: the page shows the final state and offers the report. */

@@ -11,7 +11,7 @@ import {
 import { percentileRange } from './percentile-range.js';
 import { attributeToServer, type ServerAttribution } from './server-attribution.js';
 
-export type Verdict = Flag | 'too few samples' | 'only in baseline' | 'only in candidate' | 'not judged';
+type Verdict = Flag | 'too few samples' | 'only in baseline' | 'only in candidate' | 'not judged';
 
 export type MetricName = 'p50' | 'p95' | 'p99' | 'rps' | 'errorRate';
 
@@ -38,14 +38,14 @@ export interface EndpointComparison {
 }
 
 /** A custom counter, rate or gauge in both runs (either may lack it): shown, never judged. */
-export interface CustomMetricComparison {
+interface CustomMetricComparison {
   name: string;
   type: CustomMetric['type'];
   base?: CustomMetric;
   candidate?: CustomMetric;
 }
 
-export interface RunRef {
+interface RunRef {
   testid: string;
   label: string;
   fault: Summary['run']['fault'];
@@ -83,7 +83,7 @@ type Figures = Pick<EndpointStats, 'count' | 'errors' | 'rps' | 'latencyMs' | 'h
 const errorRate = (f: Figures): number => (f.count === 0 ? 0 : f.errors / f.count);
 
 /** Judge one pair of figures (an endpoint, or the totals). */
-export function compareFigures(
+function compareFigures(
   endpoint: string,
   base: Figures,
   candidate: Figures,

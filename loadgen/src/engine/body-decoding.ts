@@ -4,7 +4,7 @@ import { brotliDecompressSync, gunzipSync, inflateRawSync, inflateSync } from 'n
 export const ACCEPT_ENCODING = 'gzip, deflate, br';
 
 /** A body whose Content-Encoding loadgen cannot undo, or whose bytes do not decode. */
-export class ContentDecodingError extends Error {
+class ContentDecodingError extends Error {
   readonly code = 'LG_CONTENT_DECODING';
 }
 

@@ -17,7 +17,7 @@ export interface ParsedResponse extends HttpResponse {
 }
 
 /** Malformed or unexpected bytes from the server; the connection cannot be used again. */
-export class ProtocolError extends Error {
+class ProtocolError extends Error {
   readonly code = 'LG_HTTP_PROTOCOL';
 }
 

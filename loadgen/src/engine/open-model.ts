@@ -3,7 +3,7 @@ import { type Profile, ProfileCurve, steerProfile } from './profile.js';
 import type { PartShare } from './segment.js';
 import type { VirtualUser } from './virtual-user.js';
 
-export interface OpenModelOptions {
+interface OpenModelOptions {
   /** The arrival rate over time (iterations per second of the whole run). */
   profile: Profile;
   share: PartShare;

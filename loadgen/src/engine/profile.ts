@@ -1,6 +1,6 @@
 import type { ProfileInput } from '../api/options-schema.js';
 
-export interface Stage {
+interface Stage {
   /** Seconds. */
   duration: number;
   target: number;
@@ -70,7 +70,7 @@ export function scaleProfile(profile: Profile, peak: number): Profile {
   };
 }
 
-export function profilePeak(profile: Profile): number {
+function profilePeak(profile: Profile): number {
   return Math.max(profile.start, ...profile.stages.map((s) => s.target));
 }
 

@@ -9,7 +9,7 @@ import type { tlsConnectOptions } from './tls-options.js';
 import { classifyHandshakeError } from './vu-ws.js';
 
 /** What the socket does with a link's traffic once it is open (and with the handshake's frames). */
-export interface LinkSink {
+interface LinkSink {
   frame(link: SocketIoLink, data: RawData, isBinary: boolean): void;
   packet(link: SocketIoLink, packet: Packet): void;
   /** A link that had connected closed (one that failed its handshake is not reported). */

@@ -16,7 +16,7 @@ import { openLink, type SocketIoEndpoint, type SocketIoLink, sendPacket } from '
 import { UserStoppedError } from './vu-http.js';
 
 /** A Socket.IO event as the socket keeps it: its name (or `(ack)`) and its arguments. */
-export interface SioMessage {
+interface SioMessage {
   readonly type: string;
   readonly args: unknown[];
 }

@@ -21,7 +21,7 @@ export interface VuContext extends VuHttpContext, VuWsContext {
 }
 
 /** Where a user of a part stands in the whole run. */
-export interface VuIdentity {
+interface VuIdentity {
   /** Unique in the run (the global user index of the part's share). */
   id: number;
   /** Unique across runs, segments and machines. */

@@ -32,7 +32,7 @@ export interface VuHttpContext {
 }
 
 /** Which part of a user's life a request belongs to; setup endpoints are marked as such. */
-export type VuPhase = 'setup' | 'iteration' | 'teardown';
+type VuPhase = 'setup' | 'iteration' | 'teardown';
 
 const NO_OPTIONS: RequestOptions = {};
 const NO_HEADERS: Record<string, string> = {};

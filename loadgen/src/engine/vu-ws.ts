@@ -29,7 +29,7 @@ export interface VuWsContext {
  * Received messages kept per socket for a later next(). Bounded because 10,000 mostly idle
  * sockets each holding pushes nobody reads would otherwise grow without end.
  */
-export const DEFAULT_BUFFER = 100;
+const DEFAULT_BUFFER = 100;
 const NO_OPTIONS: WsConnectOptions<unknown, unknown> = {};
 export const ignore = () => undefined;
 

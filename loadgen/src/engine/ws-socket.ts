@@ -18,7 +18,7 @@ import { UserStoppedError } from './vu-http.js';
 
 export { timeoutMs, UNTYPED };
 
-export interface SocketOptions {
+interface SocketOptions {
   codec: WsCodec<unknown, unknown>;
   typeField: string;
   idField: string;

@@ -25,7 +25,7 @@ export interface PatternEndpoint {
 }
 
 /** The names a derived pattern is made of: the loop's endpoints, sorted, each once. */
-export function loopEndpoints(endpoints: readonly PatternEndpoint[]): string[] {
+function loopEndpoints(endpoints: readonly PatternEndpoint[]): string[] {
   return [...new Set(endpoints.filter((e) => e.setup !== true).map((e) => e.endpoint))].sort();
 }
 
@@ -49,7 +49,7 @@ export function isDerivedCallPattern(pattern: string): boolean {
  * endpoints, so a summary written before v3 (derived on read) meets the same traffic declared
  * by a later scenario.
  */
-export function loopFingerprint(s: Pick<Summary, 'run' | 'endpoints'>): string {
+function loopFingerprint(s: Pick<Summary, 'run' | 'endpoints'>): string {
   return isDerivedCallPattern(s.run.callPattern) ? s.run.callPattern : deriveCallPattern(s.endpoints);
 }
 
@@ -86,7 +86,7 @@ export function callPatternGroups(summaries: readonly Pick<Summary, 'run' | 'end
   });
 }
 
-export type Comparability = { comparable: true } | { comparable: false; reason: string };
+type Comparability = { comparable: true } | { comparable: false; reason: string };
 
 function describe(s: Summary): string {
   const p = s.run.callPattern;

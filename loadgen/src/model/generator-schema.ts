@@ -4,7 +4,7 @@ const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();
 
 /** One thread that ran users, over one window (src/metrics/thread-health.ts measures it). */
-export const threadHealthSchema = z.object({
+const threadHealthSchema = z.object({
   /** The worker thread's number (0 with one thread); in a merged summary, within its segment. */
   thread: count,
   /** The segment the thread belonged to; only in a merged summary. */
@@ -16,7 +16,6 @@ export const threadHealthSchema = z.object({
   loopP99Ms: ms,
   loopMaxMs: ms,
 });
-export type ThreadHealth = z.infer<typeof threadHealthSchema>;
 
 /** The generator's own health in one window: the process, and each thread that ran users. */
 export const windowGeneratorSchema = z.object({
@@ -29,7 +28,7 @@ export const windowGeneratorSchema = z.object({
 export type WindowGenerator = z.infer<typeof windowGeneratorSchema>;
 
 /** The bounds a window is judged by (model/generator-saturation.ts; loadgen/README.md "Generator health"). */
-export const saturationRuleSchema = z.object({
+const saturationRuleSchema = z.object({
   /** A thread this busy (0..1) or more is saturated. */
   busy: z.number(),
   /** A thread whose event-loop delay p99 reaches this (ms) is saturated. */

@@ -1,5 +1,5 @@
 /** A load model as the scenario gives it (spawn rate and max VUs may be left to their defaults). */
-export type DescribedModel =
+type DescribedModel =
   | { type: 'closed'; users: number; spawnRate?: number }
   | { type: 'open'; rate: number; maxVUs?: number };
 

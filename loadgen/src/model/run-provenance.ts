@@ -77,6 +77,6 @@ export function describeProvenance(p: Provenance | undefined): string {
 }
 
 /** A 40-digit git hash shortened to 7, as git log --oneline does; anything else as it is. */
-export function shortRevision(value: string): string {
+function shortRevision(value: string): string {
   return /^[0-9a-f]{40}$/.test(value) ? value.slice(0, 7) : value;
 }

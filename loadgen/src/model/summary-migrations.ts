@@ -58,7 +58,7 @@ const LIFT: Record<number, (summary: Json) => Json> = {
   },
 };
 
-export type MigrationResult = { ok: true; summary: unknown } | { ok: false; reason: string };
+type MigrationResult = { ok: true; summary: unknown } | { ok: false; reason: string };
 
 /**
  * Bring a parsed summary.json of any version up to SUMMARY_SCHEMA_VERSION. Only the version

@@ -25,7 +25,7 @@ export const SUMMARY_SCHEMA_VERSION = 3;
 const count = z.number().int().nonnegative();
 const ms = z.number().nonnegative();
 
-export const latencyStatsSchema = z.object({
+const latencyStatsSchema = z.object({
   min: ms,
   mean: ms,
   p50: ms,
@@ -38,9 +38,9 @@ export const latencyStatsSchema = z.object({
 export type LatencyStats = z.infer<typeof latencyStatsSchema>;
 
 /** Response status code (e.g. "200") or "0" when no response arrived. */
-export const statusCountsSchema = z.record(z.string(), count);
+const statusCountsSchema = z.record(z.string(), count);
 
-export const endpointStatsSchema = z.object({
+const endpointStatsSchema = z.object({
   /** `METHOD /route/template`, the same form as game-api's `http_route` label. */
   endpoint: z.string().min(1),
   count,
@@ -78,7 +78,7 @@ export const endpointStatsSchema = z.object({
 });
 export type EndpointStats = z.infer<typeof endpointStatsSchema>;
 
-export const windowEndpointSchema = z.object({
+const windowEndpointSchema = z.object({
   count,
   errors: count,
   p50: ms,
@@ -90,7 +90,7 @@ export const windowEndpointSchema = z.object({
 export type WindowEndpoint = z.infer<typeof windowEndpointSchema>;
 
 /** A window's sockets, summed over threads (and segments, in a merged summary). */
-export const windowSocketsSchema = z.object({
+const windowSocketsSchema = z.object({
   /** Sockets open at the window's end (CCU). */
   connected: count,
   /**
@@ -104,7 +104,7 @@ export const windowSocketsSchema = z.object({
 });
 export type WindowSockets = z.infer<typeof windowSocketsSchema>;
 
-export const timeWindowSchema = z.object({
+const timeWindowSchema = z.object({
   /** Seconds from the run's start to the window's start. */
   t: z.number().nonnegative(),
   /** Virtual users active at the end of the window. */
@@ -127,7 +127,7 @@ export const timeWindowSchema = z.object({
 });
 export type TimeWindow = z.infer<typeof timeWindowSchema>;
 
-export const failureSchema = z.object({
+const failureSchema = z.object({
   endpoint: z.string(),
   /**
    * `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`,
@@ -140,14 +140,13 @@ export const failureSchema = z.object({
 });
 export type Failure = z.infer<typeof failureSchema>;
 
-export const checkResultSchema = z.object({
+const checkResultSchema = z.object({
   label: z.string(),
   passes: count,
   fails: count,
 });
-export type CheckResult = z.infer<typeof checkResultSchema>;
 
-export const thresholdResultSchema = z.object({
+const thresholdResultSchema = z.object({
   expr: z.string(),
   /** The name it judges (an endpoint, a custom metric, a check label); null = the run's totals. */
   endpoint: z.string().nullable(),
@@ -164,14 +163,14 @@ export const thresholdResultSchema = z.object({
 });
 export type ThresholdResult = z.infer<typeof thresholdResultSchema>;
 
-export const stageSchema = z.object({
+const stageSchema = z.object({
   /** Seconds. */
   duration: z.number().nonnegative(),
   /** Users (closed model) or iterations per second (open model) reached at the stage's end. */
   target: z.number().nonnegative(),
 });
 
-export const modelSchema = z.discriminatedUnion('type', [
+const modelSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('closed'), users: count, spawnRate: z.number().positive() }),
   z.object({
     type: z.literal('open'),
@@ -182,14 +181,14 @@ export const modelSchema = z.discriminatedUnion('type', [
   }),
 ]);
 
-export const profileSchema = z.object({
+const profileSchema = z.object({
   type: z.enum(['constant', 'ramp', 'step', 'burst', 'spike']),
   /** Starting value, then linear segments; a zero-duration stage is a jump. */
   start: z.number().nonnegative(),
   stages: z.array(stageSchema),
 });
 
-export const faultInfoSchema = z.object({
+const faultInfoSchema = z.object({
   delayMs: z.number().nonnegative(),
   route: z.string(),
   mode: z.string(),
@@ -197,7 +196,7 @@ export const faultInfoSchema = z.object({
 export type FaultInfo = z.infer<typeof faultInfoSchema>;
 
 /** One input of a merge, as it ran: its segment and its own clock's start (t = 0 of its windows). */
-export const mergedPartSchema = z.object({
+const mergedPartSchema = z.object({
   index: count,
   count: z.number().int().positive(),
   startedAt: z.iso.datetime(),
@@ -206,7 +205,7 @@ export const mergedPartSchema = z.object({
   endedAt: z.iso.datetime(),
 });
 
-export const mergeInfoSchema = z.object({
+const mergeInfoSchema = z.object({
   /** Every merged input, in segment order. */
   parts: z.array(mergedPartSchema),
   /** Latest actual start minus earliest among the inputs: how far apart they really began. */
@@ -216,14 +215,13 @@ export const mergeInfoSchema = z.object({
   /** Segment indexes of `0..count-1` that were not merged (empty unless partial). */
   missingSegments: z.array(count),
 });
-export type MergeInfo = z.infer<typeof mergeInfoSchema>;
 
 /**
  * Where a run came from, so that a history of runs can say which change of what made it slower.
  * Every field is optional: summaries written before it have none, and each part is recorded only
  * when it could be found (model/run-provenance.ts).
  */
-export const provenanceSchema = z.object({
+const provenanceSchema = z.object({
   /** `--tag key=value` and LOADGEN_TAGS, e.g. `commit` of the system under test. */
   tags: z.record(z.string(), z.string()).optional(),
   /** The machine loadgen ran on; a merged summary lists its segments' hosts, comma-separated. */
@@ -248,7 +246,7 @@ export const provenanceSchema = z.object({
 });
 export type Provenance = z.infer<typeof provenanceSchema>;
 
-export const runInfoSchema = z.object({
+const runInfoSchema = z.object({
   testid: z.string().min(1),
   scenario: z.object({ name: z.string(), label: z.string() }),
   /**
@@ -307,7 +305,7 @@ export const runInfoSchema = z.object({
 });
 export type RunInfo = z.infer<typeof runInfoSchema>;
 
-export const totalsSchema = z.object({
+const totalsSchema = z.object({
   requests: count,
   errors: count,
   /** errors / requests, 0..1. */
@@ -333,7 +331,7 @@ export const totalsSchema = z.object({
 export type Totals = z.infer<typeof totalsSchema>;
 
 /** Delta of the target's own http_server_request_duration_seconds over the run. */
-export const serverRouteSchema = z.object({
+const serverRouteSchema = z.object({
   method: z.string(),
   route: z.string(),
   /** `METHOD route`, comparable with endpoint labels. */
@@ -347,13 +345,13 @@ export const serverRouteSchema = z.object({
 });
 export type ServerRoute = z.infer<typeof serverRouteSchema>;
 
-export const serverViewSchema = z.object({
+const serverViewSchema = z.object({
   metricsUrl: z.string(),
   routes: z.array(serverRouteSchema),
 });
 export type ServerView = z.infer<typeof serverViewSchema>;
 
-export const messageStatsSchema = z.object({
+const messageStatsSchema = z.object({
   /**
    * The message's type field (`(untyped)`: a frame the codec did not decode into an object with a
    * string type); for Socket.IO, the event's name, `(ack)`, `(ping)` or `(pong)`.
@@ -369,10 +367,9 @@ export const messageStatsSchema = z.object({
   sentBytes: count.optional(),
   receivedBytes: count.optional(),
 });
-export type MessageStats = z.infer<typeof messageStatsSchema>;
 
 /** What the users' sockets did; latencies are in `endpoints[]` with `kind: 'ws'`. */
-export const socketStatsSchema = z.object({
+const socketStatsSchema = z.object({
   /** Handshakes that succeeded (failed ones are errors of the `ws connect` endpoint). */
   connects: count,
   /** By type, sorted by type. */

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 
 /** The ways a run can be steered while it goes (the dashboard, POST /api/control, `loadgen control`). */
-export const STEERING_ACTIONS = ['users', 'rate', 'stop'] as const;
+const STEERING_ACTIONS = ['users', 'rate', 'stop'] as const;
 /** Who asked for a change: the dashboard page, `loadgen control`, or any other HTTP client. */
-export const STEERING_SOURCES = ['page', 'cli', 'http'] as const;
+const STEERING_SOURCES = ['page', 'cli', 'http'] as const;
 export type SteeringSource = (typeof STEERING_SOURCES)[number];
 
 /**

@@ -4,7 +4,7 @@ import { LoadgenError } from '../errors.js';
 import { readSummaryFile } from '../model/summary-files.js';
 import type { Summary } from '../model/summary-schema.js';
 
-export interface LatestRuns {
+interface LatestRuns {
   /** Found runs, in the order of the labels asked for. */
   runs: { label: string; path: string; summary: Summary }[];
   /** Labels with no run in the directory. */

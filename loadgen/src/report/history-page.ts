@@ -9,7 +9,7 @@ import { HISTORY_CHART_SCRIPT } from './history-chart-script.js';
 import { esc, jsonForScript } from './html-escape.js';
 import { REPORT_CSS } from './report-style.js';
 
-export interface HistoryPageOptions {
+interface HistoryPageOptions {
   assets: ChartAssets;
   /** The directory the page is written to: links to the runs' summaries are relative to it. */
   pageDir: string;

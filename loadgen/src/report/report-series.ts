@@ -2,7 +2,7 @@ import { mergeEncoded } from '../metrics/hdr-histograms.js';
 import type { Summary } from '../model/summary-schema.js';
 
 /** Series for one chart: a shared x axis and one y array per line (null = no data there). */
-export interface ChartData {
+interface ChartData {
   x: number[];
   lines: { label: string; run: number; y: (number | null)[] }[];
 }
@@ -76,7 +76,7 @@ export function generatorLoopSeries(summaries: readonly Summary[]): ChartData {
 }
 
 /** A steering change as a chart marks it: its time, what it set, and its run (for the colour). */
-export interface TimelineMark {
+interface TimelineMark {
   t: number;
   label: string;
   run: number;

@@ -5,7 +5,7 @@ import type { SteeringChange, SteeringSource } from '../model/timeline-schema.js
 import type { SteeringRequest } from './steering-request.js';
 
 /** What runScenario lends the controller while the run goes: the parts' steering and its stop. */
-export interface SteeringBinding {
+interface SteeringBinding {
   model: ResolvedModel;
   profile: Profile;
   durationSec: number;
@@ -20,7 +20,7 @@ export interface SteeringBinding {
   stop(): void;
 }
 
-export type RunPhase = 'waiting' | 'starting' | 'running' | 'ended';
+type RunPhase = 'waiting' | 'starting' | 'running' | 'ended';
 
 /** What a page or `loadgen control` is told about the run's steering. */
 export interface SteeringStatus {

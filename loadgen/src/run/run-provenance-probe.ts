@@ -21,7 +21,7 @@ function git(cwd: string, args: string[]): Promise<string | undefined> {
  * Undefined when the file is not in a git work tree, git is not installed, or it fails: a run
  * never fails for want of its provenance.
  */
-export async function scenarioGitOf(file: string): Promise<Provenance['scenarioGit']> {
+async function scenarioGitOf(file: string): Promise<Provenance['scenarioGit']> {
   // A preset or a scenario file is an absolute path; `url`'s scenario is made up and has none.
   if (!isAbsolute(file) || !existsSync(file)) return undefined;
   const cwd = dirname(file);

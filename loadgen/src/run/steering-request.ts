@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /** The most users or iterations per second a change may ask for: beyond it, a typo more likely than a plan. */
-export const STEERING_MAX = 1_000_000;
+const STEERING_MAX = 1_000_000;
 
 /**
  * A change asked of a running run, as POST /api/control takes it (JSON), and as `loadgen control`
@@ -32,7 +32,7 @@ const rateSchema = z
   .strict();
 const stopSchema = z.object({ stop: z.literal(true, { error: 'stop must be true' }) }).strict();
 
-export const steeringRequestSchema = z.union([usersSchema, rateSchema, stopSchema]);
+const steeringRequestSchema = z.union([usersSchema, rateSchema, stopSchema]);
 export type SteeringRequest = z.infer<typeof steeringRequestSchema>;
 
 const EXAMPLE = 'send {"users": 20} (optionally with "spawnRate"), {"rate": 50} or {"stop": true}';

@@ -19,7 +19,7 @@ import { evaluateThresholds, type Judged } from '../thresholds/threshold-evaluat
 import { parseThreshold } from '../thresholds/threshold-parser.js';
 import { LOADGEN_VERSION } from '../version.js';
 
-export interface RunTiming {
+interface RunTiming {
   startedAt: Date;
   endedAt: Date;
   elapsedSec: number;
@@ -28,7 +28,7 @@ export interface RunTiming {
   startLateMs?: number;
 }
 
-export function runInfoOf(
+function runInfoOf(
   config: RunConfig,
   timing: RunTiming,
   fault: RunInfo['fault'],

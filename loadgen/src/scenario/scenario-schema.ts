@@ -23,7 +23,7 @@ const repeatSchema = z.union([
     .refine((r) => r.max >= r.min, { message: 'max must be >= min' }),
 ]);
 
-export const stepSchema = z.strictObject({
+const stepSchema = z.strictObject({
   request: requestLine,
   /** Endpoint label; defaults to the request line (which should use :param templates). */
   name: z.string().min(1).optional(),

@@ -12,7 +12,7 @@ import { SCRIPT_EXTENSIONS } from './script-bundler.js';
  */
 
 /** The script file and the export a `setup` names. */
-export interface SetupRef {
+interface SetupRef {
   file: string;
   exportName: string;
 }
@@ -21,7 +21,7 @@ export interface SetupRef {
 const REFERENCE = /^(.+)#([A-Za-z_$][\w$]*)$/;
 
 /** The names the presets folder gives to setups, each a reference relative to that folder. */
-export const SETUP_NAMES_FILE = 'setups.json';
+const SETUP_NAMES_FILE = 'setups.json';
 const setupNamesSchema = z.record(
   z.string(),
   z.string().regex(REFERENCE, 'must be a reference "./file.ts#exportName"'),

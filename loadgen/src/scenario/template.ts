@@ -4,7 +4,7 @@ import { LoadgenError } from '../errors.js';
 export type Vars = Record<string, string | number | undefined>;
 
 /** A compiled template: a constant, or a function of the user's variables. */
-export type Template<T = string | number> = (vars: Vars) => T;
+type Template<T = string | number> = (vars: Vars) => T;
 
 const EXPR = /\{\{\s*([^}]+?)\s*\}\}/g;
 

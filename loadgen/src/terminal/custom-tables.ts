@@ -14,10 +14,10 @@ const pct = (fraction: number): string => `${(fraction * 100).toFixed(2)}%`;
  * A figure of a trend of another unit than ms, to the 3 significant digits its histogram keeps
  * (a 5 read back from the histogram is 5.003, the top of its bucket).
  */
-export const unitFigure = (v: number): string => fmt(Number(v.toPrecision(3)), 3);
+const unitFigure = (v: number): string => fmt(Number(v.toPrecision(3)), 3);
 
 /** A trend's figure in its unit: ms to 0.1 as the endpoint table has them. */
-export const trendFigure = (e: Pick<EndpointStats, 'unit'>, v: number): string =>
+const trendFigure = (e: Pick<EndpointStats, 'unit'>, v: number): string =>
   e.unit === undefined ? v.toFixed(1) : unitFigure(v);
 
 /** The custom trends: samples, failures, percentiles and max in their unit. */

@@ -18,7 +18,7 @@ function cell(m: MetricChange | undefined, digits = 1, scale = 1): string {
 }
 
 /** One sentence per regressed endpoint: by how much, and where the time went when known. */
-export function describeRegression(e: EndpointComparison): string {
+function describeRegression(e: EndpointComparison): string {
   const parts = (['p50', 'p95', 'p99'] as const)
     .map((n) => metric(e, n))
     .filter((m): m is MetricChange => m !== undefined && m.flag === 'regressed')

@@ -3,7 +3,7 @@ import { windowSaturated } from '../model/generator-saturation.js';
 import type { WindowGenerator } from '../model/generator-schema.js';
 import type { TimeWindow } from '../model/summary-schema.js';
 
-export interface LiveOutput {
+interface LiveOutput {
   write(text: string): void;
   isTTY: boolean;
 }

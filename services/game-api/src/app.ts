@@ -12,7 +12,7 @@ import { playerRoutes } from './routes/players.js';
 import { sessionRoutes } from './routes/sessions.js';
 
 /** Bodies are small JSON objects; anything larger is refused with 413 before it is parsed. */
-export const BODY_LIMIT = '16kb';
+const BODY_LIMIT = '16kb';
 
 /** Builds the Express app from its dependencies; `main.ts` and the tests call this. */
 export function createApp(deps: AppDeps): Express {

@@ -2,7 +2,7 @@
  * The one error type routes throw. `code` is stable (clients and tests match on it); the error
  * middleware maps it to its HTTP status and the JSON envelope `{error: {code, message, details?}}`.
  */
-export const ERROR_STATUS = {
+const ERROR_STATUS = {
   invalid_json: 400,
   invalid_body: 400,
   validation_failed: 400,
@@ -38,7 +38,7 @@ export class AppError extends Error {
   }
 }
 
-export type Dependency = 'mysql' | 'redis';
+type Dependency = 'mysql' | 'redis';
 
 /**
  * A request could not be served because a dependency it needs is unreachable or could not hand

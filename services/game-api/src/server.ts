@@ -3,7 +3,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Express } from 'express';
 
-export interface RunningServer {
+interface RunningServer {
   server: Server;
   port: number;
   /**

@@ -7,18 +7,18 @@ import { newAdminToken, readEnvFile } from '../config/admin-token.js';
  * would be every lab's), so each lab gets its own. JWT_SECRET and PASSWORD_PEPPER: 64 hex
  * characters (game-api asks for at least 32, and two different values).
  */
-export const COMPOSE_SECRETS = {
+const COMPOSE_SECRETS = {
   ADMIN_TOKEN: newAdminToken,
   JWT_SECRET: () => randomBytes(32).toString('hex'),
   PASSWORD_PEPPER: () => randomBytes(32).toString('hex'),
 } as const;
 
-export type ComposeSecret = keyof typeof COMPOSE_SECRETS;
+type ComposeSecret = keyof typeof COMPOSE_SECRETS;
 
 /** created: a new value written; kept: the file had one; environment: it is set there, which compose prefers. */
-export type SecretOutcome = 'created' | 'kept' | 'environment';
+type SecretOutcome = 'created' | 'kept' | 'environment';
 
-export interface ComposeSecrets {
+interface ComposeSecrets {
   /** The `.env` compose reads beside docker-compose.yml. */
   file: string;
   outcomes: Record<ComposeSecret, SecretOutcome>;

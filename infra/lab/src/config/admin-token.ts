@@ -40,7 +40,7 @@ function sameLocalOrigin(a: string, b: string): boolean {
   return norm(a) === norm(b);
 }
 
-export interface AdminTokenSources {
+interface AdminTokenSources {
   /** The run's environment: ADMIN_TOKEN there always wins. */
   env: NodeJS.ProcessEnv;
   /** The game-api the run loads. */

@@ -1,7 +1,7 @@
 import { type DashboardJson, dashboardQueries, type Substitution, substitute } from './dashboard-queries.js';
 import type { PrometheusApi, PromSample } from './prometheus-api.js';
 
-export interface CheckWindow {
+interface CheckWindow {
   /** Unix seconds. */
   start: number;
   end: number;

@@ -10,7 +10,7 @@ export interface DashboardJson {
   annotations?: { list: { name: string; expr?: string; datasource?: { uid?: string } }[] };
 }
 
-export interface PanelJson {
+interface PanelJson {
   id: number;
   type: string;
   title?: string;
@@ -21,7 +21,7 @@ export interface PanelJson {
   panels?: PanelJson[];
 }
 
-export interface VariableJson {
+interface VariableJson {
   name: string;
   type: string;
   multi?: boolean;
@@ -31,7 +31,7 @@ export interface VariableJson {
 }
 
 /** One PromQL expression a dashboard sends, with where it comes from. */
-export interface DashboardQuery {
+interface DashboardQuery {
   dashboard: string;
   /** Panel title, or "annotation: <name>". */
   source: string;
@@ -43,7 +43,7 @@ export interface DashboardQuery {
   variables: string[];
 }
 
-export const dashboardsDir = repoPath('grafana', 'dashboards');
+const dashboardsDir = repoPath('grafana', 'dashboards');
 
 export async function loadDashboards(dir = dashboardsDir): Promise<DashboardJson[]> {
   const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
@@ -113,7 +113,7 @@ const escapeRegex = (value: string): string =>
  * Formats a multi-value variable as Grafana's Prometheus datasource does: each value escaped for
  * a regex inside a string literal, `(a|b)` when several.
  */
-export function formatVariable(values: string[]): string {
+function formatVariable(values: string[]): string {
   const escaped = values.map(escapeRegex);
   return escaped.length === 1 ? (escaped[0] ?? '') : `(${escaped.join('|')})`;
 }

@@ -1,7 +1,7 @@
 import { type GameApiProcess, startGameApi as startGameApiProcess } from '@game-load-lab/local-stack';
 import { repoPath } from '../repo-paths.js';
 
-export interface GameApiOptions {
+interface GameApiOptions {
   /** game-api's HOST; default 127.0.0.1 here (game-api's own default, 0.0.0.0, is for containers). */
   host?: string;
   port: number;
@@ -22,7 +22,7 @@ export interface GameApiOptions {
   path: string | undefined;
 }
 
-export const gameApiEntry = repoPath('services', 'game-api', 'dist', 'main.js');
+const gameApiEntry = repoPath('services', 'game-api', 'dist', 'main.js');
 
 /** The lab's game-api: its build, with the lab's settings, ready when GET /readyz answers 200. */
 export async function startGameApi(o: GameApiOptions): Promise<GameApiProcess> {

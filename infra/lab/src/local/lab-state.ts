@@ -12,7 +12,7 @@ const processSchema = z.object({
   startTime: z.string().optional(),
 });
 
-export const labStateSchema = z.object({
+const labStateSchema = z.object({
   dir: z.string(),
   startedAt: z.string(),
   processes: z.array(processSchema),

@@ -18,7 +18,7 @@ import { gameApiPassthroughVars, startGameApi } from './game-api-server.js';
 import { type LabProcess, type LabState, readLabState, removeLabState, writeLabState } from './lab-state.js';
 import { localPrometheusConfig } from './prometheus-config.js';
 
-export interface LocalLabOptions {
+interface LocalLabOptions {
   /** State, data and logs; default `.lab` at the repository root (gitignored). */
   dir: string;
   /** Scrape and rule evaluation interval of the local Prometheus (default 5s, as in compose). */
@@ -170,7 +170,7 @@ export async function startLocalLab(o: LocalLabOptions): Promise<LabState> {
   }
 }
 
-export interface StopResult {
+interface StopResult {
   name: string;
   pid: number;
   outcome: 'stopped' | 'not running';

@@ -16,7 +16,7 @@ interface PrometheusConfig {
   [key: string]: unknown;
 }
 
-export interface LocalPrometheusOptions {
+interface LocalPrometheusOptions {
   /** host:port per scrape job of prometheus/prometheus.yml; every job must be given one. */
   targets: Record<string, string>;
   scrapeInterval?: string;

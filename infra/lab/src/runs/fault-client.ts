@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { type AdminToken, whereAdminTokensAre } from '../config/admin-token.js';
 import { LabError } from '../errors.js';
 
-export const faultStateSchema = z.object({
+const faultStateSchema = z.object({
   delayMs: z.number().int().min(0),
   route: z.string(),
   mode: z.enum(['app', 'db']),

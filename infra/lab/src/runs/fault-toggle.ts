@@ -1,7 +1,7 @@
 import { LabError } from '../errors.js';
 import type { FaultClient, FaultState } from './fault-client.js';
 
-export type FaultPlan =
+type FaultPlan =
   | { kind: 'toggled'; previous: FaultState; applied: FaultState }
   | { kind: 'already-on'; current: FaultState }
   | { kind: 'from-env'; delayMs: number };

@@ -2,14 +2,14 @@ import { spawn } from 'node:child_process';
 import { access } from 'node:fs/promises';
 import { LabError } from '../errors.js';
 
-export interface LoadgenRun {
+interface LoadgenRun {
   bin: string;
   args: string[];
   /** Called once with the signal when this process is asked to stop during the run. */
   onInterrupt?: (signal: NodeJS.Signals) => void;
 }
 
-export interface LoadgenExit {
+interface LoadgenExit {
   code: number;
   interrupted: boolean;
 }

@@ -8,7 +8,7 @@ import { liveDashboardUrl } from './live-dashboard-url.js';
 import { runLoadgen } from './loadgen-process.js';
 import { makeTestId } from './testid.js';
 
-export interface PresetRunOptions {
+interface PresetRunOptions {
   preset: string;
   /** Extra loadgen flags (`--duration 10s`, `--users 30`, ...); they override the preset's. */
   extraArgs: string[];
@@ -23,7 +23,7 @@ export interface PresetRunOptions {
   revision?: string;
 }
 
-export interface PresetRunResult {
+interface PresetRunResult {
   testid: string;
   outDir: string;
   exitCode: number;

@@ -11,7 +11,7 @@ import { Piscina } from 'piscina';
  */
 export const PEPPERED_PREFIX = 'hmac-sha256:';
 
-export interface VerifyResult {
+interface VerifyResult {
   ok: boolean;
   /** The password was right but the hash is of the old scheme: store `hash(password)` instead. */
   needsRehash: boolean;

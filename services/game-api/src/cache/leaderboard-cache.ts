@@ -23,9 +23,9 @@ export interface LeaderboardTuning {
   lockTtlMs: number;
 }
 
-export const DEFAULT_LEADERBOARD_TUNING: LeaderboardTuning = { batchSize: 1000, lockTtlMs: 30_000 };
+const DEFAULT_LEADERBOARD_TUNING: LeaderboardTuning = { batchSize: 1000, lockTtlMs: 30_000 };
 
-export interface LeaderboardEntry extends LeaderboardRow {
+interface LeaderboardEntry extends LeaderboardRow {
   rank: number;
 }
 

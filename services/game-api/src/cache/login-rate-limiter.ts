@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 
-export interface LoginRateLimits {
+interface LoginRateLimits {
   /** Failed logins per username per window; 0 = no limit. */
   perUsername: number;
   /** Failed logins per client address per window, whatever the usernames; 0 = no limit. */
@@ -9,7 +9,7 @@ export interface LoginRateLimits {
   windowSeconds: number;
 }
 
-export type LoginAttempt = { allowed: true } | { allowed: false; retryAfterSeconds: number };
+type LoginAttempt = { allowed: true } | { allowed: false; retryAfterSeconds: number };
 
 /**
  * Login brute-force protection with rate-limiter-flexible's Redis store, after its "login

@@ -2,7 +2,7 @@ import type { LeaderboardCache } from './leaderboard-cache.js';
 import type { ProfileCache } from './profile-cache.js';
 
 /** A player whose session (or match: it counts as one) MySQL has just committed. */
-export interface EndedSessionPlayer {
+interface EndedSessionPlayer {
   userId: number;
   username: string;
   /** The player's total over every session and match, after this one. */

@@ -4,7 +4,7 @@ import { DependencyUnavailableError } from '../errors.js';
 import { isConnectionError } from './connection-errors.js';
 
 /** What the wrapper reports, for the metrics and the availability log. */
-export interface PoolEvents {
+interface PoolEvents {
   acquireTimedOut(): void;
   /** A connection attempt or a query failed because MySQL could not be reached. */
   unavailable(err: DependencyUnavailableError): void;

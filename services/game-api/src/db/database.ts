@@ -9,7 +9,7 @@ import type { Database } from './schema.js';
 /** How long a query waits for a pool connection before answering 503 (DB_ACQUIRE_TIMEOUT_MS). */
 export const DEFAULT_ACQUIRE_TIMEOUT_MS = 2000;
 
-export interface PoolStats {
+interface PoolStats {
   inUse: number;
   idle: number;
   waiting: number;
@@ -26,7 +26,7 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-export interface DatabaseOptions {
+interface DatabaseOptions {
   acquireTimeoutMs?: number;
   /** Where MySQL's loss and return are logged; without one they are not. */
   logger?: Logger;

@@ -1,12 +1,12 @@
 import { type Kysely, sql } from 'kysely';
 import type { Database } from './schema.js';
 
-export interface MatchResult {
+interface MatchResult {
   userId: number;
   score: number;
 }
 
-export interface RecordedPlayer {
+interface RecordedPlayer {
   userId: number;
   username: string;
   /** The player's total over every session and match, after this one. */

@@ -1,7 +1,7 @@
 import type { ColumnType, Generated } from 'kysely';
 
 /** Table types for kysely; the migrations in `migrations.ts` create exactly these. */
-export interface UsersTable {
+interface UsersTable {
   id: Generated<number>;
   username: string;
   password_hash: string;
@@ -11,7 +11,7 @@ export interface UsersTable {
   best_score: Generated<number>;
 }
 
-export interface GameSessionsTable {
+interface GameSessionsTable {
   id: Generated<number>;
   user_id: number;
   score: Generated<number>;
@@ -19,13 +19,13 @@ export interface GameSessionsTable {
   ended_at: ColumnType<Date | null, never, Date>;
 }
 
-export interface MatchesTable {
+interface MatchesTable {
   id: string;
   created_at: Date;
   ended_at: Date;
 }
 
-export interface MatchPlayersTable {
+interface MatchPlayersTable {
   match_id: string;
   user_id: number;
   score: number;

@@ -4,13 +4,13 @@ import type { Database } from './schema.js';
 /** Upper bound of one session's score; keeps the unsigned int column far from overflow. */
 export const MAX_SESSION_SCORE = 1_000_000;
 
-export type ScoreResult =
+type ScoreResult =
   | { kind: 'ok'; score: number }
   | { kind: 'not_found' }
   | { kind: 'ended' }
   | { kind: 'limit' };
 
-export type EndResult =
+type EndResult =
   | { kind: 'ok'; score: number; endedAt: Date; totalScore: number; username: string }
   | { kind: 'not_found' }
   | { kind: 'ended' };

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { AppError, DependencyUnavailableError, type ErrorCode } from '../errors.js';
 
 /** Seconds a client is told to wait after a dependency outage: about what a MySQL restart takes. */
-export const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+const UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
 /** body-parser marks its errors with a `type`; each maps to a stable code. */
 const BODY_PARSER_ERRORS: Record<string, [ErrorCode, string]> = {

@@ -1,21 +1,19 @@
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 
 /** OpenTelemetry HTTP server duration buckets (semconv), in seconds. */
-export const HTTP_DURATION_BUCKETS = [
-  0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10,
-];
+const HTTP_DURATION_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
 /** Fan-out delay buckets, in seconds: fine below 10 ms, where a healthy channel delivers. */
-export const FANOUT_DELAY_BUCKETS = [
+const FANOUT_DELAY_BUCKETS = [
   0.0005, 0.001, 0.002, 0.003, 0.005, 0.0075, 0.01, 0.015, 0.02, 0.03, 0.05, 0.075, 0.1, 0.25, 0.5, 1,
 ];
 /** Matchmaking wait buckets, in seconds. */
-export const MATCHMAKING_WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
+const MATCHMAKING_WAIT_BUCKETS = [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300];
 
 export type DisconnectReason = 'client' | 'heartbeat' | 'slow_consumer' | 'auth' | 'shutdown' | 'error';
 
-export type CacheName = 'profile' | 'leaderboard';
-export type CacheResult = 'hit' | 'miss' | 'error';
+type CacheName = 'profile' | 'leaderboard';
+type CacheResult = 'hit' | 'miss' | 'error';
 
 export interface Metrics {
   registry: Registry;
@@ -33,12 +31,12 @@ export interface Metrics {
 }
 
 /** What `game_api_build_info` says: the package version and the source revision it was built from. */
-export interface BuildInfo {
+interface BuildInfo {
   version: string;
   revision: string;
 }
 
-export interface MetricsSources {
+interface MetricsSources {
   poolStats(): { inUse: number; idle: number; waiting: number; acquireTimeouts: number };
   /** Players waiting in the matchmaking queue (a Redis read); rejects when Redis is away. */
   matchmakingQueueLength(): Promise<number>;

@@ -11,9 +11,9 @@ import type { Matchmaker } from './matchmaker.js';
 import type { PlayerConnection } from './player-connection.js';
 
 /** The fault points of the match channel: valid values of BOTTLENECK_ROUTE. */
-export const WS_FAULT_POINTS = ['WS move', 'WS queue', 'WS end'] as const;
+const WS_FAULT_POINTS = ['WS move', 'WS queue', 'WS end'] as const;
 
-export interface MatchActionsDeps {
+interface MatchActionsDeps {
   matchmaker: Matchmaker;
   bus: EventBus;
   matches: MatchesRepository;

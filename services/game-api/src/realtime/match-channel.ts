@@ -12,17 +12,17 @@ import { BEARER_PREFIX, CLOSE, type MessageId, parseClientMessage, SUBPROTOCOL }
 import type { Matchmaker } from './matchmaker.js';
 import { PlayerConnection } from './player-connection.js';
 
-export const MATCH_CHANNEL_PATH = '/ws';
+const MATCH_CHANNEL_PATH = '/ws';
 /** Messages of one socket handled at once; more are refused with `rate_limited`, so a client
  * that floods cannot make the server hold an unbounded number of pending handlers. */
-export const MAX_IN_FLIGHT_PER_SOCKET = 64;
+const MAX_IN_FLIGHT_PER_SOCKET = 64;
 /** After the 1001s of a shutdown, sockets get this long to finish their close handshake. */
 const SHUTDOWN_CLOSE_GRACE_MS = 2000;
 
 /** Unix ms with a fraction: comparable across processes on one machine, finer than Date.now(). */
 export const wallClock = (): number => performance.timeOrigin + performance.now();
 
-export interface MatchChannelDeps {
+interface MatchChannelDeps {
   settings: RealtimeConfig;
   tokens: TokenService;
   actions: MatchActions;

@@ -6,8 +6,8 @@ import { z } from 'zod';
  */
 
 /** A move's optional `data` object, at most this many bytes as JSON. */
-export const MAX_MOVE_DATA_BYTES = 1024;
-export const MAX_MOVE_POINTS = 100;
+const MAX_MOVE_DATA_BYTES = 1024;
+const MAX_MOVE_POINTS = 100;
 
 const messageId = z.union([z.string().max(128), z.number().finite()]);
 const matchId = z.string().min(1).max(64);
@@ -18,7 +18,7 @@ const moveData = z
     message: `data is at most ${MAX_MOVE_DATA_BYTES} bytes of JSON`,
   });
 
-export const clientMessage = z.discriminatedUnion('type', [
+const clientMessage = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth'), id: messageId.optional(), token: z.string().min(1).max(4096) }),
   z.object({ type: z.literal('queue'), id: messageId.optional() }),
   z.object({
@@ -33,10 +33,10 @@ export const clientMessage = z.discriminatedUnion('type', [
 ]);
 
 export type ClientMessage = z.infer<typeof clientMessage>;
-export type ClientMessageType = ClientMessage['type'];
+type ClientMessageType = ClientMessage['type'];
 export type MessageId = z.infer<typeof messageId>;
 
-export const CLIENT_MESSAGE_TYPES: ReadonlySet<string> = new Set<ClientMessageType>([
+const CLIENT_MESSAGE_TYPES: ReadonlySet<string> = new Set<ClientMessageType>([
   'auth',
   'queue',
   'move',
@@ -96,7 +96,7 @@ export const SUBPROTOCOL = 'game.v1';
 /** A handshake protocol `bearer.<jwt>` carries the token. */
 export const BEARER_PREFIX = 'bearer.';
 
-export type ParsedClientMessage =
+type ParsedClientMessage =
   | { message: ClientMessage; label: string }
   | { message?: undefined; label: string; code: ErrorCode; reason: string; id?: MessageId };
 

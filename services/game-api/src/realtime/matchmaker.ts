@@ -112,12 +112,12 @@ type Scripted = Redis & {
   mmClaimEnd(match: string, ...argv: string[]): Promise<string[] | null>;
 };
 
-export type EnqueueResult =
+type EnqueueResult =
   | { kind: 'already_queued' }
   | { kind: 'waiting' }
   | { kind: 'matched'; matchId: string; players: MatchPlayer[] };
 
-export interface ClaimedMatch {
+interface ClaimedMatch {
   createdAt: Date;
   results: { playerId: number; score: number }[];
 }

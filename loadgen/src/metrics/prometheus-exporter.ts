@@ -200,7 +200,7 @@ export function createLoadgenRegistry(
     ),
     customMetric(
       'loadgen_ws_duration_seconds',
-      'Socket handshake (ws connect), request-to-reply (ws <request type>) and push delay (ws <type>).',
+      'Socket handshake (ws connect), request-to-reply (ws <request type>) and push delay (ws <type>); of the failures only timeouts are timed.',
       'histogram',
       () =>
         ws().flatMap(([endpoint, t]) =>
@@ -209,7 +209,7 @@ export function createLoadgenRegistry(
     ),
     customMetric(
       'loadgen_ws_errors_total',
-      'Failed socket handshakes and waits by kind (ws_timeout, ws_closed, http_<status>...).',
+      'Failed socket handshakes and waits by kind (ws_timeout, ws_closed, http_<status>...); only timeouts add to the durations.',
       'counter',
       () =>
         ws().flatMap(([endpoint, t]) =>

@@ -213,9 +213,11 @@ export class WindowRecorder {
   }
 
   /**
-   * A socket wait or handshake that failed (`ws_timeout`, `ws_closed`...). A request's wait for
-   * its reply records the time waited, as a request without a response does, so a run whose
-   * replies time out shows it in the percentiles; a push that never came has no latency.
+   * A socket wait or handshake that failed (`ws_timeout`, `ws_closed`...). Only a timeout keeps
+   * the time it waited (`micros`), as an HTTP timeout does, so a run whose replies time out shows
+   * it in the percentiles: a request's `ws_timeout` and a handshake's `timeout`. A socket that
+   * closed (`ws_closed`, like an HTTP reset), a push that never came and a refused handshake have
+   * no latency.
    */
   recordWsFailure(endpoint: string, kind: string, message: string, micros?: number): void {
     const w = this.window(endpoint, 'ws');

@@ -164,7 +164,7 @@ Examples:
       const settings: HistorySettings = {
         maxPValue: flags.maxP,
         minRelativeChange: flags.minChange / 100,
-        minAbsoluteChange: { ms: flags.minChangeMs, ratio: flags.minErrorPoints / 100, per_s: 0 },
+        minAbsoluteChange: { ms: flags.minChangeMs, ratio: flags.minErrorPoints / 100, per_s: 0, value: 0 },
         failWithin: flags.failWithin,
         holdRuns: flags.hold,
         gate: flags.gate,

@@ -142,9 +142,10 @@ export class VuMeasurements {
     const [series, tagged] = this.trends(name, options?.tags);
     const error = options?.error;
     const failed = error !== undefined && error !== false;
-    if (value === null ? !failed : typeof value !== 'number' || Number.isNaN(value)) {
+    // NaN or Infinity (a division by 0, a missing field's arithmetic) would be a bogus sample.
+    if (value === null ? !failed : typeof value !== 'number' || !Number.isFinite(value)) {
       throw new TypeError(
-        `vu.record(${JSON.stringify(name)}, ${String(value)}): the value must be a number (null only with { error }, a failure without a value)`,
+        `vu.record(${JSON.stringify(name)}, ${String(value)}): the value must be a finite number (null only with { error }, a failure without a value)`,
       );
     }
     if (inSetup) this.recorder.markSetup(name);

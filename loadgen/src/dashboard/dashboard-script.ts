@@ -205,7 +205,10 @@ ${TIMELINE_MARKERS_SCRIPT}
 
   function drawAll() { drawStatus(); drawNow(); drawTables(); drawCharts(); }
 
+  // Windows come in time order but for the last few of a run and a reload's: only those re-sort.
   function addWindow(w) {
+    var last = state.windows[state.windows.length - 1];
+    if (!last || last.t < w.t) { state.windows.push(w); return; }
     var list = state.windows.filter(function (x) { return x.t !== w.t; });
     list.push(w);
     list.sort(function (a, b) { return a.t - b.t; });

@@ -28,10 +28,8 @@ ${TIMELINE_MARKERS_SCRIPT}
     if (v == null || !isFinite(v)) return '-';
     return Number(v.toFixed(d)).toLocaleString('en-US', { maximumFractionDigits: d });
   }
-  function label(c) {
-    return c.action === 'users' ? 'users ' + c.users + ' @ ' + c.spawnRate + '/s' : c.action === 'rate' ? 'rate ' + c.rate + '/s' : 'stop';
-  }
-  function marks() { return state.timeline.map(function (c) { return { t: c.t, label: label(c), color: '#b45309' }; }); }
+  // Every change comes labelled by the server (model/steering-label.ts), as the report and loadgen control write it.
+  function marks() { return state.timeline.map(function (c) { return { t: c.t, label: c.label, color: '#b45309' }; }); }
   document.querySelectorAll('a.csv').forEach(function (a) { a.href = 'api/endpoints.csv' + q; });
   $('report-link').href = 'report' + q;
 
@@ -239,7 +237,7 @@ ${TIMELINE_MARKERS_SCRIPT}
       .then(function (r) {
         if (r.status !== 200) return message(r.body.error || ('HTTP ' + r.status), true);
         dirty = false;
-        message('at ' + r.body.change.t + ' s: ' + label(r.body.change), false);
+        message('at ' + r.body.change.t + ' s: ' + r.body.change.label, false);
       }, function (e) { message('not sent: ' + e.message, true); });
   }
   document.querySelectorAll('#steer-form input').forEach(function (el) { el.addEventListener('input', function () { dirty = true; }); });

@@ -2,6 +2,7 @@ import { decodeHistogram } from '../metrics/hdr-histograms.js';
 import type { RunSoFar, WindowLatency } from '../metrics/run-aggregator.js';
 import { neverTimed } from '../model/never-timed.js';
 import { statsCsv } from '../model/stats-csv.js';
+import { steeringLabel } from '../model/steering-label.js';
 import type {
   EndpointStats,
   Summary,
@@ -9,6 +10,7 @@ import type {
   TimeWindow,
   WindowEndpoint,
 } from '../model/summary-schema.js';
+import type { SteeringChange } from '../model/timeline-schema.js';
 import { metricRows, thresholdActual } from '../terminal/custom-tables.js';
 
 /** What the page is told of the run once, at the start. */
@@ -147,6 +149,10 @@ function windowTimed(e: WindowEndpoint): boolean {
   return timed;
 }
 
+/** Steering changes as the page gets them: each with its label (model/steering-label.ts), the page writes none. */
+export const labelled = <C extends SteeringChange>(changes: readonly C[]) =>
+  changes.map((c) => ({ ...c, label: steeringLabel(c) }));
+
 const errorKindTotals = (s: Summary): Map<string, number> => {
   const m = new Map<string, number>();
   for (const f of s.failures) m.set(f.kind, (m.get(f.kind) ?? 0) + f.count);
@@ -191,7 +197,7 @@ export class LiveRunState {
     this.windows.push(window);
     this.current = soFar;
     this.figures = figuresOf(soFar, run);
-    return { window, figures: this.figures, timeline: soFar.timeline ?? [] };
+    return { window, figures: this.figures, timeline: labelled(soFar.timeline ?? []) };
   }
 
   /** The run's summary, once written: the page's final figures are its figures. */
@@ -200,7 +206,7 @@ export class LiveRunState {
     this.figures = figuresOf(summary, undefined);
     return {
       figures: this.figures,
-      timeline: summary.timeline ?? [],
+      timeline: labelled(summary.timeline ?? []),
       interrupted: summary.run.interrupted,
     };
   }
@@ -211,7 +217,7 @@ export class LiveRunState {
       meta: this.meta,
       windows: this.windows,
       figures: this.figures ?? null,
-      timeline: (this.final ?? this.current)?.timeline ?? [],
+      timeline: labelled((this.final ?? this.current)?.timeline ?? []),
       ended: this.final !== undefined,
       interrupted: this.final?.run.interrupted ?? false,
     };

@@ -6,9 +6,9 @@ import type {
 } from '../compare/compare-summaries.js';
 import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
 import { describeProvenance } from '../model/run-provenance.js';
+import { steeringLabel } from '../model/steering-label.js';
 import type { Summary } from '../model/summary-schema.js';
 import { esc } from './html-escape.js';
-import { steeringLabel } from './report-series.js';
 
 /**
  * A figure with its change from the first run underneath, the cell marked when the rule flags it.

@@ -7,10 +7,10 @@ import type {
 import { neverTimed } from '../model/never-timed.js';
 import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
 import { describeProvenance } from '../model/run-provenance.js';
+import { steeringLabel } from '../model/steering-label.js';
 import type { Summary } from '../model/summary-schema.js';
 import { thresholdActual } from '../terminal/custom-tables.js';
 import { esc } from './html-escape.js';
-import { steeringLabel } from './report-series.js';
 
 /**
  * A figure with its change from the first run underneath, the cell marked when the rule flags it.

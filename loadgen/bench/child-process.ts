@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 
 /** `taskset -c <core>` when the machine has taskset and at least two cores, else nothing. */
 export function pinPrefix(core: number): string[] {
@@ -40,6 +40,32 @@ function cpuTicks(pid: number): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * CPU seconds (user + system) used so far by `pid` and every living process below it: a client
+ * that forks workers (Artillery may) is measured whole. Undefined without /proc.
+ */
+export function treeCpuSec(pid: number): number | undefined {
+  if (!existsSync(`/proc/${pid}/stat`)) return undefined;
+  const children = new Map<number, number[]>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone since the listing
+    }
+  }
+  let ticks = 0;
+  const queue = [pid];
+  for (let p = queue.pop(); p !== undefined; p = queue.pop()) {
+    ticks += cpuTicks(p) ?? 0;
+    queue.push(...(children.get(p) ?? []));
+  }
+  return ticks / TICKS_PER_SEC;
 }
 
 function vmHwmKb(pid: number): number | undefined {

@@ -7,7 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fmtRatio } from '../../src/model/number-format.js';
 import { artilleryAckScript, artilleryCli, artilleryVersion } from '../artillery.js';
 import type { Benchmark } from '../benchmark.js';
-import { pinPrefix, startPolled, startWithPort } from '../child-process.js';
+import { pinPrefix, startPolled, startWithPort, treeCpuSec } from '../child-process.js';
 import { median } from '../measured.js';
 import { BENCH_DIR, cli, client, ROUNDS, SECONDS, work } from '../settings.js';
 
@@ -18,12 +18,21 @@ interface Counts {
 
 interface Measured {
   acksPerSec: number;
+  /** The client's CPU (its whole process tree) per ack over the measured window, µs. */
+  cpuUsPerAck: number | undefined;
+  /** Share of one core the target used over the window: near 1, the server is the limit. */
+  targetBusy: number | undefined;
   connected: number;
   peakRssMb: number | undefined;
 }
 
 /** Run a client until the server has counted its acks over SECONDS of steady state, then stop it. */
-async function measure(argv: string[], count: () => Promise<Counts>): Promise<Measured> {
+async function measure(
+  argv: string[],
+  count: () => Promise<Counts>,
+  targetPid: number | undefined,
+): Promise<Measured> {
+  const cpu = (pid: number | undefined) => (pid === undefined ? undefined : treeCpuSec(pid));
   const before = (await count()).acks;
   const { child, done } = startPolled(argv);
   const exited = done.then((r) => {
@@ -40,13 +49,20 @@ async function measure(argv: string[], count: () => Promise<Counts>): Promise<Me
       await sleep(100);
     }
     await sleep(1000); // past the start
-    const [c0, t0] = [await count(), performance.now()];
+    const [c0, t0, client0, target0] = [await count(), performance.now(), cpu(child.pid), cpu(targetPid)];
     await Promise.race([sleep(SECONDS * 1000), exited]);
-    const [c1, t1] = [await count(), performance.now()];
+    const [c1, t1, client1, target1] = [await count(), performance.now(), cpu(child.pid), cpu(targetPid)];
+    const acks = c1.acks - c0.acks;
     child.kill('SIGINT');
     const r = await done;
     return {
-      acksPerSec: ((c1.acks - c0.acks) * 1000) / (t1 - t0),
+      acksPerSec: (acks * 1000) / (t1 - t0),
+      cpuUsPerAck:
+        client0 === undefined || client1 === undefined || acks === 0
+          ? undefined
+          : ((client1 - client0) * 1e6) / acks,
+      targetBusy:
+        target0 === undefined || target1 === undefined ? undefined : ((target1 - target0) * 1000) / (t1 - t0),
       connected: c1.connected,
       peakRssMb: r.peakRssMb,
     };
@@ -55,6 +71,8 @@ async function measure(argv: string[], count: () => Promise<Counts>): Promise<Me
     exited.catch(() => undefined);
   }
 }
+
+const pct = (x: number | undefined): string => (x === undefined ? 'n/a' : `${Math.round(x * 100)}%`);
 
 async function socketIoAcks(): Promise<void> {
   const artillery = artilleryCli();
@@ -98,10 +116,10 @@ async function socketIoAcks(): Promise<void> {
   try {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const [name, argv] of clients) {
-        const m = await measure(argv, count);
+        const m = await measure(argv, count, target.pid);
         results.get(name)?.push(m);
         console.log(
-          `  round ${round} ${name.padEnd(30)} ${Math.round(m.acksPerSec)} acks/s, ${m.connected} connections, peak RSS ${m.peakRssMb?.toFixed(0) ?? 'n/a'} MB`,
+          `  round ${round} ${name.padEnd(30)} ${Math.round(m.acksPerSec)} acks/s, ${m.connected} connections, peak RSS ${m.peakRssMb?.toFixed(0) ?? 'n/a'} MB, ${m.cpuUsPerAck?.toFixed(1) ?? 'n/a'} µs client CPU per ack, target ${pct(m.targetBusy)} busy`,
         );
         // Let the server see the last connections go before the next client.
         while ((await count()).connected > 0) await sleep(100);
@@ -115,16 +133,24 @@ async function socketIoAcks(): Promise<void> {
     return xs.length === 0 ? undefined : median(xs);
   };
   console.log('median over rounds:');
+  const line = (name: string) =>
+    `${Math.round(med(name, (m) => m.acksPerSec) ?? 0)} acks/s, peak RSS ${med(name, (m) => m.peakRssMb)?.toFixed(0) ?? 'n/a'} MB, ${med(name, (m) => m.cpuUsPerAck)?.toFixed(1) ?? 'n/a'} µs client CPU per ack, target ${pct(med(name, (m) => m.targetBusy))} busy`;
   for (const [name] of clients) {
-    console.log(
-      `  ${name.padEnd(30)} ${Math.round(med(name, (m) => m.acksPerSec) ?? 0)} acks/s, peak RSS ${med(name, (m) => m.peakRssMb)?.toFixed(0) ?? 'n/a'} MB`,
-    );
+    console.log(`  ${name.padEnd(30)} ${line(name)}`);
   }
   const a = med('Artillery 2 (socketio engine)', (m) => m.acksPerSec);
   if (a !== undefined) {
     console.log(
       `  loadgen / Artillery = ${fmtRatio((med('loadgen', (m) => m.acksPerSec) ?? 0) / a, 2)} acks/s (target >= 3)`,
     );
+    const ownCpu = med('loadgen', (m) => m.cpuUsPerAck);
+    const theirCpu = med('Artillery 2 (socketio engine)', (m) => m.cpuUsPerAck);
+    if (ownCpu !== undefined && theirCpu !== undefined)
+      // When the target is near 100% busy, acks/s is the server's ceiling, not the client's:
+      // CPU per ack is then what tells the clients apart (acks per client core).
+      console.log(
+        `  Artillery / loadgen client CPU per ack = ${fmtRatio(theirCpu / ownCpu, 2)} (acks per client core)`,
+      );
   }
 }
 

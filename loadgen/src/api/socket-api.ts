@@ -237,9 +237,13 @@ export interface VuSocketIo {
 export interface VuSocketIoClient {
   /**
    * Connect to `namespace` (default '/') on the target's host, or to an absolute URL of another
-   * server whose path is the namespace (`https://chat.example/chat`: it gets `vu.http.headers`
-   * only with `defaultHeaders: true`), as socket.io-client's `io(namespace, options)` does, over
-   * the WebSocket transport: measured as `sio connect` (or `name`); counts as connected (CCU).
+   * server whose path is the namespace (`https://chat.example/chat`, as socket.io-client's
+   * `io(url)` reads it; that server gets `vu.http.headers` only with `defaultHeaders: true`).
+   * Unlike socket.io-client, which multiplexes one host's namespaces over one connection, each
+   * connect opens its own Engine.IO connection, over the WebSocket transport only (no polling).
+   * Measured as `sio connect` (or `name`), from the handshake to the namespace connected; a
+   * failed handshake or a refused namespace (`sio_connect_error`) is counted there and rejects
+   * with a RequestFailedError. Counts as connected (CCU) until it closes.
    */
   connect(namespace?: string, options?: SocketIoConnectOptions): Promise<VuSocketIo>;
 }

@@ -98,21 +98,24 @@ export function analyseSteps(summary: Summary, exclude: readonly string[] = []):
     if (windows.length === 0 || end <= level.start) continue;
     let requests = 0;
     let failures = 0;
-    const perEndpoint = new Map<string, string[]>();
+    // Per endpoint: its requests (failures without a response included, which its histogram
+    // lacks: they are load on the target all the same) and the histograms of its windows.
+    const perEndpoint = new Map<string, { requests: number; encoded: string[] }>();
     for (const w of windows) {
       for (const [name, e] of Object.entries(w.endpoints)) {
         if (exclude.includes(name) || !served.has(name)) continue;
         requests += e.count;
         failures += e.errors;
-        const list = perEndpoint.get(name) ?? [];
-        list.push(e.histogram);
-        perEndpoint.set(name, list);
+        const acc = perEndpoint.get(name) ?? { requests: 0, encoded: [] };
+        acc.requests += e.count;
+        acc.encoded.push(e.histogram);
+        perEndpoint.set(name, acc);
       }
     }
-    const all = mergeEncoded([...perEndpoint.values()].flat());
-    const endpoints = [...perEndpoint].map(([endpoint, encoded]) => {
-      const h = mergeEncoded(encoded);
-      const row = { endpoint, requests: h.totalCount, meanMs: round(h.mean / 1000) };
+    const all = mergeEncoded([...perEndpoint.values()].flatMap((a) => a.encoded));
+    const endpoints = [...perEndpoint].map(([endpoint, acc]) => {
+      const h = mergeEncoded(acc.encoded);
+      const row = { endpoint, requests: acc.requests, meanMs: round(h.mean / 1000) };
       h.destroy();
       return row;
     });

@@ -48,7 +48,7 @@ ${note === '' ? '' : `<p class="note" id="scope">${esc(note)}</p>`}</header>
 <figure><figcaption>generator: event-loop delay p99, worst thread (ms)</figcaption><div class="chart" id="chart-loop"></div></figure>
 </div>
 <div id="endpoint-charts"></div></section>
-<section id="tables"><h2>Endpoints <a class="csv" href="api/endpoints.csv">CSV</a></h2><div id="endpoint-tables"></div></section>
+<section id="tables"><h2>Endpoints <a class="csv" href="api/endpoints.csv">CSV</a></h2><div id="endpoint-tables"></div><div id="metrics"></div></section>
 <section><h2>Thresholds</h2><div id="thresholds"></div><h2>Checks</h2><div id="checks"></div><h2>Failures</h2><div id="failures"></div></section>
 </main>
 <script type="application/json" id="run-meta">${jsonForScript(meta)}</script>

@@ -5,7 +5,8 @@ import { TIMELINE_MARKERS_SCRIPT } from '../report/timeline-markers-script.js';
  * It loads /api/state, then follows /events: each window adds a point to every chart and
  * replaces the tables. Per-endpoint charts and tables are built from whatever endpoints the
  * windows carry, grouped by kind (`http`, `ws`, and any kind a later loadgen adds: custom
- * metrics arrive as endpoints of kind `custom` and get their own section without a change here).
+ * trends arrive as endpoints of kind `custom`, with their unit); custom counters, rates and gauges
+ * have a table of their own.
  * body[data-phase], [data-windows], [data-users] say where the page is (the tests wait on them).
  */
 export const DASHBOARD_SCRIPT = `
@@ -27,10 +28,8 @@ ${TIMELINE_MARKERS_SCRIPT}
     if (v == null || !isFinite(v)) return '-';
     return Number(v.toFixed(d)).toLocaleString('en-US', { maximumFractionDigits: d });
   }
-  function label(c) {
-    return c.action === 'users' ? 'users ' + c.users + ' @ ' + c.spawnRate + '/s' : c.action === 'rate' ? 'rate ' + c.rate + '/s' : 'stop';
-  }
-  function marks() { return state.timeline.map(function (c) { return { t: c.t, label: label(c), color: '#b45309' }; }); }
+  // Every change comes labelled by the server (model/steering-label.ts), as the report and loadgen control write it.
+  function marks() { return state.timeline.map(function (c) { return { t: c.t, label: c.label, color: '#b45309' }; }); }
   document.querySelectorAll('a.csv').forEach(function (a) { a.href = 'api/endpoints.csv' + q; });
   $('report-link').href = 'report' + q;
 
@@ -75,7 +74,7 @@ ${TIMELINE_MARKERS_SCRIPT}
     chart($('chart-errors'), kinds.length ? kinds : ['errors'], '/s', [x].concat(kinds.length
       ? kinds.map(function (k) { return column(function (w) { return perSec(w.errorKinds[k] || 0); }); })
       : [column(function () { return 0; })]));
-    var lat = function (p) { return column(function (w) { return w.requests > 0 ? w.latency[p] : null; }); };
+    var lat = function (p) { return column(function (w) { return w.requests > 0 && w.latency ? w.latency[p] : null; }); };
     chart($('chart-latency'), ['p50', 'p95', 'p99'], ' ms', [x, lat('p50'), lat('p95'), lat('p99')]);
     chart($('chart-busy'), ['busiest thread', 'process CPU'], '%', [x,
       column(function (w) { var b = busiest(w.generator, function (t) { return t.busy; }); return b == null ? null : 100 * b; }),
@@ -99,7 +98,7 @@ ${TIMELINE_MARKERS_SCRIPT}
       if (!section) {
         section = document.createElement('div');
         section.id = 'kind-' + kind;
-        section.innerHTML = '<h3>' + esc(KIND_TITLES[kind] || kind) + ': p50 / p95 / p99 over time (ms)</h3><div class="grid4"></div>';
+        section.innerHTML = '<h3>' + esc(KIND_TITLES[kind] || kind) + ': p50 / p95 / p99 over time' + (kind === 'custom' ? '' : ' (ms)') + '</h3><div class="grid4"></div>';
         holder.appendChild(section);
       }
       var grid = section.querySelector('.grid4');
@@ -108,43 +107,55 @@ ${TIMELINE_MARKERS_SCRIPT}
         var el = document.getElementById(id);
         if (!el) {
           var fig = document.createElement('figure');
-          fig.innerHTML = '<figcaption>' + esc(r.endpoint) + '</figcaption><div class="chart"></div>';
+          fig.innerHTML = '<figcaption>' + esc(r.endpoint + (kind === 'custom' ? ' (' + (r.unit || 'ms') + ')' : '')) + '</figcaption><div class="chart"></div>';
           el = fig.querySelector('.chart');
           el.id = id;
           el.setAttribute('data-endpoint', r.endpoint);
           grid.appendChild(fig);
         }
+        // A window that timed none of the endpoint's samples has no percentiles (null), not 0.
         var pick = function (p) { return column(function (w) { var e = w.endpoints[r.endpoint]; return e && e.count > 0 ? e[p] : null; }); };
-        chart(el, ['p50', 'p95', 'p99'], ' ms', [x, pick('p50'), pick('p95'), pick('p99')]);
+        chart(el, ['p50', 'p95', 'p99'], ' ' + (r.unit || 'ms'), [x, pick('p50'), pick('p95'), pick('p99')]);
       });
     });
   }
 
-  // A row counted but never timed (only failures without a response) has no percentiles: '-', as
-  // the end-of-run table shows it.
-  function cells(r) {
-    var ms = function (v) { return r.max > 0 ? fmt(v) : '-'; };
+  // A row counted but never timed (model/never-timed.ts: only failures without a value) has no
+  // percentiles: '-', as the end-of-run table shows it. A custom trend's figures are in its unit,
+  // to the 3 significant digits its histogram keeps (terminal/custom-tables.ts unitFigure).
+  function cells(r, units) {
+    var fig = function (v) { return !r.timed ? '-' : r.unit ? fmt(Number(v.toPrecision(3)), 3) : fmt(v); };
     return '<td>' + esc(r.endpoint + (r.setup ? ' (setup)' : '')) + '</td><td>' + fmt(r.count, 0) + '</td><td>' + fmt(r.errors, 0) +
-      '</td><td>' + fmt(r.rps) + '</td><td>' + ms(r.p50) + '</td><td>' + ms(r.p95) + '</td><td>' + ms(r.p99) + '</td><td>' + ms(r.max) + '</td>';
+      '</td><td>' + fmt(r.rps) + '</td><td>' + fig(r.p50) + '</td><td>' + fig(r.p95) + '</td><td>' + fig(r.p99) + '</td><td>' + fig(r.max) + '</td>' +
+      (units ? '<td>' + esc(r.unit || 'ms') + '</td>' : '');
   }
-  var HEAD = '<thead><tr><th>endpoint</th><th>requests</th><th>errors</th><th>req/s</th><th>p50 ms</th><th>p95 ms</th><th>p99 ms</th><th>max ms</th></tr></thead>';
+  function head(units) {
+    var u = units ? '' : ' ms';
+    return '<thead><tr><th>endpoint</th><th>requests</th><th>errors</th><th>req/s</th><th>p50' + u + '</th><th>p95' + u + '</th><th>p99' + u +
+      '</th><th>max' + u + '</th>' + (units ? '<th>unit</th>' : '') + '</tr></thead>';
+  }
   function drawTables() {
     var f = state.figures;
     if (!f) return;
     var g = groups();
     var html = '';
     Object.keys(g).concat(g.http ? [] : ['http']).sort(function (a, b) { return a === 'http' ? -1 : b === 'http' ? 1 : a < b ? -1 : 1; }).forEach(function (kind) {
-      var rows = (g[kind] || []).map(function (r) { return '<tr data-endpoint="' + esc(r.endpoint) + '">' + cells(r) + '</tr>'; }).join('');
-      if (kind === 'http') rows += '<tr class="total" data-endpoint="Total">' + cells(f.total) + '</tr>';
-      html += '<h3>' + esc(KIND_TITLES[kind] || kind) + '</h3><table class="live endpoint-table" data-kind="' + esc(kind) + '">' + HEAD + '<tbody>' + rows + '</tbody></table>';
+      // Custom trends say their unit (ms unless the script declared another), as the end-of-run table does.
+      var units = kind === 'custom';
+      var rows = (g[kind] || []).map(function (r) { return '<tr data-endpoint="' + esc(r.endpoint) + '">' + cells(r, units) + '</tr>'; }).join('');
+      if (kind === 'http') rows += '<tr class="total" data-endpoint="Total">' + cells(f.total, false) + '</tr>';
+      html += '<h3>' + esc(KIND_TITLES[kind] || kind) + '</h3><table class="live endpoint-table" data-kind="' + esc(kind) + '">' + head(units) + '<tbody>' + rows + '</tbody></table>';
     });
     $('endpoint-tables').innerHTML = html;
+    $('metrics').innerHTML = f.metrics.length === 0 ? '' :
+      '<h3>Custom counters, rates and gauges (so far)</h3><table class="live metrics"><thead><tr><th>metric</th><th>type</th><th>value</th><th></th></tr></thead><tbody>' +
+      f.metrics.map(function (m) {
+        return '<tr data-metric="' + esc(m.name) + '"><td>' + esc(m.name) + '</td><td>' + esc(m.type) + '</td><td>' + esc(m.value) + '</td><td>' + esc(m.detail) + '</td></tr>';
+      }).join('') + '</tbody></table>';
     $('thresholds').innerHTML = f.thresholds.length === 0 ? '<p class="muted">none set</p>' :
       '<table class="live thresholds"><thead><tr><th>threshold</th><th>so far</th><th>result</th></tr></thead><tbody>' +
       f.thresholds.map(function (t) {
-        var ratio = t.metric === 'errors' || t.metric === 'checks' || t.metric === 'script_errors' || t.metric === 'rate';
-        var actual = t.actual === null || t.actual < 0 ? 'no data' : ratio ? fmt(t.actual * 100, 2) + '%' : fmt(t.actual, 3);
-        return '<tr><td>' + esc(t.expr) + '</td><td>' + actual + '</td><td class="' + (t.passed ? 'pass">pass' : 'fail">FAIL') + '</td></tr>';
+        return '<tr><td>' + esc(t.expr) + '</td><td>' + esc(t.actualText) + '</td><td class="' + (t.passed ? 'pass">pass' : 'fail">FAIL') + '</td></tr>';
       }).join('') + '</tbody></table>';
     $('checks').innerHTML = f.checks.length === 0 ? '<p class="muted">none</p>' :
       '<table class="live checks"><thead><tr><th>check</th><th>passes</th><th>fails</th><th>passed</th></tr></thead><tbody>' +
@@ -163,9 +174,9 @@ ${TIMELINE_MARKERS_SCRIPT}
     var tiles = [
       ['users', w ? w.activeUsers : '-'],
       ['req/s (last window)', w ? fmt(perSec(w.requests)) : '-'],
-      ['p95 ms (last window)', w && w.requests > 0 ? fmt(w.latency.p95) : '-'],
+      ['p95 ms (last window)', w && w.requests > 0 && w.latency ? fmt(w.latency.p95) : '-'],
       ['errors (run so far)', f && f.total.count > 0 ? fmt(100 * f.total.errors / f.total.count, 2) + '%' : '-'],
-      ['p99 ms (run so far)', f ? fmt(f.total.p99) : '-'],
+      ['p99 ms (run so far)', f && f.total.timed ? fmt(f.total.p99) : '-'],
       ['busiest thread', g ? fmt(100 * busiest(g, function (t) { return t.busy; }), 0) + '%' : '-'],
       ['loop delay p99', g ? fmt(busiest(g, function (t) { return t.loopP99Ms; })) + ' ms' : '-'],
     ];
@@ -205,7 +216,10 @@ ${TIMELINE_MARKERS_SCRIPT}
 
   function drawAll() { drawStatus(); drawNow(); drawTables(); drawCharts(); }
 
+  // Windows come in time order but for the last few of a run and a reload's: only those re-sort.
   function addWindow(w) {
+    var last = state.windows[state.windows.length - 1];
+    if (!last || last.t < w.t) { state.windows.push(w); return; }
     var list = state.windows.filter(function (x) { return x.t !== w.t; });
     list.push(w);
     list.sort(function (a, b) { return a.t - b.t; });
@@ -223,7 +237,7 @@ ${TIMELINE_MARKERS_SCRIPT}
       .then(function (r) {
         if (r.status !== 200) return message(r.body.error || ('HTTP ' + r.status), true);
         dirty = false;
-        message('at ' + r.body.change.t + ' s: ' + label(r.body.change), false);
+        message('at ' + r.body.change.t + ' s: ' + r.body.change.label, false);
       }, function (e) { message('not sent: ' + e.message, true); });
   }
   document.querySelectorAll('#steer-form input').forEach(function (el) { el.addEventListener('input', function () { dirty = true; }); });

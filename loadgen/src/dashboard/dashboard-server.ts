@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { LoadgenError } from '../errors.js';
 import type { RunSoFar, WindowLatency } from '../metrics/run-aggregator.js';
+import { steeringLabel } from '../model/steering-label.js';
 import type { Summary, TimeWindow } from '../model/summary-schema.js';
 import type { SteeringSource } from '../model/timeline-schema.js';
 import type { ChartAssets } from '../report/chart-library.js';
@@ -13,7 +14,7 @@ import { checkAccess } from './dashboard-access.js';
 import { type DashboardAddress, urlHost } from './dashboard-address.js';
 import { renderDashboardPage } from './dashboard-page.js';
 import { EventStream } from './event-stream.js';
-import { type LiveRunMeta, LiveRunState } from './live-state.js';
+import { type LiveRunMeta, LiveRunState, labelled } from './live-state.js';
 
 export interface DashboardOptions {
   address: DashboardAddress;
@@ -76,6 +77,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
   let page: string | undefined;
   let report: string | undefined;
   let port = o.address.port;
+  // The run's steering state, its changes labelled as every view writes them.
+  const status = () => {
+    const s = o.control.status();
+    return { ...s, timeline: labelled(s.timeline) };
+  };
 
   const control = async (req: IncomingMessage, res: ServerResponse) => {
     if (!(req.headers['content-type'] ?? '').startsWith('application/json'))
@@ -96,8 +102,9 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
     const source = SOURCES.find((s) => s === header) ?? 'http';
     const outcome = o.control.steer(parsed.request, source);
     if (!outcome.ok) return json(res, outcome.reason === 'invalid' ? 400 : 409, { error: outcome.message });
-    stream.send('steer', { change: outcome.change, status: o.control.status() });
-    return json(res, 200, { change: outcome.change, status: o.control.status() });
+    const change = { ...outcome.change, label: steeringLabel(outcome.change) };
+    stream.send('steer', { change, status: status() });
+    return json(res, 200, { change, status: status() });
   };
 
   const route = async (req: IncomingMessage, res: ServerResponse, url: URL) => {
@@ -111,7 +118,7 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
           .end(page);
       case '/api/state':
         if (!get) break;
-        return json(res, 200, { ...state.snapshot(), status: o.control.status() });
+        return json(res, 200, { ...state.snapshot(), status: status() });
       case '/events':
         if (!get) break;
         return stream.open(req, res);
@@ -180,11 +187,11 @@ export async function startDashboard(o: DashboardOptions): Promise<Dashboard> {
       return stream.size;
     },
     update(w: TimeWindow, latest: WindowLatency, run: RunSoFar, soFar: () => Summary) {
-      stream.send('window', { ...state.addWindow(w, latest, run, soFar()), status: o.control.status() });
+      stream.send('window', { ...state.addWindow(w, latest, run, soFar()), status: status() });
     },
     finish() {},
     end(summary: Summary) {
-      stream.send('end', { ...state.finish(summary), status: o.control.status() });
+      stream.send('end', { ...state.finish(summary), status: status() });
     },
     close: async () => {
       stream.close();

@@ -93,8 +93,24 @@ export abstract class MessageSocket<M extends Received> implements HeldSocket {
   /** Close without throwing, and wait until closed. */
   abstract closeQuietly(): Promise<void>;
 
-  /** A send or wait that cannot happen because the socket is not connected: counted as ws_closed. */
-  protected abstract closedError(endpoint: string, what: string, sentAt?: number): RequestFailedError;
+  /** close() was called here (script or engine): the sends and waits it ends are not failures. */
+  protected closedHere = false;
+
+  /** Why the socket cannot send or receive now, e.g. `the socket closed (code 1006)`. */
+  protected abstract get closedReason(): string;
+
+  /**
+   * A send or wait that cannot happen because the socket is not connected: counted as ws_closed
+   * unless it was closed here or the run is over. Like an HTTP request whose connection was reset,
+   * it has no latency sample: the time it waited is the server's close, not a reply's time.
+   */
+  protected closedError(endpoint: string, what: string): RequestFailedError {
+    const message = `${this.closedReason}: ${what}`;
+    if (!this.closedHere && !this.owner.isClosing()) {
+      this.owner.recorder.recordWsFailure(endpoint, 'ws_closed', message);
+    }
+    return new RequestFailedError(endpoint, 'ws_closed', message);
+  }
 
   /** The socket can receive no more (it closed, or is reconnecting). */
   protected abstract get receiving(): boolean;
@@ -245,11 +261,7 @@ export abstract class MessageSocket<M extends Received> implements HeldSocket {
       if (this.owner.stopped && w.sentAt === undefined) w.reject(new UserStoppedError());
       else
         w.reject(
-          this.closedError(
-            w.endpoint,
-            `no "${w.type}" ${w.sentAt === undefined ? 'message' : 'reply'}`,
-            w.sentAt,
-          ),
+          this.closedError(w.endpoint, `no "${w.type}" ${w.sentAt === undefined ? 'message' : 'reply'}`),
         );
     }
   }

@@ -1,7 +1,6 @@
 import { decodePacket } from 'engine.io-parser';
 import { type Packet, PacketType } from 'socket.io-parser';
 import WebSocket, { type RawData } from 'ws';
-import { RequestFailedError } from '../api/scenario-api.js';
 import type {
   SocketIoArg,
   SocketIoClose,
@@ -56,7 +55,6 @@ export class SocketIoSocket extends MessageSocket<SioMessage> implements VuSocke
   private link: SocketIoLink | undefined;
   private state: 'connecting' | 'connected' | 'waiting' | 'closed' = 'connecting';
   private ackIds = 0;
-  private closedHere = false;
   private serverDisconnected = false;
   /** Bytes of the frames of the packet being decoded (a binary event spans several). */
   private packetBytes = 0;
@@ -317,13 +315,7 @@ export class SocketIoSocket extends MessageSocket<SioMessage> implements VuSocke
     this.settleClosed({ reason });
   }
 
-  /** Not connected: counted as ws_closed unless closed here or the run is over. */
-  protected closedError(endpoint: string, what: string, sentAt?: number): RequestFailedError {
-    const message = `the socket is not connected (${this.link?.closeText ?? this.state}): ${what}`;
-    if (!this.closedHere && !this.owner.isClosing()) {
-      const waited = sentAt === undefined ? undefined : (performance.now() - sentAt) * 1000;
-      this.owner.recorder.recordWsFailure(endpoint, 'ws_closed', message, waited);
-    }
-    return new RequestFailedError(endpoint, 'ws_closed', message);
+  protected get closedReason(): string {
+    return `the socket is not connected (${this.link?.closeText ?? this.state})`;
   }
 }

@@ -88,10 +88,13 @@ export class VuMeasurements {
     };
   }
 
-  /** The trend `name`, and the series of `tags` when it declares tags. */
-  private trends(name: string, tags: Tags | undefined): [TrendSeries, TrendSeries | undefined] {
-    const tagged = this.recorder.tags.seriesOf(name, tags);
-    return [this.recorder.trend(name), tagged === undefined ? undefined : this.recorder.trend(tagged)];
+  /**
+   * The series of `tags` of the trend `name` when it declares tags (checked before the trend is
+   * claimed, as its first use): looked up beside the trend's own, with no pair built per call.
+   */
+  private taggedTrend(name: string, tags: Tags | undefined): TrendSeries | undefined {
+    const series = this.recorder.tags.seriesOf(name, tags);
+    return series === undefined ? undefined : this.recorder.trend(series);
   }
 
   async time<T>(
@@ -100,8 +103,9 @@ export class VuMeasurements {
     options: TimeOptions | undefined,
     inSetup: boolean,
   ): Promise<T> {
-    const [series, tagged] = this.trends(name, options?.tags);
-    if (series.unit !== 'ms') {
+    const tagged = this.taggedTrend(name, options?.tags);
+    const series = this.recorder.trend(name);
+    if (!series.inMs) {
       throw new Error(
         `vu.time(${JSON.stringify(name)}): options.metrics declares it in ${series.unit}; vu.time measures ms (vu.record takes other units)`,
       );
@@ -139,12 +143,14 @@ export class VuMeasurements {
   }
 
   record(name: string, value: number | null, options: RecordOptions | undefined, inSetup: boolean): void {
-    const [series, tagged] = this.trends(name, options?.tags);
+    const tagged = this.taggedTrend(name, options?.tags);
+    const series = this.recorder.trend(name);
     const error = options?.error;
     const failed = error !== undefined && error !== false;
-    if (value === null ? !failed : typeof value !== 'number' || Number.isNaN(value)) {
+    // NaN or Infinity (a division by 0, a missing field's arithmetic) would be a bogus sample.
+    if (value === null ? !failed : typeof value !== 'number' || !Number.isFinite(value)) {
       throw new TypeError(
-        `vu.record(${JSON.stringify(name)}, ${String(value)}): the value must be a number (null only with { error }, a failure without a value)`,
+        `vu.record(${JSON.stringify(name)}, ${String(value)}): the value must be a finite number (null only with { error }, a failure without a value)`,
       );
     }
     if (inSetup) this.recorder.markSetup(name);

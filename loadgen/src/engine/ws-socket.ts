@@ -1,6 +1,5 @@
 import type { Socket } from 'node:net';
 import WebSocket, { type RawData } from 'ws';
-import { RequestFailedError } from '../api/scenario-api.js';
 import type {
   VuSocket,
   WsClose,
@@ -46,8 +45,6 @@ export class WsSocket extends MessageSocket<WsMessage> implements VuSocket<unkno
   readonly closed: Promise<WsClose>;
   private settleClosed!: (c: WsClose) => void;
   private isOpen = true;
-  /** close() was called here (script or engine): waits it ends are not counted as ws_closed. */
-  private closedHere = false;
   /** Why the socket closed: an error's message, else its close code and reason. */
   private closeText: string | undefined;
 
@@ -209,14 +206,8 @@ export class WsSocket extends MessageSocket<WsMessage> implements VuSocket<unkno
     return this.o.typeField === 'type' ? (value as WsMessage) : { ...value, type };
   }
 
-  /** The socket is closed: counted as ws_closed unless it was closed here or the run is over. */
-  protected closedError(endpoint: string, what: string, sentAt?: number): RequestFailedError {
-    const message = `the socket closed (${this.closeText ?? 'closed'}): ${what}`;
-    if (!this.closedHere && !this.owner.isClosing()) {
-      const waited = sentAt === undefined ? undefined : (performance.now() - sentAt) * 1000;
-      this.owner.recorder.recordWsFailure(endpoint, 'ws_closed', message, waited);
-    }
-    return new RequestFailedError(endpoint, 'ws_closed', message);
+  protected get closedReason(): string {
+    return `the socket closed (${this.closeText ?? 'closed'})`;
   }
 
   private onClose(code: number, reason: string): void {

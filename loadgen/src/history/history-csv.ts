@@ -23,8 +23,11 @@ const COLUMN_SUFFIX: Record<MetricId, string> = {
   serverErrorRatio: 'server_5xx_ratio',
 };
 
-export const csvColumn = (m: Pick<MetricHistory, 'endpoint' | 'metric'>): string =>
-  `${m.endpoint} ${COLUMN_SUFFIX[m.metric]}`;
+/** `GET /api/users p95_ms`; a custom trend of another unit ends with its unit: `room size p95_players`. */
+export const csvColumn = (m: Pick<MetricHistory, 'endpoint' | 'metric' | 'unit' | 'valueUnit'>): string =>
+  m.unit === 'value'
+    ? `${m.endpoint} ${m.metric}_${(m.valueUnit ?? 'value').replace(/[^A-Za-z0-9]+/g, '_')}`
+    : `${m.endpoint} ${COLUMN_SUFFIX[m.metric]}`;
 
 /** A file name for a series: `game-closed`, `loop-1a2b3c4d5e-open`. */
 function seriesFileStem(series: Pick<HistorySeries, 'pattern' | 'model'>): string {
@@ -87,7 +90,7 @@ export function seriesCsv(series: HistorySeries): string {
 
 /** Otava's direction of a figure: -1 lower is better, 1 higher is better (or not known). */
 function direction(series: HistorySeries, m: MetricHistory): number {
-  return worseWay(m.metric, m.kind, series.model) === 'up' ? -1 : 1;
+  return worseWay(m.metric, m.kind, series.model, m.valueUnit) === 'up' ? -1 : 1;
 }
 
 /** One file stem per series, made unique with `-2`, `-3`... should two patterns read alike. */
@@ -108,7 +111,7 @@ export function otavaConfig(series: readonly HistorySeries[], stems: readonly st
   const lines = [
     '# Apache Otava tests for the CSV files beside this file, written by `loadgen history --csv`.',
     "# Run Otava in this directory (file paths are relative). Units: each column's name ends with",
-    '# its unit (_ms, _ratio, rps: per second).',
+    "# its unit (_ms, _ratio, rps: per second; a custom trend's own unit, e.g. _players).",
     'tests:',
   ];
   for (const [i, s] of series.entries()) {

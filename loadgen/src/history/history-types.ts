@@ -27,6 +27,8 @@ export interface HistoryChangePoint {
   series: string;
   endpoint: string;
   metric: MetricId;
+  /** A custom trend's unit when it is not ms (its percentiles are in it). */
+  valueUnit?: string;
   /** Index, in the series' runs, of the first run after the change. */
   runIndex: number;
   /** That run: its testid (what `--accept` takes), start and provenance. */
@@ -54,6 +56,8 @@ export interface MetricHistory {
   kind: string;
   metric: MetricId;
   unit: MetricUnit;
+  /** With unit `value`: the custom trend's unit (`players`, `bytes`...). */
+  valueUnit?: string;
   /** One per run of the series (same order); null where that run has no such figure. */
   values: (number | null)[];
   changePoints: HistoryChangePoint[];

@@ -1,4 +1,4 @@
-import { METRICS, type MetricId, runFigures } from './history-metrics.js';
+import { figureUnit, METRICS, type MetricId, runFigures } from './history-metrics.js';
 import type { MetricHistory } from './history-types.js';
 import type { RunSeries } from './run-series.js';
 
@@ -21,7 +21,9 @@ export function metricHistories(series: RunSeries): { metrics: MetricHistory[]; 
   const metrics: MetricHistory[] = [];
   const notes: string[] = [];
   for (const endpoint of endpoints) {
-    const kind = perRun.find((f) => f.has(endpoint))?.get(endpoint)?.kind ?? 'http';
+    const first = perRun.find((f) => f.has(endpoint))?.get(endpoint);
+    const kind = first?.kind ?? 'http';
+    const valueUnit = first?.valueUnit;
     const missing = series.runs.filter((_, i) => !perRun[i]?.has(endpoint)).map((r) => r.summary.run.testid);
     if (missing.length > 0) {
       notes.push(
@@ -30,8 +32,18 @@ export function metricHistories(series: RunSeries): { metrics: MetricHistory[]; 
     }
     for (const spec of METRICS) {
       const values = perRun.map((f) => f.get(endpoint)?.figures[spec.id as MetricId] ?? null);
+      // A figure no run has (percentiles of what was never timed, the server's of a socket) is no series.
       if (values.every((v) => v === null)) continue;
-      metrics.push({ endpoint, kind, metric: spec.id, unit: spec.unit, values, changePoints: [] });
+      const unit = figureUnit(spec.id, valueUnit);
+      metrics.push({
+        endpoint,
+        kind,
+        metric: spec.id,
+        unit,
+        ...(unit === 'value' ? { valueUnit } : {}),
+        values,
+        changePoints: [],
+      });
     }
   }
   return { metrics, notes };

@@ -16,7 +16,7 @@ import type { CollectedRuns } from './summary-collection.js';
  * - minAbsoluteChange: latency 1 ms, so that a 0.4 → 0.6 ms endpoint ("+50%") on a shared machine
  *   does not fire, as `compare`'s absolute tolerances do; error ratio 0.01 (1 percentage point,
  *   compare's --error-points), because a ratio at exactly 0 has no spread and any error would be
- *   "certain"; requests/s none (relative only).
+ *   "certain"; requests/s and custom trends of another unit than ms none (relative only).
  * - failWithin 5 and holdRuns 2: a regression fails the builds from its second run to its fifth
  *   (unless accepted or older): one run above its neighbours is most often noise, and five runs
  *   leave room for the run or two the detector may need to place it.
@@ -26,7 +26,7 @@ import type { CollectedRuns } from './summary-collection.js';
 export const DEFAULT_HISTORY_SETTINGS: HistorySettings = {
   maxPValue: 0.0001,
   minRelativeChange: DEFAULT_CHANGE_POINT_OPTIONS.minRelativeChange,
-  minAbsoluteChange: { ms: 1, ratio: 0.01, per_s: 0 },
+  minAbsoluteChange: { ms: 1, ratio: 0.01, per_s: 0, value: 0 },
   failWithin: 5,
   holdRuns: 2,
   gate: ['p50', 'p95', 'p99', 'errorRatio'],

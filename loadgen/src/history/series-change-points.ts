@@ -33,7 +33,7 @@ export function seriesChangePoints(
     minRelativeChange: settings.minRelativeChange,
     minAbsoluteChange: settings.minAbsoluteChange[m.unit],
   });
-  const way = worseWay(m.metric, m.kind, series.model);
+  const way = worseWay(m.metric, m.kind, series.model, m.valueUnit);
   return found.map((c) => {
     const runIndex = at[c.index] as number;
     const run = series.runs[runIndex] as HistoryRun;
@@ -45,6 +45,7 @@ export function seriesChangePoints(
       series: series.id,
       endpoint: m.endpoint,
       metric: m.metric,
+      ...(m.valueUnit === undefined ? {} : { valueUnit: m.valueUnit }),
       runIndex,
       testid: run.testid,
       startedAt: run.startedAt,

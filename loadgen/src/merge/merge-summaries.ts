@@ -9,6 +9,7 @@ import {
 import { deriveCallPattern } from '../model/call-pattern.js';
 import { addMetrics, addWindowMetric } from '../model/custom-metric-math.js';
 import type { WindowMetric } from '../model/custom-metric-schema.js';
+import { endpointKindText, metricKindText, NameKinds } from '../model/name-kinds.js';
 import { perSecond } from '../model/per-second.js';
 import { mergeProvenance } from '../model/run-provenance.js';
 import type {
@@ -203,6 +204,23 @@ function checkMergeable(summaries: Summary[], sources: string[], allowPartial: b
       refuse(
         `${name(i)} is segment ${seg(s)}, ${name(0)} is segment ${seg(first)}: different segment counts`,
       );
+  });
+  // A name must be the same thing in every segment: a counter is not added to a rate, nor a trend
+  // in players to one in ms.
+  const kinds = new NameKinds();
+  summaries.forEach((s, i) => {
+    const parts = [
+      ...s.endpoints.map((e) => [e.endpoint, endpointKindText(e)] as const),
+      ...(s.metrics ?? []).map((m) => [m.name, metricKindText(m)] as const),
+    ];
+    for (const [metric, kind] of parts) {
+      const clash = kinds.note(metric, kind, name(i));
+      if (clash !== undefined) {
+        refuse(
+          `"${clash.name}" is ${clash.was} in ${clash.wasIn} and ${clash.is} in ${name(i)}: their figures cannot be added (the segments must run the same scenario)`,
+        );
+      }
+    }
   });
   const seen = new Map<number, number>();
   summaries.forEach((s, i) => {

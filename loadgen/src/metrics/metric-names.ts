@@ -63,7 +63,8 @@ export class MetricNames {
         `"${name}" is ${WHAT[was]}${declared}, so it cannot also be ${WHAT[use]}: give each its own name`,
       );
     }
-    if (custom && ++this.custom > MAX_CUSTOM_NAMES) {
+    // A tag set's series is not the script's name: its sets are capped per metric (MAX_TAG_SETS).
+    if (custom && !this.derived.has(name) && ++this.custom > MAX_CUSTOM_NAMES) {
       throw new Error(
         `"${name}": more than ${MAX_CUSTOM_NAMES} custom metric names; each name is a series in every table and in Prometheus, so keep ids out of names`,
       );

@@ -25,6 +25,8 @@ const clean = (v: unknown): string =>
 export class MetricTags {
   /** metric -> its tag values, joined -> the series name. */
   private readonly sets = new Map<string, Map<string, string>>();
+  /** metric -> its `(other)` series, made once: past the cap every new set's sample lands there. */
+  private readonly others = new Map<string, string>();
 
   constructor(private readonly names: MetricNames) {}
 
@@ -57,10 +59,18 @@ export class MetricTags {
     }
     const known = sets.get(values);
     if (known !== undefined) return known;
-    const full = sets.size >= MAX_TAG_SETS;
-    const series = `${name}{${keys.map((k) => `${k}=${full ? OTHER : clean(tags?.[k])}`).join(',')}}`;
     // Past the cap a new set is not kept: it is counted under (other), which holds them all.
-    if (!full) sets.set(values, series);
+    if (sets.size >= MAX_TAG_SETS) {
+      let other = this.others.get(name);
+      if (other === undefined) {
+        other = `${name}{${keys.map((k) => `${k}=${OTHER}`).join(',')}}`;
+        this.others.set(name, other);
+        this.names.derive(other, name);
+      }
+      return other;
+    }
+    const series = `${name}{${keys.map((k) => `${k}=${clean(tags?.[k])}`).join(',')}}`;
+    sets.set(values, series);
     this.names.derive(series, name);
     return series;
   }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import { LoadgenError } from '../errors.js';
 import { windowSaturated } from '../model/generator-saturation.js';
+import type { ThreadHealth } from '../model/generator-schema.js';
 import type { Histogram } from './hdr-histograms.js';
 import { labelled } from './metric-tags.js';
 import type { MessageTotals, RunAggregator } from './run-aggregator.js';
@@ -200,7 +201,7 @@ export function createLoadgenRegistry(
     ),
     customMetric(
       'loadgen_ws_duration_seconds',
-      'Socket handshake (ws connect), request-to-reply (ws <request type>) and push delay (ws <type>).',
+      'Socket handshake (ws connect), request-to-reply (ws <request type>) and push delay (ws <type>); of the failures only timeouts are timed.',
       'histogram',
       () =>
         ws().flatMap(([endpoint, t]) =>
@@ -209,7 +210,7 @@ export function createLoadgenRegistry(
     ),
     customMetric(
       'loadgen_ws_errors_total',
-      'Failed socket handshakes and waits by kind (ws_timeout, ws_closed, http_<status>...).',
+      'Failed socket handshakes and waits by kind (ws_timeout, ws_closed, http_<status>...); only timeouts add to the durations.',
       'counter',
       () =>
         ws().flatMap(([endpoint, t]) =>
@@ -293,20 +294,25 @@ export function createLoadgenRegistry(
       () =>
         (agg.generator?.threads ?? []).map((t) => ({ labels: { ...base, thread: t.thread }, value: t.busy })),
     ),
-    customMetric(
-      'loadgen_generator_event_loop_delay_seconds',
-      "Each thread's event-loop delay in the latest window (p50, p99, max).",
-      'gauge',
-      () =>
-        (agg.generator?.threads ?? []).flatMap((t) =>
-          (
-            [
-              ['0.5', t.loopP50Ms],
-              ['0.99', t.loopP99Ms],
-              ['1', t.loopMaxMs],
-            ] as const
-          ).map(([quantile, v]) => ({ labels: { ...base, thread: t.thread, quantile }, value: v / 1000 })),
-        ),
+    // One gauge per figure: a gauge's series must not carry a `quantile` label (that is a
+    // summary's, whose _sum and _count these window figures do not have).
+    ...(
+      [
+        ['p50', 'p50', (t: ThreadHealth) => t.loopP50Ms],
+        ['p99', 'p99', (t: ThreadHealth) => t.loopP99Ms],
+        ['max', 'most', (t: ThreadHealth) => t.loopMaxMs],
+      ] as const
+    ).map(([figure, what, pick]) =>
+      customMetric(
+        `loadgen_generator_event_loop_delay_${figure}_seconds`,
+        `Each thread's event-loop delay in the latest window: its ${what}.`,
+        'gauge',
+        () =>
+          (agg.generator?.threads ?? []).map((t) => ({
+            labels: { ...base, thread: t.thread },
+            value: pick(t) / 1000,
+          })),
+      ),
     ),
     customMetric(
       'loadgen_generator_cpu_ratio',

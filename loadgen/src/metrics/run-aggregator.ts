@@ -1,6 +1,8 @@
+import { LoadgenError } from '../errors.js';
 import { addWindowMetric } from '../model/custom-metric-math.js';
 import type { WindowMetric } from '../model/custom-metric-schema.js';
 import type { WindowGenerator } from '../model/generator-schema.js';
+import { endpointKindText, metricKindText, NameKinds } from '../model/name-kinds.js';
 import type { Failure, TimeWindow, WindowEndpoint, WindowSockets } from '../model/summary-schema.js';
 import { CustomMetricTotals } from './custom-metric-totals.js';
 import {
@@ -121,6 +123,9 @@ export class RunAggregator {
   private runErrors = 0;
   private customCount = 0;
   private customErrors = 0;
+  /** What each name is in the threads that reported it, and the first clash between two threads. */
+  private readonly nameKinds = new NameKinds();
+  private clash: LoadgenError | undefined;
 
   constructor(
     private readonly parts: number,
@@ -190,11 +195,13 @@ export class RunAggregator {
     p.dropped += report.droppedIterations;
     if (report.ws !== undefined) p.ws = this.addSockets(report.ws, p.ws);
     for (const [name, m] of Object.entries(report.metrics ?? {})) {
+      this.checkKind(name, metricKindText(m));
       p.metrics ??= new Map();
       const known = p.metrics.get(name);
       p.metrics.set(name, known === undefined ? m : addWindowMetric(known, m));
     }
     for (const [name, e] of Object.entries(report.endpoints)) {
+      this.checkKind(name, endpointKindText(e));
       const t = this.totals(name, e.kind ?? 'http', e.unit);
       const h = decodeHistogram(e.histogram);
       t.histogram.add(h);
@@ -325,8 +332,10 @@ export class RunAggregator {
       this.peakConnected = Math.max(this.peakConnected ?? 0, p.ws.connectedPeak);
     }
     // Parts may report the final partial window under different indexes; keep the list ordered.
-    this.windows.push(window);
-    this.windows.sort((a, b) => a.t - b.t);
+    // Windows come in order but for those last ones: insert from the end, no sort of them all.
+    let at = this.windows.length;
+    while (at > 0 && (this.windows[at - 1] as TimeWindow).t > t) at--;
+    this.windows.splice(at, 0, window);
     const latency = { p50: percentileMs(all, 50), p95: percentileMs(all, 95), p99: percentileMs(all, 99) };
     this.runHistogram.add(all);
     all.destroy();
@@ -351,8 +360,25 @@ export class RunAggregator {
   }
 
   /** Flush windows some part never reported (it ended a window earlier than the others). */
+  /**
+   * The last windows; then, when two threads said one name was different things (a counter and
+   * a rate), the run is refused (LG_MERGE_REFUSED), as `merge` refuses such segments: its figures
+   * of that name would be one thread's with the other's dropped.
+   */
   finish(): void {
     for (const [index, p] of [...this.pending].sort((a, b) => a[0] - b[0])) this.complete(index, p);
+    if (this.clash !== undefined) throw this.clash;
+  }
+
+  /** Threads check their own names, not each other's: a name must be one thing in all of them. */
+  private checkKind(name: string, kind: string): void {
+    if (this.clash !== undefined || this.parts === 1) return;
+    const c = this.nameKinds.note(name, kind, 'one thread');
+    if (c === undefined) return;
+    this.clash = new LoadgenError(
+      'LG_MERGE_REFUSED',
+      `the threads' figures cannot be added: "${c.name}" is ${c.was} in one thread and ${c.is} in another (the script makes it so; declaring it in options.metrics makes every thread check it at its first use)`,
+    );
   }
 
   failureTable(): Failure[] {

@@ -68,6 +68,8 @@ export interface EndpointWindowReport {
 export interface TrendSeries {
   /** `ms`, or the unit options.metrics declares. */
   readonly unit: string;
+  /** The unit is ms: a latency (decided once, not by a string compare per sample). */
+  readonly inMs: boolean;
   /** A sample: `value` in the trend's unit. */
   record(value: number): void;
   /** A failure of kind `kind`, with the time it waited (ms) when that is kept as a sample. */
@@ -82,18 +84,20 @@ class EndpointWindow implements TrendSeries {
   decodedBytes: number | undefined;
   statusCounts = new Map<number, number>();
   failures = new Map<string, { count: number; sample: string }>();
+  readonly inMs: boolean;
 
   constructor(
     readonly kind: EndpointKind,
     readonly unit = 'ms',
   ) {
     this.histogram = createHistogramFor(unit);
+    this.inMs = unit === 'ms';
   }
 
   record(value: number): void {
     this.count++;
     // Latencies (ms) as µs, at least 1; another unit as its thousandths, 0 included.
-    if (this.unit === 'ms') recordMicros(this.histogram, value * 1000);
+    if (this.inMs) recordMicros(this.histogram, value * 1000);
     else recordThousandths(this.histogram, value * 1000);
   }
 
@@ -213,9 +217,11 @@ export class WindowRecorder {
   }
 
   /**
-   * A socket wait or handshake that failed (`ws_timeout`, `ws_closed`...). A request's wait for
-   * its reply records the time waited, as a request without a response does, so a run whose
-   * replies time out shows it in the percentiles; a push that never came has no latency.
+   * A socket wait or handshake that failed (`ws_timeout`, `ws_closed`...). Only a timeout keeps
+   * the time it waited (`micros`), as an HTTP timeout does, so a run whose replies time out shows
+   * it in the percentiles: a request's `ws_timeout` and a handshake's `timeout`. A socket that
+   * closed (`ws_closed`, like an HTTP reset), a push that never came and a refused handshake have
+   * no latency.
    */
   recordWsFailure(endpoint: string, kind: string, message: string, micros?: number): void {
     const w = this.window(endpoint, 'ws');

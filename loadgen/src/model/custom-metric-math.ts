@@ -15,7 +15,8 @@ export function addWindowMetric(a: WindowMetric, b: WindowMetric): WindowMetric 
   if ('value' in a && 'value' in b) {
     return { value: a.value + b.value, min: Math.min(a.min, b.min), max: Math.max(a.max, b.max) };
   }
-  // One name was two kinds in two parts (each part checks its own names): keep the first.
+  // One name was two kinds in two parts (each part checks its own names): those who add parts
+  // refuse that (model/name-kinds.ts); until they do, the first is kept.
   return a;
 }
 

@@ -18,6 +18,61 @@ export function windowSaturated(g: WindowGenerator, rule: SaturationRule = SATUR
 }
 
 /**
+ * The generator summary folded window by window (in time order), so a view of the run so far (the
+ * dashboard, at every closed window) pays for the new window only, not for every window again.
+ */
+export class GeneratorAssessment {
+  private sampled = 0;
+  private saturatedWindows = 0;
+  private run = 0;
+  private runStart = 0;
+  private saturatedFromSec: number | undefined;
+  private peakCpu = 0;
+  private peakRssMb = 0;
+  private maxBusy = 0;
+  private maxLoopP99Ms = 0;
+
+  constructor(private readonly rule: SaturationRule = SATURATION_RULE) {}
+
+  /** The next window; one without health figures (sampling off) leaves everything as it was. */
+  add(w: { t: number; generator?: WindowGenerator }): void {
+    const g = w.generator;
+    if (g === undefined) return;
+    this.sampled++;
+    this.peakCpu = Math.max(this.peakCpu, g.cpu);
+    this.peakRssMb = Math.max(this.peakRssMb, g.rssMb);
+    for (const t of g.threads) {
+      this.maxBusy = Math.max(this.maxBusy, t.busy);
+      this.maxLoopP99Ms = Math.max(this.maxLoopP99Ms, t.loopP99Ms);
+    }
+    if (!windowSaturated(g, this.rule)) {
+      this.run = 0;
+      return;
+    }
+    this.saturatedWindows++;
+    if (this.run === 0) this.runStart = w.t;
+    this.run++;
+    if (this.run >= this.rule.windows && this.saturatedFromSec === undefined)
+      this.saturatedFromSec = this.runStart;
+  }
+
+  /** The windows added so far, or undefined while none had health figures. */
+  summary(): GeneratorSummary | undefined {
+    if (this.sampled === 0) return undefined;
+    return {
+      saturated: this.saturatedFromSec !== undefined,
+      saturatedWindows: this.saturatedWindows,
+      ...(this.saturatedFromSec === undefined ? {} : { saturatedFromSec: this.saturatedFromSec }),
+      rule: this.rule,
+      peakCpu: this.peakCpu,
+      peakRssMb: this.peakRssMb,
+      maxBusy: this.maxBusy,
+      maxLoopP99Ms: this.maxLoopP99Ms,
+    };
+  }
+}
+
+/**
  * The run's generator summary from its windows (in time order), or undefined when no window has
  * health figures (sampling off, or a summary written before it existed).
  */
@@ -25,41 +80,7 @@ export function assessGenerator(
   windows: readonly { t: number; generator?: WindowGenerator }[],
   rule: SaturationRule = SATURATION_RULE,
 ): GeneratorSummary | undefined {
-  const sampled = windows.filter((w) => w.generator !== undefined);
-  if (sampled.length === 0) return undefined;
-  let saturatedWindows = 0;
-  let run = 0;
-  let runStart = 0;
-  let saturatedFromSec: number | undefined;
-  let peakCpu = 0;
-  let peakRssMb = 0;
-  let maxBusy = 0;
-  let maxLoopP99Ms = 0;
-  for (const w of sampled) {
-    const g = w.generator as WindowGenerator;
-    peakCpu = Math.max(peakCpu, g.cpu);
-    peakRssMb = Math.max(peakRssMb, g.rssMb);
-    for (const t of g.threads) {
-      maxBusy = Math.max(maxBusy, t.busy);
-      maxLoopP99Ms = Math.max(maxLoopP99Ms, t.loopP99Ms);
-    }
-    if (!windowSaturated(g, rule)) {
-      run = 0;
-      continue;
-    }
-    saturatedWindows++;
-    if (run === 0) runStart = w.t;
-    run++;
-    if (run >= rule.windows && saturatedFromSec === undefined) saturatedFromSec = runStart;
-  }
-  return {
-    saturated: saturatedFromSec !== undefined,
-    saturatedWindows,
-    ...(saturatedFromSec === undefined ? {} : { saturatedFromSec }),
-    rule,
-    peakCpu,
-    peakRssMb,
-    maxBusy,
-    maxLoopP99Ms,
-  };
+  const assessment = new GeneratorAssessment(rule);
+  for (const w of windows) assessment.add(w);
+  return assessment.summary();
 }

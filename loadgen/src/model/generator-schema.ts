@@ -16,6 +16,7 @@ const threadHealthSchema = z.object({
   loopP99Ms: ms,
   loopMaxMs: ms,
 });
+export type ThreadHealth = z.infer<typeof threadHealthSchema>;
 
 /** The generator's own health in one window: the process, and each thread that ran users. */
 export const windowGeneratorSchema = z.object({

@@ -17,26 +17,22 @@ const LIFT: Record<number, (summary: Json) => Json> = {
     const run = (summary.run ?? {}) as Json;
     return { ...summary, schemaVersion: 2, run: { ...run, httpClient: run.httpClient ?? 'undici' } };
   },
-  // v2 -> v3: the fields version 3 adds come with their defaults here.
-  // Optional in v3, absent from v2 files: `endpoints[].decodedBytes` (decompressed responses'
-  // decoded body bytes) and `run.tls` (`--insecure`, `--ca`).
-  // The live dashboard adds optional fields only: `timeSeries[].generator` and
-  // `generator` (the generator's own health, absent before it was measured) and `timeline` (the
-  // steering changes, absent in a run never steered).
+  // v2 -> v3: the fields version 3 adds come with their defaults here (loadgen/README.md,
+  // "summary.json", lists them by version too):
   // - run.callPattern (required): no v2 scenario declared one, so it is derived from the run's
   //   endpoints, as a v3 run of a scenario that declares none gets it.
-  // - run.provenance (optional: tags, host, the scenario's git commit, the target's build): an
-  //   older run recorded none of it, so it stays absent.
-  // - timeSeries[].loopUsers (optional): not counted before v3; capacity falls back to the
-  //   scheduled users.
   // - run.resources became named resources with run.costs beside them: the old per-endpoint
   //   { mysql, redisOps } table is read as resources mysql (a pool) and redis (ops).
-  // - Custom measurements add only optional fields (endpoints[].kind 'custom' and
-  //   unit, timeSeries[].metrics, metrics[], totals.setups and teardowns, run.aborted,
-  //   thresholds[].reason and aborted), and thresholds[].actual became null for "no data",
-  //   which v2 wrote as -1 (no metric of a threshold is ever negative).
-  // - Sockets add optional fields only, which v2 files lack: ws.messages[].protocol,
-  //   sentBytes and receivedBytes, ws.reconnects and ws.wireBytes.
+  // - thresholds[].actual became null for "no data", which v2 wrote as -1 (no metric of a
+  //   threshold is ever negative).
+  // - Optional, absent from v2 files, so left absent: endpoints[].decodedBytes (decompressed
+  //   responses' decoded body bytes), run.tls (`--insecure`, `--ca`), run.provenance (tags, host,
+  //   the scenario's git commit, the target's build), timeSeries[].loopUsers (capacity falls back
+  //   to the scheduled users); the generator's health (timeSeries[].generator, generator) and the
+  //   steering changes (timeline); custom measurements (endpoints[].kind 'custom' and unit,
+  //   timeSeries[].metrics, metrics[], totals.setups and teardowns, run.aborted,
+  //   thresholds[].reason and aborted); sockets' ws.messages[].protocol, sentBytes and
+  //   receivedBytes, ws.reconnects and ws.wireBytes.
   2: (summary) => {
     const old = (summary.run ?? {}) as Json;
     const lifted = isLegacyResources(old.resources) ? liftLegacyResources(old.resources) : undefined;

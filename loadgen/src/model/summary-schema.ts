@@ -63,7 +63,8 @@ const endpointStatsSchema = z.object({
   /**
    * `ws`: a socket figure, not a request: `ws connect` (handshakes), `ws <type>` (request→reply
    * time of `socket.request`, or push delay now - ts of received messages). Its failures
-   * (`ws_timeout`, `ws_closed`, a refused handshake) are counted in `errors` and have no latency.
+   * (`ws_timeout`, `ws_closed`, a refused handshake) are counted in `errors`; only a timeout keeps
+   * a latency sample (the time it waited): a `request()`'s `ws_timeout`, a handshake's `timeout`.
    * `custom`: a trend the script measured (`vu.time`, `vu.record`): `count` samples and failures,
    * `errors` the failures (a failure keeps a sample only when it is a timeout or `vu.record` gave
    * a value), no bytes or statuses.
@@ -132,7 +133,8 @@ const failureSchema = z.object({
   /**
    * `http_<status>`, `connection_refused`, `connection_reset`, `timeout`, `dns`,
    * `host_unreachable`, `tls_certificate`, `tls_handshake`, `protocol_error`, `other`; sockets'
-   * `ws_timeout`, `ws_closed`. Of the failures without a response only `timeout` was timed.
+   * `ws_timeout`, `ws_closed`. Of the failures without a response only the timeouts were timed:
+   * `timeout`, and `ws_timeout` of a socket `request()` (from its send).
    */
   kind: z.string(),
   count,

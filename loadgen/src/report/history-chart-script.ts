@@ -11,7 +11,8 @@ export const HISTORY_CHART_SCRIPT = `
   function fmt(v, unit) {
     if (v == null) return '-';
     if (unit === 'ratio') return (Math.round(v * 10000) / 100) + '%';
-    return (Math.round(v * 100) / 100) + (unit === 'ms' ? ' ms' : unit === 'per_s' ? ' /s' : '');
+    // Any other unit is a custom trend's own (players, bytes...).
+    return (Math.round(v * 100) / 100) + (unit === 'ms' ? ' ms' : unit === 'per_s' ? ' /s' : unit ? ' ' + unit : '');
   }
   function marks(changes) {
     return function (u) {

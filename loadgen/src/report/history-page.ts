@@ -1,5 +1,5 @@
 import { relative, sep } from 'node:path';
-import { metricSpec } from '../history/history-metrics.js';
+import { figureLabel } from '../history/history-metrics.js';
 import type { History, HistoryChangePoint, HistorySeries } from '../history/history-types.js';
 import { fmt } from '../model/number-format.js';
 import { describeProvenance } from '../model/run-provenance.js';
@@ -69,8 +69,8 @@ export function renderHistoryPage(h: History, options: HistoryPageOptions): stri
       runs: s.runs.map((r, i) => ({ testid: r.testid, startedAt: r.startedAt, href: links[si]?.[i] })),
       charts: s.metrics.map((m, mi) => ({
         id: `chart-${si}-${mi}`,
-        metric: metricSpec(m.metric).label,
-        unit: m.unit,
+        metric: figureLabel(m),
+        unit: m.unit === 'value' ? m.valueUnit : m.unit,
         values: m.values,
         changes: m.changePoints.map((c) => ({
           runIndex: c.runIndex,
@@ -89,7 +89,7 @@ export function renderHistoryPage(h: History, options: HistoryPageOptions): stri
           .filter(({ m }) => m.endpoint === endpoint)
           .map(
             ({ m, mi }) =>
-              `<figure><figcaption>${esc(metricSpec(m.metric).label)}${m.changePoints.length > 0 ? ` · ${m.changePoints.length} change point(s)` : ''}</figcaption><div class="chart" id="chart-${si}-${mi}"></div></figure>`,
+              `<figure><figcaption>${esc(figureLabel(m))}${m.changePoints.length > 0 ? ` · ${m.changePoints.length} change point(s)` : ''}</figcaption><div class="chart" id="chart-${si}-${mi}"></div></figure>`,
           )
           .join('');
         return `<h3 class="mono">${esc(endpoint)}</h3><div class="grid-history">${figures}</div>`;

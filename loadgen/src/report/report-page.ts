@@ -3,6 +3,7 @@ import { type CompareRule, DEFAULT_COMPARE_RULE } from '../compare/compare-rule.
 import { type Comparison, compareSummaries } from '../compare/compare-summaries.js';
 import { comparability } from '../model/call-pattern.js';
 import { fmt } from '../model/number-format.js';
+import { steeringLabel } from '../model/steering-label.js';
 import type { Summary } from '../model/summary-schema.js';
 import { briefRegression } from '../terminal/format-comparison.js';
 import { capacitySection } from './capacity-section.js';
@@ -19,7 +20,6 @@ import {
   p95Series,
   percentileCurves,
   rpsSeries,
-  steeringLabel,
   timelineMarks,
   usersSeries,
 } from './report-series.js';

@@ -1,4 +1,5 @@
 import { mergeEncoded } from '../metrics/hdr-histograms.js';
+import { steeringLabel } from '../model/steering-label.js';
 import type { Summary } from '../model/summary-schema.js';
 
 /** Series for one chart: a shared x axis and one y array per line (null = no data there). */
@@ -87,13 +88,6 @@ export function timelineMarks(summaries: readonly Summary[]): TimelineMark[] {
   return summaries.flatMap((s, run) =>
     (s.timeline ?? []).map((c) => ({ t: c.t, label: steeringLabel(c), run })),
   );
-}
-
-export function steeringLabel(c: NonNullable<Summary['timeline']>[number]): string {
-  const segment = c.segment === undefined ? '' : ` (segment ${c.segment})`;
-  if (c.action === 'users') return `users ${c.users} @ ${c.spawnRate}/s${segment}`;
-  if (c.action === 'rate') return `rate ${c.rate}/s${segment}`;
-  return `stop${segment}`;
 }
 
 /**

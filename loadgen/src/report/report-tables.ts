@@ -5,11 +5,13 @@ import type {
   MetricName,
 } from '../compare/compare-summaries.js';
 import { describeModel } from '../model/load-model-text.js';
+import { neverTimed } from '../model/never-timed.js';
 import { fmt, fmtPercent, fmtSigned } from '../model/number-format.js';
 import { describeProvenance } from '../model/run-provenance.js';
+import { steeringLabel } from '../model/steering-label.js';
 import type { Summary } from '../model/summary-schema.js';
+import { thresholdActual } from '../terminal/custom-tables.js';
 import { esc } from './html-escape.js';
-import { steeringLabel } from './report-series.js';
 
 /**
  * A figure with its change from the first run underneath, the cell marked when the rule flags it.
@@ -37,6 +39,10 @@ function figureCell(
   return `<td${cls}${title}>${esc(text)}<small>${esc(fmtSigned(change.delta * scale, digits))}${esc(unit)}${esc(rel)}</small></td>`;
 }
 
+/** A latency figure of what was counted but never timed (model/never-timed.ts): no data, not 0 ms. */
+const NOT_TIMED_CELL =
+  '<td class="muted" title="counted but never timed: every one failed without a response">-</td>';
+
 const metricOf = (c: EndpointComparison | undefined, name: MetricName): MetricChange | undefined =>
   c?.metrics.find((m) => m.metric === name);
 
@@ -51,7 +57,8 @@ function thresholds(s: Summary): string {
   const list = failed
     .map(
       (t) =>
-        `<small>✗ ${esc(t.expr)} (${t.actual === null ? 'no data' : `was ${esc(fmt(t.actual, 2))}`})</small>`,
+        // The figure as the terminal reads it: a ratio in %, a trend in its unit, or "no data".
+        `<small>✗ ${esc(t.expr)} (${t.actual === null ? 'no data' : `was ${esc(thresholdActual(t, s))}`})</small>`,
     )
     .join('');
   return `<td class="${failed.length > 0 ? 'regressed' : 'ok'}">${esc(text)}${list}</td>`;
@@ -72,22 +79,28 @@ export function summaryTable(
   const row = (label: string, cells: string[]): string =>
     `<tr><th scope="row">${esc(label)}</th>${cells.join('')}</tr>`;
   const plain = (f: (s: Summary) => string): string[] => summaries.map((s) => `<td>${esc(f(s))}</td>`);
+  // The run's latency when no request was timed (every one failed without a response) is no data.
+  const untimed = (s: Summary): boolean =>
+    neverTimed({ latencyMs: s.totals.latencyMs, count: s.totals.requests, errors: s.totals.errors });
   const figure = (
     name: MetricName,
     f: (s: Summary) => number,
     unit: string,
     scale = 1,
     digits = 1,
+    latency = false,
   ): string[] =>
     summaries.map((s, i) =>
-      figureCell(
-        `${fmt(f(s) * scale, digits)}${unit}`,
-        metricOf(comparisons[i]?.total, name),
-        unit,
-        scale,
-        digits,
-        notes[i],
-      ),
+      latency && untimed(s)
+        ? NOT_TIMED_CELL
+        : figureCell(
+            `${fmt(f(s) * scale, digits)}${unit}`,
+            metricOf(comparisons[i]?.total, name),
+            unit,
+            scale,
+            digits,
+            notes[i],
+          ),
     );
   const total = (f: (s: Summary) => number, unit: string, digits = 0): string[] =>
     summaries.map((s, i) => {
@@ -145,15 +158,15 @@ ${row(
 )}
 ${row(
   'p50',
-  figure('p50', (s) => s.totals.latencyMs.p50, ' ms'),
+  figure('p50', (s) => s.totals.latencyMs.p50, ' ms', 1, 1, true),
 )}
 ${row(
   'p95',
-  figure('p95', (s) => s.totals.latencyMs.p95, ' ms'),
+  figure('p95', (s) => s.totals.latencyMs.p95, ' ms', 1, 1, true),
 )}
 ${row(
   'p99',
-  figure('p99', (s) => s.totals.latencyMs.p99, ' ms'),
+  figure('p99', (s) => s.totals.latencyMs.p99, ' ms', 1, 1, true),
 )}
 ${row(
   'max',
@@ -206,12 +219,17 @@ export function endpointTable(
             ? `<td class="verdict incomparable" title="${esc(`not coloured: ${note}`)}">not comparable<small>another call pattern</small></td>`
             : `<td class="verdict ${esc(c?.verdict ?? '')}">${esc(VERDICT_TEXT[c?.verdict ?? ''] ?? c?.verdict ?? '')}${where(c)}</td>`;
       const l = e.latencyMs;
+      // Counted but never timed: its all-0 percentiles are no data, shown as such (no delta).
+      const timed = !neverTimed(e);
+      const suffix = unit === undefined ? ' ms' : ` ${unit}`;
+      const latency = (v: number, metric: MetricName) =>
+        timed ? figureCell(fmt(v), metricOf(c, metric), suffix, 1, 1, note) : NOT_TIMED_CELL;
       return `<tr class="${i === 0 ? 'first' : ''}" data-endpoint="${esc(name)}" data-run="${i}">${first}${run}<td>${esc(String(e.count))}</td>${[
         figureCell(fmt(e.rps), metricOf(c, 'rps'), '', 1, 1, note),
-        figureCell(fmt(l.p50), metricOf(c, 'p50'), ' ms', 1, 1, note),
-        figureCell(fmt(l.p95), metricOf(c, 'p95'), ' ms', 1, 1, note),
-        figureCell(fmt(l.p99), metricOf(c, 'p99'), ' ms', 1, 1, note),
-        `<td>${esc(fmt(l.max))}</td>`,
+        latency(l.p50, 'p50'),
+        latency(l.p95, 'p95'),
+        latency(l.p99, 'p99'),
+        timed ? `<td>${esc(fmt(l.max))}</td>` : NOT_TIMED_CELL,
         figureCell(
           `${fmt(e.count === 0 ? 0 : (e.errors / e.count) * 100, 2)}%`,
           metricOf(c, 'errorRate'),

@@ -7,6 +7,7 @@ import { LoadgenError } from '../errors.js';
 import { createLoadgenRegistry, serveMetrics } from '../metrics/prometheus-exporter.js';
 import { RunAggregator, type RunSoFar, type WindowLatency } from '../metrics/run-aggregator.js';
 import { scrapeServerMetrics, serverDelta } from '../metrics/server-metrics.js';
+import { GeneratorAssessment } from '../model/generator-saturation.js';
 import type { RunInfo, Summary, TimeWindow } from '../model/summary-schema.js';
 import { rowsOfPart } from '../scenario/data-feed.js';
 import type { RunConfig } from '../scenario/run-config.js';
@@ -115,6 +116,9 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
   let startLateMs = 0;
   const timeline = deps.control?.timeline ?? [];
   if (progress) {
+    // Folded as windows close, so soFar() costs the same in the run's last minute as in its first.
+    // (The final partial windows may close out of order; the end's summary assesses them in order.)
+    const generator = new GeneratorAssessment();
     const soFar = (w: TimeWindow) => () =>
       buildSummary(
         config,
@@ -129,9 +133,12 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
         undefined,
         before?.fault ?? null,
         timeline,
-        false,
+        { encode: false, generator },
       );
-    agg.subscribe((w, latest, run) => progress.update(w, latest, run, soFar(w)));
+    agg.subscribe((w, latest, run) => {
+      generator.add(w);
+      progress.update(w, latest, run, soFar(w));
+    });
   }
   const metrics =
     deps.metricsPort === undefined
@@ -226,8 +233,7 @@ export async function runScenario(config: RunConfig, deps: RunDeps = {}): Promis
       server,
       before?.fault ?? null,
       timeline,
-      true,
-      aborted,
+      { aborted },
     );
     summary.run.provenance = withTargetBuild(await provenance, before?.build);
     await deps.onSummary?.(summary);

@@ -2,7 +2,7 @@ import { createHistogram, encodeHistogram, latencyStats } from '../metrics/hdr-h
 import type { RunAggregator } from '../metrics/run-aggregator.js';
 import { deriveCallPattern } from '../model/call-pattern.js';
 import { metricFrom } from '../model/custom-metric-math.js';
-import { assessGenerator } from '../model/generator-saturation.js';
+import { assessGenerator, type GeneratorAssessment } from '../model/generator-saturation.js';
 import { perSecond } from '../model/per-second.js';
 import {
   type EndpointStats,
@@ -130,6 +130,19 @@ export function statsOf(
   return { endpoints, totals };
 }
 
+/** How buildSummary builds: the run's end (the defaults) or a view of the run so far. */
+export interface SummaryOptions {
+  /** false leaves the encoded histograms empty (a view of the run so far). Default true. */
+  encode?: boolean;
+  /** The threshold that stopped the run (abort). */
+  aborted?: RunInfo['aborted'];
+  /**
+   * The generator summary folded window by window as they closed: a view built at every window
+   * then costs that window, not every window again. Else it is assessed from all of agg.windows.
+   */
+  generator?: GeneratorAssessment;
+}
+
 export function buildSummary(
   config: RunConfig,
   agg: RunAggregator,
@@ -137,8 +150,7 @@ export function buildSummary(
   server: ServerView | undefined,
   fault: RunInfo['fault'],
   timeline: readonly SteeringChange[] = [],
-  encode = true,
-  aborted?: RunInfo['aborted'],
+  { encode = true, aborted, generator: assessed }: SummaryOptions = {},
 ): Summary {
   const { endpoints, totals } = statsOf(agg, timing.elapsedSec, encode);
   const summary: Summary = {
@@ -155,7 +167,7 @@ export function buildSummary(
   if (checks !== undefined) summary.checks = checks;
   const ws = socketStatsOf(agg);
   if (ws !== undefined) summary.ws = ws;
-  const generator = assessGenerator(agg.windows);
+  const generator = assessed === undefined ? assessGenerator(agg.windows) : assessed.summary();
   if (generator !== undefined) summary.generator = generator;
   if (timeline.length > 0) summary.timeline = [...timeline];
   const metrics = metricsOf(agg, timing.elapsedSec);

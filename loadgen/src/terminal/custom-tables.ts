@@ -14,7 +14,7 @@ const pct = (fraction: number): string => `${(fraction * 100).toFixed(2)}%`;
  * A figure of a trend of another unit than ms, to the 3 significant digits its histogram keeps
  * (a 5 read back from the histogram is 5.003, the top of its bucket).
  */
-const unitFigure = (v: number): string => fmt(Number(v.toPrecision(3)), 3);
+export const unitFigure = (v: number): string => fmt(Number(v.toPrecision(3)), 3);
 
 /** A trend's figure in its unit: ms to 0.1 as the endpoint table has them. */
 const trendFigure = (e: Pick<EndpointStats, 'unit'>, v: number): string =>

@@ -1,4 +1,4 @@
-import { type MetricId, type MetricUnit, metricSpec } from '../history/history-metrics.js';
+import { figureUnit, type MetricId, type MetricUnit, metricSpec } from '../history/history-metrics.js';
 import type { History, HistoryChangePoint, HistorySeries } from '../history/history-types.js';
 import { fmt, fmtPercent } from '../model/number-format.js';
 import { describeProvenance } from '../model/run-provenance.js';
@@ -16,11 +16,12 @@ export function figure(value: number | null | undefined, unit: MetricUnit): stri
 
 const when = (iso: string) => iso.replace('T', ' ').replace(/\.\d+Z$/, 'Z');
 
-/** `GET /api/users p50: 2.1 → 52.3 ms (+2,390%), p = 3e-12`. */
+/** `GET /api/users p50: 2.1 → 52.3 ms (+2,390%), p = 3e-12`; a custom trend's unit: `→ 7 players`. */
 export function describeChange(c: HistoryChangePoint): string {
-  const { unit, label } = metricSpec(c.metric);
-  const name = label.replace(/ ms$/, '');
-  const suffix = unit === 'ms' ? ' ms' : unit === 'per_s' ? ' req/s' : '';
+  const unit = figureUnit(c.metric, c.valueUnit);
+  const name = metricSpec(c.metric).label.replace(/ ms$/, '');
+  const suffix =
+    unit === 'ms' ? ' ms' : unit === 'per_s' ? ' req/s' : unit === 'value' ? ` ${c.valueUnit}` : '';
   // Below 1e-15 the t distribution's tail is rounding: say so rather than print 0.
   const p = c.pValue < 1e-15 ? 'p < 1e-15' : `p = ${c.pValue.toExponential(0)}`;
   return `${c.endpoint} ${name}: ${figure(c.meanBefore, unit)} → ${figure(c.meanAfter, unit)}${suffix} (${fmtPercent(c.relativeChange)}), ${p}`;
@@ -65,9 +66,12 @@ function seriesBlock(s: HistorySeries): string {
   const endpoints = [...new Set(s.metrics.map((m) => m.endpoint))];
   // A figure no endpoint has (the server's, when loadgen could not read the target's) is left out.
   const columns = TABLE_METRICS.filter((id) => s.metrics.some((m) => m.metric === id));
+  // A custom trend of another unit sits under `p95 ms` with its unit written out: `7 players`.
   const lastOf = (endpoint: string, metric: MetricId) => {
     const m = s.metrics.find((x) => x.endpoint === endpoint && x.metric === metric);
-    return m === undefined ? '-' : figure(m.values.at(-1), m.unit);
+    if (m === undefined) return '-';
+    const value = figure(m.values.at(-1), m.unit);
+    return m.unit === 'value' && value !== '-' ? `${value} ${m.valueUnit}` : value;
   };
   out.push('');
   out.push(

@@ -48,6 +48,10 @@ function ofTotals(t: Threshold, tot: Totals): Measured {
   if (t.metric === 'errors') return { value: tot.errorRate };
   if (t.metric === 'rps') return { value: tot.rps };
   if (t.metric === 'count') return { value: tot.requests };
+  // Every request failed without a response (refused, reset): its all-0 latency is no data.
+  if (neverTimed({ latencyMs: tot.latencyMs, count: tot.requests, errors: tot.errors })) {
+    return noData('no HTTP request was timed (every one failed without a response)');
+  }
   return { value: tot.latencyMs[t.metric as keyof Totals['latencyMs']] };
 }
 

@@ -32,6 +32,18 @@ describe('vu.time and vu.record (test/fixtures/custom-api.ts: 2 users, 2 rounds 
     // Timed and resolved with fn's result.
     expect(byName.compute).toMatchObject({ kind: 'custom', count: 4, errors: 0 });
     expect(summary.checks).toEqual([
+      {
+        label:
+          'refused: vu.record("room size", Infinity): the value must be a finite number (null only with { error }, a failure without a value)',
+        passes: 1,
+        fails: 0,
+      },
+      {
+        label:
+          'refused: vu.record("room size", NaN): the value must be a finite number (null only with { error }, a failure without a value)',
+        passes: 1,
+        fails: 0,
+      },
       { label: 'the script gets the error as it was thrown', passes: 4, fails: 0 },
       { label: 'time returns what fn returns', passes: 4, fails: 0 },
     ]);
@@ -42,7 +54,7 @@ describe('vu.time and vu.record (test/fixtures/custom-api.ts: 2 users, 2 rounds 
     // A timeout keeps the time it waited (30 ms here).
     expect(failures['wait for match TimeoutError']).toMatchObject({ count: 4 });
     expect(byName['wait for match']?.latencyMs.min).toBeGreaterThanOrEqual(29);
-    // A trend of another unit: 0 is a value, printed without ms.
+    // A trend of another unit: 0 is a value, printed without ms; NaN and Infinity were not recorded.
     expect(byName['room size']).toMatchObject({ unit: 'players', count: 4, errors: 0 });
     expect(byName['room size']?.latencyMs).toMatchObject({ min: 0, max: expect.closeTo(12.5, 1) });
     // A failure recorded without a value: counted, untimed.

@@ -136,9 +136,12 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
     expect(timeouts?.count).toBeGreaterThanOrEqual(2);
     const closed = failure(summary, 'ws never', 'ws_closed');
     expect(closed?.sample).toBe('the socket closed (code 4000 asked to): no "never" message');
+    const closedRequests = failure(summary, 'ws close-me', 'ws_closed');
+    expect(closedRequests?.sample).toBe('the socket closed (code 4000 asked to): no "gone" reply');
     // Each close the server made ended a wait (the last one may have met the run's stop first).
-    expect(closed?.count).toBeGreaterThanOrEqual(Math.max(2, closedByServer - 1));
-    expect(closed?.count).toBeLessThanOrEqual(closedByServer);
+    const closedWaits = (closed?.count ?? 0) + (closedRequests?.count ?? 0);
+    expect(closedWaits).toBeGreaterThanOrEqual(Math.max(2, closedByServer - 1));
+    expect(closedWaits).toBeLessThanOrEqual(closedByServer);
     expect(summary.ws?.closeCodes['4000']).toBe(closedByServer);
     // After every close the next iteration opened a new socket.
     expect(summary.ws?.connects).toBe(match.connects);
@@ -149,8 +152,12 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
     // A request that timed out is timed at what it waited, as an HTTP request without a response
     // is: its percentiles show the timeouts, so a latency threshold catches them.
     expect(endpoint(summary, 'ws flood')?.latencyMs.p50).toBeGreaterThanOrEqual(199); // 3 significant digits
-    const [flood, never] = evaluateThresholds(
-      [parseThreshold('ws flood:p95<100'), parseThreshold('ws never:p95<100000')],
+    const [flood, never, closedRequest] = evaluateThresholds(
+      [
+        parseThreshold('ws flood:p95<100'),
+        parseThreshold('ws never:p95<100000'),
+        parseThreshold('ws close-me:p95<100000'),
+      ],
       summary,
     );
     expect(flood?.passed).toBe(false);
@@ -159,6 +166,14 @@ describe('sockets in scenarios (vu.ws), examples/match.ts against a server of th
       passed: false,
       actual: null,
       reason: 'no data: "ws never" was counted but never timed',
+    });
+    // A request whose socket closed is not timed either, as an HTTP request whose connection was
+    // reset is not: the close's time is no reply time.
+    expect(endpoint(summary, 'ws close-me')).toMatchObject({ kind: 'ws', errors: closedRequests?.count });
+    expect(closedRequest).toMatchObject({
+      passed: false,
+      actual: null,
+      reason: 'no data: "ws close-me" was counted but never timed',
     });
 
     // Ticks pushed faster than the script reads them: a 3-message buffer dropped the rest, counted.

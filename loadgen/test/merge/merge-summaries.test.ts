@@ -43,6 +43,33 @@ describe('merge checks what it merges', () => {
     );
   });
 
+  it('refuses a name that is a counter in one segment and a rate in another, or a trend in two units', () => {
+    const counted = segment(0, 2);
+    counted.metrics = [{ name: 'score', type: 'counter', count: 3, rps: 1 }];
+    const rated = segment(1, 2);
+    rated.metrics = [{ name: 'score', type: 'rate', passes: 1, fails: 0, rate: 1 }];
+    expect(refusal([counted, rated])).toBe(
+      'merge refused: "score" is a counter in s0.json and a rate in s1.json: their figures cannot be added (the segments must run the same scenario)',
+    );
+
+    const trend = (s: Summary, unit: string | undefined): Summary => {
+      const e = structuredClone(s.endpoints[0] as Summary['endpoints'][number]);
+      s.endpoints.push({
+        ...e,
+        endpoint: 'room size',
+        kind: 'custom',
+        ...(unit === undefined ? {} : { unit }),
+      });
+      return s;
+    };
+    expect(refusal([trend(segment(0, 2), 'players'), trend(segment(1, 2), undefined)])).toMatch(
+      /"room size" is a trend in players in s0\.json and a trend in ms in s1\.json/,
+    );
+    // The same trend in the same unit merges.
+    const merged = mergeSummaries([trend(segment(0, 2), 'players'), trend(segment(1, 2), 'players')]);
+    expect(merged.endpoints.find((e) => e.endpoint === 'room size')?.unit).toBe('players');
+  });
+
   it('a missing segment is an error unless allowed; then the result says it is partial and which', () => {
     expect(refusal([segment(0, 3), segment(2, 3)])).toMatch(/segment 1\/3 of run "big-1" missing/);
     const partial = mergeSummaries([segment(0, 3), segment(2, 3)], { allowPartial: true });

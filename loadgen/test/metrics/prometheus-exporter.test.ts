@@ -52,9 +52,18 @@ describe('Prometheus metrics', () => {
     // The generator's own health in the latest window, beside the default process series.
     const last = summary.timeSeries.at(-1)?.generator;
     expect(value('loadgen_generator_busy_ratio', { ...base, thread: '0' })).toBe(last?.threads[0]?.busy);
-    expect(
-      value('loadgen_generator_event_loop_delay_seconds', { ...base, thread: '0', quantile: '0.99' }),
-    ).toBeCloseTo((last?.threads[0]?.loopP99Ms ?? -1) / 1000, 9);
+    expect(value('loadgen_generator_event_loop_delay_p99_seconds', { ...base, thread: '0' })).toBeCloseTo(
+      (last?.threads[0]?.loopP99Ms ?? -1) / 1000,
+      9,
+    );
+    expect(value('loadgen_generator_event_loop_delay_max_seconds', { ...base, thread: '0' })).toBeCloseTo(
+      (last?.threads[0]?.loopMaxMs ?? -1) / 1000,
+      9,
+    );
+    // A gauge carries no `quantile` label: that is a summary's.
+    expect(samples.filter((s) => s.name.startsWith('loadgen_generator_') && 'quantile' in s.labels)).toEqual(
+      [],
+    );
     expect(value('loadgen_generator_cpu_ratio', base)).toBe(last?.cpu);
     // 1 when the latest window passed the saturation rule (a busy test machine may make it so).
     expect(value('loadgen_generator_saturated', base)).toBe(

@@ -205,6 +205,24 @@ describe('thresholds', () => {
     ]);
   });
 
+  it("says no data for the run's latency when requests were made but none was timed", () => {
+    const zero = { min: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
+    const refused = {
+      ...summary,
+      totals: { ...summary.totals, requests: 50, errors: 50, errorRate: 1, rps: 5, latencyMs: zero },
+    };
+    const results = evaluateThresholds(
+      ['p95<500', 'max<1s', 'errors<1%', 'count>10'].map(parseThreshold),
+      refused,
+    );
+    expect(results.map((r) => [r.actual, r.passed, r.reason])).toEqual([
+      [null, false, 'no data: no HTTP request was timed (every one failed without a response)'],
+      [null, false, 'no data: no HTTP request was timed (every one failed without a response)'],
+      [1, false, undefined],
+      [50, true, undefined],
+    ]);
+  });
+
   it('parses the new metrics and abort, and refuses a name where none fits', () => {
     expect(parseThreshold('match found:rate>95%')).toMatchObject({
       endpoint: 'match found',

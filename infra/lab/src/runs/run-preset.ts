@@ -4,7 +4,6 @@ import type { RunEnv } from '../config/run-env.js';
 import { dashboardUrl, grafanaAnswers, prometheusGraphUrl } from './dashboard-links.js';
 import { FaultClient } from './fault-client.js';
 import { withFault } from './fault-toggle.js';
-import { liveDashboardUrl } from './live-dashboard-url.js';
 import { runLoadgen } from './loadgen-process.js';
 import { makeTestId } from './testid.js';
 
@@ -68,11 +67,8 @@ export async function runPreset(o: PresetRunOptions): Promise<PresetRunResult> {
     );
   }
   o.log(`  metrics: http://127.0.0.1:${o.env.LOADGEN_METRICS_PORT}/metrics (scraped by Prometheus)`);
-  const page = liveDashboardUrl(o.extraArgs);
-  if (page !== undefined)
-    o.log(
-      `  watch:   ${page} (loadgen's live page: charts, steering, the report at the end; no Docker needed)`,
-    );
+  // With `-- --dashboard`, loadgen itself prints `dashboard: <url>` (with its token off loopback)
+  // on this terminal before the run starts: its line, not a guess from the flags, has the real port.
   const go = async () => {
     if (o.interrupted()) return { code: 130, interrupted: true };
     return runLoadgen({

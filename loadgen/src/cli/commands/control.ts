@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { LoadgenError } from '../../errors.js';
+import { steeringLabel } from '../../model/steering-label.js';
 import type { SteeringChange } from '../../model/timeline-schema.js';
 import type { SteeringStatus } from '../../run/run-controller.js';
 import type { SteeringRequest } from '../../run/steering-request.js';
@@ -28,9 +29,8 @@ function requestOf(flags: ControlFlags): SteeringRequest | undefined {
 }
 
 function describeChange(c: SteeringChange): string {
-  if (c.action === 'users') return `users ${c.users} (spawn rate ${c.spawnRate}/s) from ${c.t} s`;
-  if (c.action === 'rate') return `rate ${c.rate}/s from ${c.t} s`;
-  return `stop at ${c.t} s: the run writes its summary and exits 130`;
+  if (c.action === 'stop') return `${steeringLabel(c)} at ${c.t} s: the run writes its summary and exits 130`;
+  return `${steeringLabel(c)} from ${c.t} s`;
 }
 
 function describeStatus(s: SteeringStatus): string {

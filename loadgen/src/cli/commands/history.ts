@@ -156,8 +156,9 @@ export function registerHistoryCommand(program: Command, ctx: CliContext): void 
 A series = runs of one call pattern under one load model (closed or open); fault, tags and testid do
 not matter. Change points: E-divisive means with Student's t-test, as Apache Otava finds them,
 re-found over the whole series on every call (docs/reports.md, "Run history").
-Exit codes: 0 done (or no recent regression with --fail-on), ${EXIT.regression} a regression started within the
-last --fail-within runs of a series with --fail-on regression, 2 bad input.
+Exit codes: 0 done (or no recent regression with --fail-on), ${EXIT.regression} with --fail-on regression: a
+regression of a --gate figure, not accepted, started within the last --fail-within runs of a series
+and held for --hold runs; 2 bad input.
 
 Examples:
   loadgen history                                   # every run under results/
@@ -170,7 +171,7 @@ Examples:
       const settings: HistorySettings = {
         maxPValue: flags.maxP,
         minRelativeChange: flags.minChange,
-        minAbsoluteChange: { ms: flags.minChangeMs, ratio: flags.minErrorPoints, per_s: 0 },
+        minAbsoluteChange: { ms: flags.minChangeMs, ratio: flags.minErrorPoints, per_s: 0, value: 0 },
         failWithin: flags.failWithin,
         holdRuns: flags.hold,
         gate: flags.gate,

@@ -33,7 +33,8 @@ export {
   latencyStats,
   mergeEncoded,
 } from './metrics/hdr-histograms.js';
-export { createLoadgenRegistry, serveMetrics } from './metrics/prometheus-exporter.js';
+export { serveMetrics } from './metrics/metrics-server.js';
+export { createLoadgenRegistry } from './metrics/prometheus-exporter.js';
 export { parsePrometheusText } from './metrics/server-metrics.js';
 export * from './model/custom-metric-schema.js';
 export type { HttpClientKind } from './model/http-client-kind.js';

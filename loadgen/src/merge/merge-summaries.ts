@@ -1,160 +1,17 @@
 import { LoadgenError } from '../errors.js';
-import {
-  encodeHistogram,
-  type Histogram,
-  latencyStats,
-  mergeEncoded,
-  percentileMs,
-} from '../metrics/hdr-histograms.js';
+import { encodeHistogram, latencyStats, mergeEncoded } from '../metrics/hdr-histograms.js';
 import { deriveCallPattern } from '../model/call-pattern.js';
-import { addMetrics, addWindowMetric } from '../model/custom-metric-math.js';
-import type { WindowMetric } from '../model/custom-metric-schema.js';
-import { endpointKindText, metricKindText, NameKinds } from '../model/name-kinds.js';
+import { addMetrics } from '../model/custom-metric-math.js';
 import { perSecond } from '../model/per-second.js';
 import { mergeProvenance } from '../model/run-provenance.js';
-import type {
-  EndpointStats,
-  Failure,
-  Provenance,
-  SocketStats,
-  Summary,
-  TimeWindow,
-  WindowEndpoint,
-  WindowSockets,
-} from '../model/summary-schema.js';
+import type { EndpointStats, Failure, Provenance, Summary } from '../model/summary-schema.js';
 import { evaluateThresholds } from '../thresholds/threshold-evaluator.js';
 import { parseThreshold } from '../thresholds/threshold-parser.js';
-import {
-  mergedGeneratorSummary,
-  mergedTimeline,
-  mergeWindowGenerators,
-  tagSegment,
-} from './merge-generator.js';
-
-const sumRecords = (rs: Array<Record<string, number>>): Record<string, number> => {
-  const out: Record<string, number> = {};
-  for (const r of rs) for (const [k, v] of Object.entries(r)) out[k] = (out[k] ?? 0) + v;
-  return out;
-};
-function groupBy<T>(items: T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const it of items) {
-    const k = key(it);
-    const list = m.get(k);
-    if (list === undefined) m.set(k, [it]);
-    else list.push(it);
-  }
-  return m;
-}
-
-function mergeWindows(windows: TimeWindow[]): TimeWindow {
-  const endpoints: Record<string, WindowEndpoint> = {};
-  const byEndpoint = groupBy(
-    windows.flatMap((w) => Object.entries(w.endpoints)),
-    ([name]) => name,
-  );
-  for (const [name, list] of byEndpoint) {
-    const h: Histogram = mergeEncoded(list.map(([, e]) => e.histogram));
-    endpoints[name] = {
-      count: list.reduce((s, [, e]) => s + e.count, 0),
-      errors: list.reduce((s, [, e]) => s + e.errors, 0),
-      p50: percentileMs(h, 50),
-      p95: percentileMs(h, 95),
-      p99: percentileMs(h, 99),
-      histogram: encodeHistogram(h),
-    };
-    h.destroy();
-  }
-  const sockets = windows.flatMap((w) => (w.ws === undefined ? [] : [w.ws]));
-  const ws: WindowSockets | undefined =
-    sockets.length === 0
-      ? undefined
-      : {
-          connected: sockets.reduce((s, w) => s + w.connected, 0),
-          connectedPeak: sockets.reduce((s, w) => s + w.connectedPeak, 0),
-          sent: sockets.reduce((s, w) => s + w.sent, 0),
-          received: sockets.reduce((s, w) => s + w.received, 0),
-        };
-  const metrics: Record<string, WindowMetric> = {};
-  for (const w of windows) {
-    for (const [name, m] of Object.entries(w.metrics ?? {})) {
-      const known = metrics[name];
-      metrics[name] = known === undefined ? m : addWindowMetric(known, m);
-    }
-  }
-  const generator = mergeWindowGenerators(windows);
-  return {
-    t: (windows[0] as TimeWindow).t,
-    activeUsers: windows.reduce((s, w) => s + w.activeUsers, 0),
-    ...(windows.every((w) => w.loopUsers !== undefined)
-      ? { loopUsers: windows.reduce((s, w) => s + (w.loopUsers ?? 0), 0) }
-      : {}),
-    requests: windows.reduce((s, w) => s + w.requests, 0),
-    errors: windows.reduce((s, w) => s + w.errors, 0),
-    droppedIterations: windows.reduce((s, w) => s + w.droppedIterations, 0),
-    endpoints,
-    ...(ws === undefined ? {} : { ws }),
-    ...(Object.keys(metrics).length === 0 ? {} : { metrics }),
-    ...(generator === undefined ? {} : { generator }),
-  };
-}
-
-/** Adds an optional count: absent when every input lacks it (files older than the field). */
-const sumOptional = <T>(list: readonly T[], get: (x: T) => number | undefined): number | undefined =>
-  list.some((x) => get(x) !== undefined) ? list.reduce((s, x) => s + (get(x) ?? 0), 0) : undefined;
-
-/** Message counts and closes added up by type (and protocol) and code. */
-function mergeSocketStats(list: SocketStats[]): SocketStats | undefined {
-  if (list.length === 0) return undefined;
-  const byType = groupBy(
-    list.flatMap((s) => s.messages),
-    (m) => `${m.protocol ?? ''} ${m.type}`,
-  );
-  const merged: SocketStats = {
-    connects: list.reduce((s, x) => s + x.connects, 0),
-    messages: [...byType.values()]
-      .sort(
-        (a, b) =>
-          (a[0]?.type ?? '').localeCompare(b[0]?.type ?? '') || (a[0]?.protocol === undefined ? -1 : 1),
-      )
-      .map((ms) => {
-        const first = ms[0] as SocketStats['messages'][number];
-        const sentBytes = sumOptional(ms, (m) => m.sentBytes);
-        const receivedBytes = sumOptional(ms, (m) => m.receivedBytes);
-        return {
-          type: first.type,
-          ...(first.protocol === undefined ? {} : { protocol: first.protocol }),
-          sent: ms.reduce((s, m) => s + m.sent, 0),
-          received: ms.reduce((s, m) => s + m.received, 0),
-          dropped: ms.reduce((s, m) => s + m.dropped, 0),
-          ...(sentBytes === undefined ? {} : { sentBytes }),
-          ...(receivedBytes === undefined ? {} : { receivedBytes }),
-        };
-      }),
-    closeCodes: sumRecords(list.map((s) => s.closeCodes)),
-  };
-  const reconnects = sumOptional(list, (s) => s.reconnects);
-  if (reconnects !== undefined) merged.reconnects = reconnects;
-  const wireSent = sumOptional(list, (s) => s.wireBytes?.sent);
-  if (wireSent !== undefined) {
-    merged.wireBytes = { sent: wireSent, received: sumOptional(list, (s) => s.wireBytes?.received) ?? 0 };
-  }
-  return merged;
-}
-
-/**
- * The merged run's peak of connected sockets: the highest merged window (each window's segments
- * added), not the sum of the segments' peaks, which may have fallen at different times. Inputs
- * without windows carrying sockets fall back to that sum, an upper bound.
- */
-function mergedPeakConnected(summaries: Summary[], timeSeries: TimeWindow[]): number | undefined {
-  const peaks = summaries.flatMap((s) =>
-    s.totals.peakConnected === undefined ? [] : [s.totals.peakConnected],
-  );
-  if (peaks.length === 0) return undefined;
-  const windows = timeSeries.flatMap((w) => (w.ws === undefined ? [] : [w.ws.connectedPeak]));
-  return windows.length > 0 ? Math.max(...windows) : peaks.reduce((s, p) => s + p, 0);
-}
+import { groupBy, sumRecords } from './grouping.js';
+import { mergedGeneratorSummary, mergedTimeline, tagSegment } from './merge-generator.js';
+import { mergedPeakConnected, mergeSocketStats } from './merge-sockets.js';
+import { mergeWindows } from './merge-windows.js';
+import { checkMergeable } from './mergeable-check.js';
 
 /** A count some inputs lack (written before it existed): summed where present, absent when none has it. */
 function optionalSum(
@@ -176,66 +33,6 @@ export interface MergeOptions {
   sources?: string[];
   /** Merge even when segments are missing; the result is marked partial and names them. */
   allowPartial?: boolean;
-}
-
-const refuse = (message: string): never => {
-  throw new LoadgenError('LG_MERGE_REFUSED', `merge refused: ${message}`);
-};
-
-/**
- * What makes inputs one run, checked before anything is added: a merge of two different runs, or
- * of one segment twice, would give figures that look right and are not.
- */
-function checkMergeable(summaries: Summary[], sources: string[], allowPartial: boolean): number[] {
-  const first = summaries[0] as Summary;
-  const name = (i: number) => sources[i] ?? `#${i + 1}`;
-  const seg = (s: Summary) => `${s.run.segment.index}/${s.run.segment.count}`;
-  summaries.forEach((s, i) => {
-    const r = s.run;
-    if (r.testid !== first.run.testid)
-      refuse(`${name(i)} is run "${r.testid}", ${name(0)} is run "${first.run.testid}" (one run at a time)`);
-    if (r.scenario.name !== first.run.scenario.name || r.scenario.label !== first.run.scenario.label)
-      refuse(
-        `${name(i)} ran scenario ${r.scenario.name} (${r.scenario.label}), ${name(0)} ran ${first.run.scenario.name} (${first.run.scenario.label})`,
-      );
-    if (r.windowSec !== first.run.windowSec)
-      refuse(`${name(i)} has ${r.windowSec} s windows, ${name(0)} has ${first.run.windowSec} s windows`);
-    if (r.segment.count !== first.run.segment.count)
-      refuse(
-        `${name(i)} is segment ${seg(s)}, ${name(0)} is segment ${seg(first)}: different segment counts`,
-      );
-  });
-  // A name must be the same thing in every segment: a counter is not added to a rate, nor a trend
-  // in players to one in ms.
-  const kinds = new NameKinds();
-  summaries.forEach((s, i) => {
-    const parts = [
-      ...s.endpoints.map((e) => [e.endpoint, endpointKindText(e)] as const),
-      ...(s.metrics ?? []).map((m) => [m.name, metricKindText(m)] as const),
-    ];
-    for (const [metric, kind] of parts) {
-      const clash = kinds.note(metric, kind, name(i));
-      if (clash !== undefined) {
-        refuse(
-          `"${clash.name}" is ${clash.was} in ${clash.wasIn} and ${clash.is} in ${name(i)}: their figures cannot be added (the segments must run the same scenario)`,
-        );
-      }
-    }
-  });
-  const seen = new Map<number, number>();
-  summaries.forEach((s, i) => {
-    const twice = seen.get(s.run.segment.index);
-    if (twice !== undefined) refuse(`${name(twice)} and ${name(i)} are both segment ${seg(s)}`);
-    seen.set(s.run.segment.index, i);
-  });
-  const n = first.run.segment.count;
-  const missing = Array.from({ length: n }, (_, i) => i).filter((i) => !seen.has(i));
-  if (missing.length > 0 && !allowPartial) {
-    refuse(
-      `segment${missing.length > 1 ? 's' : ''} ${missing.map((i) => `${i}/${n}`).join(', ')} of run "${first.run.testid}" missing (--allow-partial merges what is there and marks the result partial)`,
-    );
-  }
-  return missing;
 }
 
 /**

@@ -1,86 +1,10 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { collectDefaultMetrics, Registry } from 'prom-client';
-import { LoadgenError } from '../errors.js';
 import { windowSaturated } from '../model/generator-saturation.js';
 import type { ThreadHealth } from '../model/generator-schema.js';
-import type { Histogram } from './hdr-histograms.js';
 import { labelled } from './metric-tags.js';
-import type { MessageTotals, RunAggregator } from './run-aggregator.js';
-
-/** The OpenTelemetry HTTP duration buckets, as game-api uses, so both sides line up. */
-const BUCKETS_SEC = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
-/** Sockets: the same, with 1 and 2.5 ms below, where a push's delay on a local network lies. */
-const WS_BUCKETS_SEC = [0.001, 0.0025, ...BUCKETS_SEC];
-
-interface Value {
-  labels: Record<string, string | number>;
-  value: number;
-  metricName?: string;
-}
-
-/** A metric computed at scrape time from the aggregator (prom-client's custom-metric shape). */
-function customMetric(
-  name: string,
-  help: string,
-  type: 'counter' | 'gauge' | 'histogram' | 'summary',
-  values: () => Value[],
-) {
-  return {
-    name,
-    help,
-    type,
-    get: async () => ({ name, help, type, values: values(), aggregator: 'sum' }),
-  };
-}
-
-function bucketValues(
-  h: Histogram,
-  labels: Record<string, string>,
-  name: string,
-  buckets: readonly number[] = BUCKETS_SEC,
-): Value[] {
-  const counts = new Array<number>(buckets.length).fill(0);
-  const it = (
-    h as unknown as {
-      recordedValuesIterator: {
-        reset(): void;
-        hasNext(): boolean;
-        next(): { valueIteratedTo: number; countAtValueIteratedTo: number };
-      };
-    }
-  ).recordedValuesIterator;
-  it.reset();
-  while (it.hasNext()) {
-    const v = it.next();
-    const sec = v.valueIteratedTo / 1e6;
-    const i = buckets.findIndex((le) => sec <= le);
-    if (i >= 0) counts[i] = (counts[i] as number) + v.countAtValueIteratedTo;
-  }
-  const out: Value[] = [];
-  let cumulative = 0;
-  buckets.forEach((le, i) => {
-    cumulative += counts[i] as number;
-    out.push({ metricName: `${name}_bucket`, labels: { ...labels, le }, value: cumulative });
-  });
-  out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: h.totalCount });
-  out.push({ metricName: `${name}_sum`, labels, value: (h.mean * h.totalCount) / 1e6 });
-  out.push({ metricName: `${name}_count`, labels, value: h.totalCount });
-  return out;
-}
-
-/** A trend of another unit than ms has no buckets one could choose ahead: its quantiles, as a summary. */
-const QUANTILES = [0.5, 0.9, 0.95, 0.99];
-function quantileValues(h: Histogram, labels: Record<string, string>, name: string): Value[] {
-  // The histogram holds thousandths of the unit.
-  const out: Value[] = QUANTILES.map((quantile) => ({
-    labels: { ...labels, quantile },
-    value: h.totalCount === 0 ? 0 : h.getValueAtPercentile(quantile * 100) / 1000,
-  }));
-  out.push({ metricName: `${name}_sum`, labels, value: (h.mean * h.totalCount) / 1000 });
-  out.push({ metricName: `${name}_count`, labels, value: h.totalCount });
-  return out;
-}
+import { bucketValues, customMetric, quantileValues, WS_BUCKETS_SEC } from './prometheus-values.js';
+import type { RunAggregator } from './run-aggregator.js';
+import type { MessageTotals } from './socket-totals.js';
 
 /** Build the registry of the loadgen_* metrics (docs/design.md, "Metric names") over a running aggregator. */
 export function createLoadgenRegistry(
@@ -98,7 +22,7 @@ export function createLoadgenRegistry(
   });
   /** A sent and a received series per message name, of the figures `pick` takes. */
   const bothWays = (pick: (m: MessageTotals) => [number, number]) =>
-    [...agg.messages.values()].flatMap((m) => {
+    [...agg.sockets.messages.values()].flatMap((m) => {
       const [sent, received] = pick(m);
       return [
         { labels: { ...messageLabels(m), direction: 'sent' }, value: sent },
@@ -158,7 +82,7 @@ export function createLoadgenRegistry(
       () => (agg.peakConnected === undefined ? [] : [{ labels: base, value: agg.peakConnected }]),
     ),
     customMetric('loadgen_ws_connects_total', 'Socket handshakes that succeeded.', 'counter', () =>
-      agg.peakConnected === undefined ? [] : [{ labels: base, value: agg.connects }],
+      agg.peakConnected === undefined ? [] : [{ labels: base, value: agg.sockets.connects }],
     ),
     customMetric(
       'loadgen_ws_messages_total',
@@ -177,7 +101,7 @@ export function createLoadgenRegistry(
       'Received socket messages dropped unread from a full per-socket buffer.',
       'counter',
       () =>
-        [...agg.messages.values()]
+        [...agg.sockets.messages.values()]
           .filter((m) => m.dropped > 0)
           .map((m) => ({ labels: messageLabels(m), value: m.dropped })),
     ),
@@ -189,15 +113,15 @@ export function createLoadgenRegistry(
         agg.peakConnected === undefined
           ? []
           : [
-              { labels: { ...base, direction: 'sent' }, value: agg.wireSent },
-              { labels: { ...base, direction: 'received' }, value: agg.wireReceived },
+              { labels: { ...base, direction: 'sent' }, value: agg.sockets.wireSent },
+              { labels: { ...base, direction: 'received' }, value: agg.sockets.wireReceived },
             ],
     ),
     customMetric('loadgen_ws_reconnects_total', 'Socket.IO reconnections that succeeded.', 'counter', () =>
-      agg.reconnects === 0 ? [] : [{ labels: base, value: agg.reconnects }],
+      agg.sockets.reconnects === 0 ? [] : [{ labels: base, value: agg.sockets.reconnects }],
     ),
     customMetric('loadgen_ws_closes_total', 'Sockets closed, by close code.', 'counter', () =>
-      [...agg.closeCodes].map(([code, value]) => ({ labels: { ...base, code }, value })),
+      [...agg.sockets.closeCodes].map(([code, value]) => ({ labels: { ...base, code }, value })),
     ),
     customMetric(
       'loadgen_ws_duration_seconds',
@@ -331,37 +255,4 @@ export function createLoadgenRegistry(
   for (const m of metrics) registry.registerMetric(m as unknown as Parameters<Registry['registerMetric']>[0]);
   collectDefaultMetrics({ register: registry, prefix: 'loadgen_' });
   return registry;
-}
-
-/** Serve a registry on GET /metrics; resolves once listening. Port 0 picks a free port. */
-export async function serveMetrics(
-  registry: Registry,
-  port: number,
-  host = '0.0.0.0',
-): Promise<{ port: number; close: () => Promise<void> }> {
-  const server: Server = createServer((req, res) => {
-    if (req.url?.split('?')[0] !== '/metrics') {
-      res.writeHead(404).end('not found\n');
-      return;
-    }
-    registry.metrics().then(
-      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
-      (error: Error) => res.writeHead(500).end(error.message),
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(
-        new LoadgenError(
-          'LG_USAGE',
-          `--metrics-port ${port}: ${error.code === 'EADDRINUSE' ? 'already in use' : error.message}`,
-        ),
-      ),
-    );
-    server.listen(port, host, resolve);
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
 }

@@ -13,7 +13,7 @@ import {
   type Histogram,
   percentileMs,
 } from './hdr-histograms.js';
-import type { MessageCounts, SocketWindowReport } from './socket-counters.js';
+import { SocketTotals } from './socket-totals.js';
 import { type ThreadHealthReport, windowGeneratorOf } from './thread-health.js';
 import type { EndpointKind, WindowReport } from './window-recorder.js';
 
@@ -52,14 +52,6 @@ export interface RunSoFar extends WindowLatency {
   scriptErrors?: number;
   /** Custom trends' samples and failures so far (vu.time, vu.record); undefined: none yet. */
   custom?: { count: number; errors: number };
-}
-
-/** Messages of one name (`ws <type>`, `sio <event>`) over the run. */
-export interface MessageTotals extends MessageCounts {
-  /** The message's type or event, without the name's `ws ` / `sio `. */
-  type: string;
-  /** `socket.io` for `sio <event>`; undefined for `ws <type>`. */
-  protocol: 'socket.io' | undefined;
 }
 
 interface PendingWindow {
@@ -101,17 +93,8 @@ export class RunAggregator {
   connected = 0;
   /** The highest window's `connectedPeak`; undefined while no part has tried a socket. */
   peakConnected: number | undefined;
-  /** Handshakes that succeeded. */
-  connects = 0;
-  /** Socket.IO reconnections that succeeded (counted in `connects` too). */
-  reconnects = 0;
-  /** Bytes the closed sockets' connections carried each way. */
-  wireSent = 0;
-  wireReceived = 0;
-  /** Socket messages by name (`ws <type>`, `sio <event>`). */
-  readonly messages = new Map<string, MessageTotals>();
-  /** Socket closes by code. */
-  readonly closeCodes = new Map<string, number>();
+  /** Socket handshakes, messages by name, closes by code and wire bytes over the run. */
+  readonly sockets = new SocketTotals();
   /** Custom counters, rates and gauges over the completed windows. */
   readonly metrics = new CustomMetricTotals();
   /** The generator's health in the latest completed window (undefined: not sampled). */
@@ -193,7 +176,7 @@ export class RunAggregator {
       this.addFailure(`(${phase})`, 'script_error', e.count, e.sample);
     }
     p.dropped += report.droppedIterations;
-    if (report.ws !== undefined) p.ws = this.addSockets(report.ws, p.ws);
+    if (report.ws !== undefined) p.ws = this.sockets.add(report.ws, p.ws);
     for (const [name, m] of Object.entries(report.metrics ?? {})) {
       this.checkKind(name, metricKindText(m));
       p.metrics ??= new Map();
@@ -229,44 +212,6 @@ export class RunAggregator {
   }
 
   /** A part's socket figures: into the run's message totals and the window's sums. */
-  private addSockets(r: SocketWindowReport, w: WindowSockets | undefined): WindowSockets {
-    this.connects += r.connects;
-    this.reconnects += r.reconnects;
-    this.wireSent += r.wireSent;
-    this.wireReceived += r.wireReceived;
-    const out = w ?? { connected: 0, connectedPeak: 0, sent: 0, received: 0 };
-    for (const name in r.messages) {
-      const m = r.messages[name] as MessageCounts;
-      let t = this.messages.get(name);
-      if (t === undefined) {
-        const sio = name.startsWith('sio ');
-        t = {
-          type: name.slice(sio ? 4 : 3),
-          protocol: sio ? 'socket.io' : undefined,
-          sent: 0,
-          received: 0,
-          dropped: 0,
-          sentBytes: 0,
-          receivedBytes: 0,
-        };
-        this.messages.set(name, t);
-      }
-      t.sent += m.sent;
-      t.received += m.received;
-      t.dropped += m.dropped;
-      t.sentBytes += m.sentBytes;
-      t.receivedBytes += m.receivedBytes;
-      out.sent += m.sent;
-      out.received += m.received;
-    }
-    for (const code in r.closeCodes) {
-      this.closeCodes.set(code, (this.closeCodes.get(code) ?? 0) + (r.closeCodes[code] as number));
-    }
-    out.connected += r.connected;
-    out.connectedPeak += r.connectedPeak;
-    return out;
-  }
-
   private addFailure(endpoint: string, kind: string, count: number, sample: string): void {
     const key = `${endpoint}\u0000${kind}`;
     const known = this.failures.get(key);

@@ -211,8 +211,8 @@ export function metricsOf(agg: RunAggregator, elapsedSec: number): Summary['metr
 function socketStatsOf(agg: RunAggregator): SocketStats | undefined {
   if (agg.peakConnected === undefined) return undefined;
   const stats: SocketStats = {
-    connects: agg.connects,
-    messages: [...agg.messages.values()]
+    connects: agg.sockets.connects,
+    messages: [...agg.sockets.messages.values()]
       .sort((a, b) => a.type.localeCompare(b.type) || (a.protocol === undefined ? -1 : 1))
       .map((m) => ({
         type: m.type,
@@ -223,9 +223,9 @@ function socketStatsOf(agg: RunAggregator): SocketStats | undefined {
         sentBytes: m.sentBytes,
         receivedBytes: m.receivedBytes,
       })),
-    closeCodes: Object.fromEntries([...agg.closeCodes].sort((a, b) => Number(a[0]) - Number(b[0]))),
-    wireBytes: { sent: agg.wireSent, received: agg.wireReceived },
+    closeCodes: Object.fromEntries([...agg.sockets.closeCodes].sort((a, b) => Number(a[0]) - Number(b[0]))),
+    wireBytes: { sent: agg.sockets.wireSent, received: agg.sockets.wireReceived },
   };
-  if (agg.reconnects > 0) stats.reconnects = agg.reconnects;
+  if (agg.sockets.reconnects > 0) stats.reconnects = agg.sockets.reconnects;
   return stats;
 }

@@ -71,8 +71,10 @@ describe('Socket.IO (vu.socketio) against a real socket.io 4 server', () => {
     server = await startSocketIoServer();
     const chat = server;
     const running = runFile(FAULTS, { target: chat.url, durationSec: 3 });
-    // Once both players are in, cut every connection as a restarting server would.
-    await vi.waitFor(() => expect(chat.connected).toBe(2), { timeout: 5000 });
+    // Once both players are past their setup (both emit pings; a cut during the setup's bytes
+    // round trip would fail that setup, and its retry would be one more connection), cut every
+    // connection as a restarting server would.
+    await vi.waitFor(() => expect(chat.pingingSockets.size).toBe(2), { timeout: 10_000 });
     chat.dropAll();
     const s = await running;
 

@@ -24,6 +24,8 @@ export interface SocketIoServer {
   /** Engine.IO pongs received. */
   pongs: number;
   connects: number;
+  /** Connections that have emitted `ping` at least once (their player is past its setup). */
+  pingingSockets: Set<string>;
   /** Disconnect reasons (`client namespace disconnect`, `ping timeout`, `transport close`...). */
   disconnects: Map<string, number>;
   /** The `auth` of every namespace CONNECT tried. */
@@ -55,6 +57,7 @@ export async function startSocketIoServer(o: { pingInterval?: number } = {}): Pr
     quizAnswered: 0,
     pongs: 0,
     connects: 0,
+    pingingSockets: new Set<string>(),
     disconnects: new Map<string, number>(),
     auths: [] as unknown[],
     authorizations: [] as Array<string | undefined>,
@@ -77,7 +80,10 @@ export async function startSocketIoServer(o: { pingInterval?: number } = {}): Pr
       if (packet.type === 'pong') s.pongs++;
     });
     socket.on('disconnect', (reason) => bump(s.disconnects, reason));
-    socket.onAny((event: string) => bump(s.received, event));
+    socket.onAny((event: string) => {
+      bump(s.received, event);
+      if (event === 'ping') s.pingingSockets.add(socket.id);
+    });
     socket.on('join', (room: string, ack: (r: unknown) => void) => {
       void socket.join(room);
       bump(s.acked, 'join');

@@ -16,6 +16,7 @@ export interface Variant {
 /**
  * Run `base` and `other` ROUNDS times each, alternating; `goal` is the least acceptable ratio.
  * `target`: the server script of bench/ they load (it prints its port), bare-target.mjs by default.
+ * `after`: one more measurement against the same target once the rounds are done.
  */
 export async function sideBySide(
   title: string,
@@ -23,6 +24,7 @@ export async function sideBySide(
   other: Variant,
   goal: number,
   target = 'bare-target.mjs',
+  after?: (url: string) => Promise<void>,
 ): Promise<void> {
   const { child, port } = await startWithPort([...pinPrefix(1), process.execPath, join(BENCH_DIR, target)]);
   const url = `http://127.0.0.1:${port}/`;
@@ -41,6 +43,7 @@ export async function sideBySide(
         );
       }
     }
+    await after?.(url);
   } finally {
     child.kill('SIGTERM');
   }
@@ -54,5 +57,15 @@ export async function sideBySide(
   console.log(
     `  ${other.name} / ${base.name} = ${fmtRatio(rps(other.name) / rps(base.name))} req/s (target >= ${goal}), ` +
       `${fmtRatio(cpu(base.name) / cpu(other.name))} requests per CPU-second`,
+  );
+  // Each round's two runs follow each other within seconds: their ratio leaves out the slower
+  // drift of a shared machine that moves whole rounds (seen: one variant from 28k to 45k req/s).
+  const a = results.get(base.name) ?? [];
+  const b = results.get(other.name) ?? [];
+  const paired = a.map((m, i) => (b[i]?.rps ?? Number.NaN) / m.rps).sort((x, y) => x - y);
+  const spread = Math.max(...a.map((m) => m.rps)) / Math.min(...a.map((m) => m.rps));
+  console.log(
+    `  paired by round: median ${fmtRatio(median(paired))}, range ${fmtRatio(paired[0] ?? Number.NaN)}–${fmtRatio(paired.at(-1) ?? Number.NaN)}; ` +
+      `${base.name} alone moved ${fmtRatio(spread)} between its rounds (this machine's noise)`,
   );
 }

@@ -4,14 +4,16 @@
 import { join } from 'node:path';
 import type { Benchmark } from '../benchmark.js';
 import { runToEnd } from '../child-process.js';
+import { profiledArgv, sampleShare } from '../cpu-profile.js';
 import { measuredRun } from '../measured.js';
 import { CONNECTIONS, client, loadgenUrlArgv, SECONDS, work } from '../settings.js';
 import { sideBySide } from '../side-by-side.js';
 
-const loadgenUrl = (health: 'on' | 'off') => async (url: string) => {
+const loadgenUrl = (health: 'on' | 'off', profileDir?: string) => async (url: string) => {
   const out = join(work, `url-health-${health}`);
   const env = health === 'off' ? ['env', 'LOADGEN_HEALTH=off'] : [];
-  const r = await runToEnd([...client, ...env, ...loadgenUrlArgv(url, out)]);
+  const argv = [...client, ...env, ...loadgenUrlArgv(url, out)];
+  const r = await runToEnd(profileDir === undefined ? argv : profiledArgv(argv, profileDir));
   if (r.code !== 0) throw new Error(`loadgen url exited ${r.code}: ${r.stderr}`);
   const m = measuredRun(out, r.cpuSec);
   // The two variants must differ in what they say they differ in.
@@ -21,6 +23,16 @@ const loadgenUrl = (health: 'on' | 'off') => async (url: string) => {
     );
   return m;
 };
+
+/** One more run, profiled: the share of loadgen's CPU samples taken by the health sampling. */
+async function healthShare(url: string): Promise<void> {
+  const dir = join(work, 'profile-health');
+  await loadgenUrl('on', dir)(url);
+  const { share, samples } = sampleShare(dir, /\/(metrics\/thread-health|model\/generator-saturation)\.js$/);
+  console.log(
+    `  profiled run: ${(share * 100).toFixed(2)}% of ${samples} busy CPU samples in the health sampling (goal <= 1%)`,
+  );
+}
 
 export const healthBenchmark: Benchmark = {
   name: 'health',
@@ -32,5 +44,7 @@ export const healthBenchmark: Benchmark = {
       { name: 'loadgen url, health sampling off', run: loadgenUrl('off') },
       { name: 'loadgen url (health sampled)', run: loadgenUrl('on') },
       0.99,
+      undefined,
+      healthShare,
     ),
 };

@@ -3,6 +3,7 @@ import { Command, Option } from 'commander';
 import { ensureComposeSecrets } from './compose/compose-env.js';
 import { findAdminToken } from './config/admin-token.js';
 import { isLoopbackHost } from './config/loopback-host.js';
+import { findMetricsHost } from './config/metrics-host.js';
 import { loadRunEnv } from './config/run-env.js';
 import { checkDashboards } from './dashboards/check-dashboards.js';
 import { loadDashboards } from './dashboards/dashboard-queries.js';
@@ -136,7 +137,13 @@ program
     };
     process.on('SIGINT', hold);
     process.on('SIGTERM', hold);
-    const env = loadRunEnv(process.env);
+    const targetEnv = loadRunEnv(process.env);
+    const metricsHost = await findMetricsHost({
+      env: process.env,
+      targetUrl: targetEnv.TARGET_URL,
+      localLabEnvFile: `${defaultDir}/env`,
+    });
+    const env = metricsHost === undefined ? targetEnv : { ...targetEnv, LOADGEN_METRICS_HOST: metricsHost };
     const adminToken = await findAdminToken({
       env: process.env,
       targetUrl: env.TARGET_URL,

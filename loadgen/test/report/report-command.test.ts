@@ -62,6 +62,12 @@ describe('loadgen report (the real CLI)', () => {
     expect(html).toContain('baseline-20261122T070000');
     expect(html).not.toContain('baseline-20261122T060000');
     expect(html).toMatch(/<script>[^<]*uPlot/);
+
+    // Without --scenarios: every preset's newest run, and no word about the presets never run.
+    const all = await loadgen('report', '--latest', results, '-o', out);
+    expect(all.code).toBe(0);
+    expect(all.stderr).toMatch(/^baseline: .*baseline-20261122T070000/m);
+    expect(all.stderr).not.toContain('no run found');
   }, 30_000);
 
   it('takes files in the order given; the first is the reference', async () => {

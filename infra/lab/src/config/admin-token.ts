@@ -32,7 +32,7 @@ export async function readEnvFile(file: string): Promise<Record<string, string>>
 }
 
 /** The same game-api whether named localhost, 127.0.0.1 or [::1]: the port decides. */
-function sameLocalOrigin(a: string, b: string): boolean {
+export function sameLocalOrigin(a: string, b: string): boolean {
   const norm = (s: string) => {
     const u = new URL(s);
     return `${u.protocol}//${isLoopbackHost(u.hostname) ? 'loopback' : u.hostname}:${u.port}`;

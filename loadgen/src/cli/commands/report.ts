@@ -10,7 +10,8 @@ import { type CliContext, positiveArg } from '../cli-context.js';
 interface ReportFlags {
   out: string;
   latest?: string;
-  scenarios: string;
+  /** Undefined: every preset's label (defaultLabels), and no word about those that have no run. */
+  scenarios?: string;
   title?: string;
   slaP95?: number;
   users?: number;
@@ -41,7 +42,6 @@ export function registerReportCommand(program: Command, ctx: CliContext): void {
     .option(
       '--scenarios <labels>',
       'comma-separated labels for --latest, in column order (every preset, baseline first, unless given)',
-      defaultLabels().join(','),
     )
     .option('--title <text>', 'page title')
     .option(
@@ -62,14 +62,16 @@ Exit codes: 0 written, 2 bad input (a summary that does not read, no run found),
     .action(async (paths: string[], flags: ReportFlags) => {
       const summaries: Summary[] = paths.map((p) => readSummaryFile(p));
       if (flags.latest !== undefined) {
-        const labels = flags.scenarios
+        const labels = (flags.scenarios ?? defaultLabels().join(','))
           .split(',')
           .map((l) => l.trim())
           .filter((l) => l !== '');
         const latest = findLatestRuns(flags.latest, labels);
         for (const reason of latest.skipped) ctx.stderr.write(`skipped ${reason}\n`);
         for (const run of latest.runs) ctx.stderr.write(`${run.label}: ${run.path}\n`);
-        if (latest.missing.length > 0) ctx.stderr.write(`no run found for: ${latest.missing.join(', ')}\n`);
+        // Labels the user named and found no run are worth a word; presets never run are not.
+        if (flags.scenarios !== undefined && latest.missing.length > 0)
+          ctx.stderr.write(`no run found for: ${latest.missing.join(', ')}\n`);
         summaries.push(...latest.runs.map((r) => r.summary));
       }
       if (summaries.length === 0) {

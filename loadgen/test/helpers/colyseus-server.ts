@@ -35,7 +35,10 @@ export async function startColyseusServer(): Promise<ColyseusServer> {
     override maxClients = 1000;
 
     override onCreate(): void {
-      this.setState(new BattleState());
+      // schema() fields start undefined: counters start at 0, or `++` makes NaN the encoder refuses.
+      const state = new BattleState();
+      state.moves = 0;
+      this.setState(state);
       this.onMessage('move', (client: Client, message: { seq: number }) => {
         counts.moves++;
         this.state.moves++;
@@ -47,7 +50,9 @@ export async function startColyseusServer(): Promise<ColyseusServer> {
 
     override onJoin(client: Client): void {
       counts.joins++;
-      this.state.players.set(client.sessionId, new Player());
+      const player = new Player();
+      player.moves = 0;
+      this.state.players.set(client.sessionId, player);
     }
 
     override onLeave(client: Client): void {

@@ -23,8 +23,9 @@ const run = (file: string, target: string, durationSec: number) => runFile(file,
 
 describe('Socket.IO (vu.socketio) against a real socket.io 4 server', () => {
   it('examples/socketio-chat.ts: acks timed as sio <event>, counts equal the server, idle players answer pings and stay connected', async () => {
-    // Pings every 300 ms with 200 ms to answer: a player idles 1 to 1.5 s between messages, three
-    // to five ping intervals, and is dropped for "ping timeout" unless loadgen answers meanwhile.
+    // Pings every 300 ms with 600 ms to answer: a player idles 1 to 1.5 s between messages, three
+    // to five ping intervals, and a player that did not answer would be dropped for "ping timeout"
+    // within 900 ms of going idle, before its next message, unless loadgen answers meanwhile.
     server = await startSocketIoServer({ pingInterval: 300 });
     const s = await run(EXAMPLE, server.url, 4);
     const chat = server;

@@ -46,7 +46,9 @@ export async function startSocketIoServer(o: { pingInterval?: number } = {}): Pr
     transports: ['websocket'],
     serveClient: false,
     pingInterval: o.pingInterval ?? 25_000,
-    pingTimeout: 200,
+    // A missed ping drops the client within pingInterval + 600 ms; 600 ms, not less, so a pong
+    // late on a loaded CI machine is not taken for one never sent.
+    pingTimeout: 600,
   });
   const chat = io.of('/chat');
   const s = {

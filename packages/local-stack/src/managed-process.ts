@@ -122,8 +122,10 @@ export async function untilReady(
   } catch (err) {
     const why = p.running() ? `not ${what} after ${timeoutMs / 1000}s` : 'exited';
     const where = p.logFile === undefined ? '' : ` (log: ${p.logFile})`;
-    throw new StackError('STACK_START_FAILED', `${p.name} ${why}${where}\n${await outputTail(p)}`, {
-      cause: err,
-    });
+    const tail = await outputTail(p);
+    // Nobody holds a process that never got ready: stop it here, or it outlives the caller (a
+    // MariaDB that hung in its start was seen still running after its test had given up).
+    if (p.running()) await p.stop(2000);
+    throw new StackError('STACK_START_FAILED', `${p.name} ${why}${where}\n${tail}`, { cause: err });
   }
 }

@@ -74,6 +74,8 @@ describe('untilReady', () => {
         code: 'STACK_START_FAILED',
         message: `script not ready after 0.5s (log: ${logFile})\nstill migrating`,
       });
+      // Stopped, not left behind: nobody holds a process that never got ready.
+      expect(p.running()).toBe(false);
     } finally {
       await p.stop();
     }
